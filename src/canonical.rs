@@ -1,0 +1,138 @@
+//! The canonical interaction log (SPEC §2): field names and the type each field is read as.
+
+pub const INTERACTION_ID: &str = "interaction_id";
+pub const CUSTOMER_ID: &str = "customer_id";
+pub const CATEGORY: &str = "category";
+pub const CREATED_AT: &str = "created_at";
+pub const FIRST_RESPONSE_AT: &str = "first_response_at";
+pub const FIRST_RESPONSE_SECONDS: &str = "first_response_seconds";
+pub const RESOLVED_AT: &str = "resolved_at";
+pub const TALK_SECONDS: &str = "talk_seconds";
+pub const HOLD_SECONDS: &str = "hold_seconds";
+pub const WRAP_SECONDS: &str = "wrap_seconds";
+pub const HANDLE_SECONDS: &str = "handle_seconds";
+pub const CONTACTS: &str = "contacts";
+pub const REOPENED: &str = "reopened";
+pub const CSAT: &str = "csat";
+pub const NPS: &str = "nps";
+pub const CES: &str = "ces";
+pub const CHURNED_AT: &str = "churned_at";
+
+/// The category values a record can end up with, in report order (before `all`).
+pub const SUPPORT: &str = "support";
+pub const SERVICE: &str = "service";
+pub const UNCATEGORIZED: &str = "uncategorized";
+pub const ALL: &str = "all";
+pub const CATEGORY_ORDER: [&str; 4] = [SUPPORT, SERVICE, UNCATEGORIZED, ALL];
+
+/// How a field's text is read, and so what makes a value invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Kept as text (identifiers).
+    Text,
+    /// `support`/`service`, anything else uncategorized.
+    Category,
+    /// An instant; stored as epoch microseconds.
+    Timestamp,
+    /// A duration in seconds, `>= 0`.
+    Seconds,
+    /// A whole number `>= 0`.
+    Count,
+    /// `true/false`, `1/0`, `yes/no`.
+    Flag,
+    /// A CSAT answer on the configured scale.
+    Csat,
+    /// A whole number 0–10.
+    Nps,
+    /// A CES answer on the configured scale.
+    Ces,
+}
+
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+/// Every canonical field, in the order of the SPEC's table.
+pub const FIELDS: [Field; 20] = [
+    Field {
+        name: INTERACTION_ID,
+        kind: Kind::Text,
+    },
+    Field {
+        name: CUSTOMER_ID,
+        kind: Kind::Text,
+    },
+    Field {
+        name: CATEGORY,
+        kind: Kind::Category,
+    },
+    Field {
+        name: "channel",
+        kind: Kind::Text,
+    },
+    Field {
+        name: "agent",
+        kind: Kind::Text,
+    },
+    Field {
+        name: "team",
+        kind: Kind::Text,
+    },
+    Field {
+        name: CREATED_AT,
+        kind: Kind::Timestamp,
+    },
+    Field {
+        name: FIRST_RESPONSE_AT,
+        kind: Kind::Timestamp,
+    },
+    Field {
+        name: FIRST_RESPONSE_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: RESOLVED_AT,
+        kind: Kind::Timestamp,
+    },
+    Field {
+        name: TALK_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: HOLD_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: WRAP_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: HANDLE_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: CONTACTS,
+        kind: Kind::Count,
+    },
+    Field {
+        name: REOPENED,
+        kind: Kind::Flag,
+    },
+    Field {
+        name: CSAT,
+        kind: Kind::Csat,
+    },
+    Field {
+        name: NPS,
+        kind: Kind::Nps,
+    },
+    Field {
+        name: CES,
+        kind: Kind::Ces,
+    },
+    Field {
+        name: CHURNED_AT,
+        kind: Kind::Timestamp,
+    },
+];

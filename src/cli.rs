@@ -1,0 +1,130 @@
+//! The command line: clap definitions and help text, turned into validated requests.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::pipeline::ReportRequest;
+use crate::report::Format;
+use crate::timestamps::{parse_instant, parse_zone, to_micros};
+use crate::units::parse_duration;
+use crate::user_error;
+use crate::validate::OnInvalid;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cxkpi",
+    version,
+    about = "Customer-experience KPIs (CSAT, NPS, CES, FCR, AHT, FRT, churn) from interaction logs",
+    long_about = "Customer-experience KPIs (CSAT, NPS, CES, FCR, AHT, FRT, churn) from exported \
+                  help-desk tickets, chats and calls, reported for support, service, \
+                  uncategorized and all interactions.\n\n\
+                  Exit codes: 0 success, 1 an SLA threshold breached (check), 2 bad usage, \
+                  configuration or input data, 3 any other failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute the KPIs and print them
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format [default: table on a terminal, json otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// Options shared by every command that reads an interaction log.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Interaction logs: CSV, JSON array or NDJSON (.ndjson/.jsonl); `-` or none reads standard input
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Only records created at or after this date or timestamp (a date means midnight)
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+
+    /// Only records created before this date or timestamp (a date means midnight)
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+
+    /// Time zone for naive timestamps and dates, e.g. Europe/Paris
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+
+    /// Extra group keys: any input column, e.g. channel,agent,team
+    #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
+    pub by: Vec<String>,
+
+    /// Repeat-mode FCR: a contact within this time after another is a repeat (90s, 30m, 72h, 7d)
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub fcr_window: String,
+
+    /// What to do with invalid records: stop with exit 2, or leave them out and count them
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnInvalid::Fail)]
+    pub on_invalid: OnInvalid,
+
+    /// Write each invalid record (file, record, column, value, reason) to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// Checks the option values and builds the report request.
+    pub fn into_request(self) -> Result<ReportRequest> {
+        let zone = parse_zone(&self.tz).map_err(|e| user_error!("--tz: {e}"))?;
+        let bound = |name: &str, value: &Option<String>| -> Result<Option<i64>> {
+            value
+                .as_deref()
+                .map(|text| {
+                    parse_instant(text, zone)
+                        .map(to_micros)
+                        .map_err(|e| user_error!("{name}: {e}"))
+                })
+                .transpose()
+        };
+        let from = bound("--from", &self.from)?;
+        let to = bound("--to", &self.to)?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if from >= to {
+                return Err(user_error!(
+                    "--from must be before --to (the window is from <= created_at < to)"
+                ));
+            }
+        }
+        let fcr_window =
+            parse_duration(&self.fcr_window).map_err(|e| user_error!("--fcr-window: {e}"))?;
+        let mut by: Vec<String> = Vec::new();
+        for key in self.by.iter().map(|k| k.trim()) {
+            if key.is_empty() {
+                return Err(user_error!("--by: an empty key name"));
+            }
+            if !by.iter().any(|k| k == key) {
+                by.push(key.to_string());
+            }
+        }
+        Ok(ReportRequest {
+            inputs: self.files,
+            zone,
+            from,
+            to,
+            by,
+            fcr_window_micros: (fcr_window * 1e6).round() as i64,
+            on_invalid: self.on_invalid,
+            rejects: self.rejects,
+            config: Config::default(),
+        })
+    }
+}

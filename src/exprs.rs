@@ -1,0 +1,21 @@
+//! Expression helpers the polars DSL lacks.
+
+use polars::prelude::*;
+
+/// `when(c1).then(v1).when(c2).then(v2)…otherwise(default)` over any number of cases: the value
+/// of the first case whose condition holds.
+pub fn first_match(cases: Vec<(Expr, Expr)>, default: Expr) -> Expr {
+    let mut cases = cases.into_iter();
+    let Some((condition, value)) = cases.next() else {
+        return default;
+    };
+    let then = when(condition).then(value);
+    let Some((condition, value)) = cases.next() else {
+        return then.otherwise(default);
+    };
+    let mut chained = then.when(condition).then(value);
+    for (condition, value) in cases {
+        chained = chained.when(condition).then(value);
+    }
+    chained.otherwise(default)
+}

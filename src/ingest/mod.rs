@@ -1,0 +1,222 @@
+//! Ingest: reads CSV, JSON-array and NDJSON logs (files or standard input) into one lazy frame
+//! of text columns, then normalizes it into the typed canonical frame (see [`normalize`]).
+
+mod json;
+pub mod normalize;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use polars::prelude::*;
+
+use crate::user_error;
+
+/// Column of the raw frame holding the index of the source in [`RawLog::sources`].
+pub const FILE_COLUMN: &str = "__file";
+/// Column of the raw frame holding the 1-based record number within its source
+/// (header not counted; for NDJSON the line number).
+pub const RECORD_COLUMN: &str = "__record";
+
+/// The input as read: every source column as text, with where each record came from.
+pub struct RawLog {
+    pub frame: LazyFrame,
+    /// Every column name seen in any source, in first-seen order.
+    pub columns: Vec<String>,
+    /// Display names of the sources, indexed by [`FILE_COLUMN`].
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    JsonArray,
+    Ndjson,
+}
+
+/// Reads every input (`-` or none: standard input) and concatenates them.
+pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
+    let stdin_only = [PathBuf::from("-")];
+    let paths = if paths.is_empty() {
+        &stdin_only[..]
+    } else {
+        paths
+    };
+    let mut frames = Vec::with_capacity(paths.len());
+    let mut sources = Vec::with_capacity(paths.len());
+    let mut columns: Vec<String> = Vec::new();
+    for (index, path) in paths.iter().enumerate() {
+        let name = display_name(path);
+        let (frame, names) = read_one(path, &name)?;
+        for column in names {
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+        }
+        let frame = frame.with_column(lit(index as u32).alias(FILE_COLUMN));
+        frames.push(frame);
+        sources.push(name);
+    }
+    // Sources may carry different columns: give each the union, missing ones as nulls.
+    let aligned: Vec<LazyFrame> = frames
+        .into_iter()
+        .map(|frame| {
+            let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
+            exprs.extend(columns.iter().map(|c| col(c.as_str())));
+            frame.select(exprs)
+        })
+        .collect();
+    let frame = if aligned.len() == 1 {
+        aligned.into_iter().next().expect("one frame")
+    } else {
+        concat(aligned, UnionArgs::default())?
+    };
+    Ok(RawLog {
+        frame,
+        columns,
+        sources,
+    })
+}
+
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads one source; returns its frame (with [`RECORD_COLUMN`]) and its column names.
+fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
+    let is_stdin = path.as_os_str() == "-";
+    let bytes = if is_stdin {
+        let mut buffer = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buffer)
+            .context("reading standard input")?;
+        Some(buffer)
+    } else {
+        if !path.is_file() {
+            return Err(if path.exists() {
+                user_error!("{name}: not a file")
+            } else {
+                user_error!("{name}: no such file")
+            });
+        }
+        None
+    };
+    let head = match &bytes {
+        Some(buffer) => buffer[..buffer.len().min(4096)].to_vec(),
+        None => read_head(path).with_context(|| format!("reading {name}"))?,
+    };
+    let content = skip_bom(&head);
+    if content.iter().all(u8::is_ascii_whitespace) {
+        return Err(user_error!(
+            "{name}: the file is empty (expected a CSV header row, a JSON array or NDJSON lines)"
+        ));
+    }
+    let format = detect_format(path, content);
+    let frame = match format {
+        Format::Csv => {
+            let reader = match bytes {
+                Some(buffer) => {
+                    LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from(vec![
+                        polars_buffer::Buffer::from(buffer),
+                    ])))
+                }
+                None => LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref())),
+            };
+            let mut frame = reader
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .with_row_index(Some(RowIndex {
+                    name: RECORD_COLUMN.into(),
+                    offset: 1,
+                }))
+                .finish()
+                .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?;
+            let schema = frame
+                .collect_schema()
+                .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?;
+            let names = schema
+                .iter_names()
+                .filter(|n| n.as_str() != RECORD_COLUMN)
+                .map(|n| n.to_string())
+                .collect();
+            (frame, names)
+        }
+        Format::JsonArray | Format::Ndjson => {
+            let bytes = match bytes {
+                Some(buffer) => buffer,
+                None => fs::read(path).with_context(|| format!("reading {name}"))?,
+            };
+            let text = std::str::from_utf8(skip_bom(&bytes)).map_err(|e| {
+                user_error!("{name}: not valid UTF-8 ({e}); JSON input must be UTF-8")
+            })?;
+            let frame = if format == Format::JsonArray {
+                json::read_array(text, name)?
+            } else {
+                json::read_lines(text, name)?
+            };
+            let names = frame
+                .get_column_names()
+                .into_iter()
+                .filter(|n| n.as_str() != RECORD_COLUMN)
+                .map(|n| n.to_string())
+                .collect();
+            (frame.lazy(), names)
+        }
+    };
+    Ok(frame)
+}
+
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(4096);
+    fs::File::open(path)?.take(4096).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+fn skip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// `.ndjson`/`.jsonl` are NDJSON, `.csv`/`.tsv`/`.txt` CSV; otherwise the content decides:
+/// `[` opens a JSON array, `{` an NDJSON line, anything else is CSV.
+fn detect_format(path: &Path, content: &[u8]) -> Format {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("ndjson" | "jsonl") => Format::Ndjson,
+        Some("csv" | "tsv" | "txt") => Format::Csv,
+        _ => match content.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => Format::JsonArray,
+            Some(b'{') => Format::Ndjson,
+            _ => Format::Csv,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_follows_extension_then_content() {
+        assert_eq!(detect_format(Path::new("a.ndjson"), b"[1]"), Format::Ndjson);
+        assert_eq!(detect_format(Path::new("a.jsonl"), b"{}"), Format::Ndjson);
+        assert_eq!(detect_format(Path::new("a.CSV"), b"[x"), Format::Csv);
+        assert_eq!(
+            detect_format(Path::new("a.json"), b"  [{}]"),
+            Format::JsonArray
+        );
+        assert_eq!(
+            detect_format(Path::new("a.json"), b"{\"a\":1}\n"),
+            Format::Ndjson
+        );
+        assert_eq!(detect_format(Path::new("-"), b"\n[\n"), Format::JsonArray);
+        assert_eq!(detect_format(Path::new("-"), b"id,csat\n"), Format::Csv);
+    }
+}

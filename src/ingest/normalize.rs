@@ -1,0 +1,325 @@
+//! Normalization: the raw text frame becomes the typed canonical frame, with every invalid
+//! record marked (SPEC §2 "Invalid values") by polars expressions over the whole frame.
+//!
+//! Each value is parsed non-strictly and compared with its text: text present but no value
+//! means the text did not parse. The first failed check of a record is recorded as a code in
+//! [`PROBLEM_COLUMN`] (an index into [`Canonical::checks`]) with the offending text in
+//! [`BAD_VALUE_COLUMN`].
+
+use anyhow::Result;
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use super::{RawLog, FILE_COLUMN, RECORD_COLUMN};
+use crate::canonical::{self, Kind, FIELDS};
+use crate::config::Scales;
+use crate::exprs::first_match;
+use crate::timestamps;
+use crate::user_error;
+
+pub const PROBLEM_COLUMN: &str = "__problem";
+pub const BAD_VALUE_COLUMN: &str = "__bad_value";
+
+/// Name of the canonical frame's column holding the text of the `index`-th `--by` key.
+pub fn key_column(index: usize) -> String {
+    format!("__key{index}")
+}
+
+fn text_column(name: &str) -> String {
+    format!("__text_{name}")
+}
+
+pub struct NormalizeOptions<'a> {
+    pub zone: Tz,
+    pub scales: &'a Scales,
+    pub by: &'a [String],
+}
+
+/// What makes a record invalid: the column it concerns and why, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub column: String,
+    pub reason: String,
+}
+
+/// The typed canonical frame: every canonical field (absent ones as typed nulls), the `--by`
+/// keys as text, and the validity columns.
+pub struct Canonical {
+    pub frame: LazyFrame,
+    /// Canonical fields the input has (absent ones are all-null in the frame).
+    pub present: Vec<&'static str>,
+    pub checks: Vec<Check>,
+    pub sources: Vec<String>,
+}
+
+impl Canonical {
+    pub fn has(&self, field: &str) -> bool {
+        self.present.contains(&field)
+    }
+}
+
+/// Builds the canonical frame from the raw text frame (no data is read yet: this is a plan).
+pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
+    let found = || raw.columns.join(", ");
+    if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID) {
+        return Err(user_error!(
+            "missing required column {}; the input has columns: {}",
+            canonical::INTERACTION_ID,
+            found()
+        ));
+    }
+    for key in options.by {
+        if key == canonical::CATEGORY {
+            return Err(user_error!(
+                "--by category: the category is always a group key; name other columns"
+            ));
+        }
+        if !raw.columns.contains(key) {
+            return Err(user_error!(
+                "unknown --by key {key}; the input has columns: {}",
+                found()
+            ));
+        }
+    }
+    let present: Vec<&'static str> = FIELDS
+        .iter()
+        .map(|f| f.name)
+        .filter(|name| raw.columns.iter().any(|c| c == name))
+        .collect();
+
+    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
+    texts.extend(
+        present
+            .iter()
+            .map(|name| cleaned(col(*name)).alias(text_column(name))),
+    );
+    texts.extend(
+        options
+            .by
+            .iter()
+            .enumerate()
+            .map(|(i, key)| cleaned(col(key.as_str())).alias(key_column(i))),
+    );
+
+    let mut typed = Vec::with_capacity(FIELDS.len());
+    let mut checks = Checks::default();
+    for field in &FIELDS {
+        if !present.contains(&field.name) {
+            typed.push(lit(NULL).cast(dtype_of(field.kind)).alias(field.name));
+            continue;
+        }
+        let text = col(text_column(field.name));
+        let value = parse(field.kind, text.clone(), options.zone);
+        typed.push(value.alias(field.name));
+        value_checks(
+            field.name,
+            field.kind,
+            text,
+            col(field.name),
+            options.scales,
+            &mut checks,
+        );
+    }
+    for later in [canonical::FIRST_RESPONSE_AT, canonical::RESOLVED_AT] {
+        if present.contains(&later) && present.contains(&canonical::CREATED_AT) {
+            checks.add(
+                later,
+                format!("is before {}", canonical::CREATED_AT),
+                col(later).lt(col(canonical::CREATED_AT)),
+            );
+        }
+    }
+    let id = col(canonical::INTERACTION_ID);
+    checks.add(
+        canonical::INTERACTION_ID,
+        "has no value (every record needs one)".into(),
+        col(text_column(canonical::INTERACTION_ID)).is_null(),
+    );
+    checks.add(
+        canonical::INTERACTION_ID,
+        "repeats the interaction_id of an earlier record".into(),
+        id.clone().is_first_distinct().not(),
+    );
+
+    let mut keep = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
+    keep.extend(FIELDS.iter().map(|f| col(f.name)));
+    keep.extend((0..options.by.len()).map(|i| col(key_column(i))));
+    keep.push(col(PROBLEM_COLUMN));
+    keep.push(col(BAD_VALUE_COLUMN));
+    let frame = raw
+        .frame
+        .select(texts)
+        .with_columns(typed)
+        .with_column(checks.problem_code())
+        .with_column(checks.bad_value())
+        .select(keep);
+    Ok(Canonical {
+        frame,
+        present,
+        checks: checks.described,
+        sources: raw.sources,
+    })
+}
+
+/// Trimmed text; blank is missing.
+fn cleaned(text: Expr) -> Expr {
+    let trimmed = text.cast(DataType::String).str().strip_chars(lit(NULL));
+    when(trimmed.clone().eq(lit("")))
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(trimmed)
+}
+
+fn dtype_of(kind: Kind) -> DataType {
+    match kind {
+        Kind::Text | Kind::Category => DataType::String,
+        Kind::Timestamp => DataType::Int64,
+        Kind::Flag => DataType::Boolean,
+        Kind::Seconds | Kind::Count | Kind::Csat | Kind::Nps | Kind::Ces => DataType::Float64,
+    }
+}
+
+fn parse(kind: Kind, text: Expr, zone: Tz) -> Expr {
+    match kind {
+        Kind::Text => text,
+        Kind::Category => {
+            let lower = text.str().to_lowercase();
+            when(lower.clone().eq(lit(canonical::SUPPORT)))
+                .then(lit(canonical::SUPPORT))
+                .when(lower.eq(lit(canonical::SERVICE)))
+                .then(lit(canonical::SERVICE))
+                .otherwise(lit(canonical::UNCATEGORIZED))
+        }
+        Kind::Timestamp => timestamps::parse_expr(text, zone),
+        Kind::Flag => {
+            let lower = text.str().to_lowercase();
+            when(is_one_of(lower.clone(), &["true", "1", "yes"]))
+                .then(lit(true))
+                .when(is_one_of(lower, &["false", "0", "no"]))
+                .then(lit(false))
+                .otherwise(lit(NULL).cast(DataType::Boolean))
+        }
+        Kind::Seconds | Kind::Count | Kind::Csat | Kind::Nps | Kind::Ces => {
+            text.cast(DataType::Float64)
+        }
+    }
+}
+
+fn is_one_of(text: Expr, words: &[&str]) -> Expr {
+    words
+        .iter()
+        .map(|word| text.clone().eq(lit(*word)))
+        .reduce(Expr::or)
+        .expect("at least one word")
+}
+
+fn value_checks(
+    name: &str,
+    kind: Kind,
+    text: Expr,
+    value: Expr,
+    scales: &Scales,
+    checks: &mut Checks,
+) {
+    let unparsed = text.clone().is_not_null().and(value.clone().is_null());
+    let not_finite = text
+        .is_not_null()
+        .and(value.clone().is_null().or(value.clone().is_finite().not()));
+    // Casting to an integer truncates, so only whole numbers survive the round trip.
+    let whole = value
+        .clone()
+        .eq(value.clone().cast(DataType::Int64).cast(DataType::Float64));
+    let within = |low: f64, high: f64| {
+        value
+            .clone()
+            .gt_eq(lit(low))
+            .and(value.clone().lt_eq(lit(high)))
+    };
+    match kind {
+        Kind::Text | Kind::Category => {}
+        Kind::Timestamp => checks.add(
+            name,
+            "is not a timestamp (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 \
+             or 2026-03-01 09:15:00)"
+                .into(),
+            unparsed,
+        ),
+        Kind::Flag => checks.add(
+            name,
+            "is not a boolean (write true/false, 1/0 or yes/no)".into(),
+            unparsed,
+        ),
+        Kind::Seconds => {
+            checks.add(name, "is not a number of seconds".into(), not_finite);
+            checks.add(name, "is a negative duration".into(), value.lt(lit(0.0)));
+        }
+        Kind::Count => {
+            checks.add(name, "is not a number".into(), not_finite);
+            checks.add(
+                name,
+                "is not a whole number >= 0".into(),
+                whole.not().or(value.lt(lit(0.0))),
+            );
+        }
+        Kind::Csat | Kind::Ces => {
+            let (label, (low, high)) = if kind == Kind::Csat {
+                ("CSAT", scales.csat)
+            } else {
+                ("CES", scales.ces)
+            };
+            checks.add(name, "is not a number".into(), not_finite);
+            checks.add(
+                name,
+                format!("is outside the {label} scale {low}–{high}"),
+                within(low, high).not(),
+            );
+        }
+        Kind::Nps => {
+            checks.add(name, "is not a number".into(), not_finite);
+            checks.add(
+                name,
+                "is not an NPS answer (a whole number 0–10)".into(),
+                whole.and(within(0.0, 10.0)).not(),
+            );
+        }
+    }
+}
+
+/// The ordered list of checks; a record's problem is the first one it fails.
+#[derive(Default)]
+struct Checks {
+    described: Vec<Check>,
+    conditions: Vec<Expr>,
+    columns: Vec<String>,
+}
+
+impl Checks {
+    fn add(&mut self, column: &str, reason: String, failed: Expr) {
+        self.described.push(Check {
+            column: column.to_string(),
+            reason,
+        });
+        self.conditions.push(failed);
+        self.columns.push(column.to_string());
+    }
+
+    fn problem_code(&self) -> Expr {
+        let cases = (self.conditions.iter().cloned())
+            .enumerate()
+            .map(|(code, condition)| (condition, lit(code as u32)))
+            .collect();
+        first_match(cases, lit(NULL).cast(DataType::UInt32)).alias(PROBLEM_COLUMN)
+    }
+
+    fn bad_value(&self) -> Expr {
+        let cases = (self.columns.iter())
+            .enumerate()
+            .map(|(code, column)| {
+                (
+                    col(PROBLEM_COLUMN).eq(lit(code as u32)),
+                    col(text_column(column)),
+                )
+            })
+            .collect();
+        first_match(cases, lit(NULL).cast(DataType::String)).alias(BAD_VALUE_COLUMN)
+    }
+}

@@ -1,0 +1,10 @@
+//! The `cxkpi` binary: parse the command line, run it, exit with the contract's code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cxkpi::cli::Cli::parse();
+    ExitCode::from(cxkpi::exit::exit_code(cxkpi::run(cli)))
+}

@@ -1,0 +1,579 @@
+//! The KPI definitions of SPEC §3: one function per KPI returning the polars aggregations for
+//! its value and its sample size `n`, plus the per-record inputs some of them need.
+//!
+//! Nothing here collects; the pipeline composes these expressions into one plan.
+
+use polars::prelude::*;
+
+use crate::canonical::{
+    CATEGORY, CES, CHURNED_AT, CONTACTS, CREATED_AT, CSAT, CUSTOMER_ID, FIRST_RESPONSE_AT,
+    FIRST_RESPONSE_SECONDS, HANDLE_SECONDS, HOLD_SECONDS, NPS, REOPENED, RESOLVED_AT, TALK_SECONDS,
+    WRAP_SECONDS,
+};
+use crate::timestamps::MICROS;
+
+/// Per-record inputs derived before aggregation.
+pub const HANDLE_TIME: &str = "__handle_s";
+pub const FIRST_RESPONSE_TIME: &str = "__first_response_s";
+pub const FCR_ELIGIBLE: &str = "__fcr_eligible";
+pub const FCR_FIRST_CONTACT: &str = "__fcr_first_contact";
+pub const CHURN_BASE: &str = "__churn_base";
+pub const CHURNED: &str = "__churned";
+const NEXT_CONTACT_AT: &str = "__next_contact_at";
+
+/// Whether an output column is a count (an integer) or a measured value (a float, null at n = 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Count,
+    Value,
+}
+
+/// The output columns of SPEC §3, in output order.
+pub const OUTPUT_COLUMNS: [(&str, Measure); 17] = [
+    ("interactions", Measure::Count),
+    ("csat", Measure::Value),
+    ("csat_n", Measure::Count),
+    ("nps", Measure::Value),
+    ("nps_n", Measure::Count),
+    ("ces", Measure::Value),
+    ("ces_n", Measure::Count),
+    ("fcr", Measure::Value),
+    ("fcr_n", Measure::Count),
+    ("aht_s", Measure::Value),
+    ("aht_n", Measure::Count),
+    ("frt_mean_s", Measure::Value),
+    ("frt_median_s", Measure::Value),
+    ("frt_p90_s", Measure::Value),
+    ("frt_n", Measure::Count),
+    ("churn", Measure::Value),
+    ("churn_n", Measure::Count),
+];
+
+/// Every KPI's aggregations, in [`OUTPUT_COLUMNS`] order.
+pub fn all(csat_satisfied_min: f64) -> Vec<Expr> {
+    [
+        interactions(),
+        csat(csat_satisfied_min),
+        nps(),
+        ces(),
+        fcr(),
+        aht(),
+        frt(),
+        churn(),
+    ]
+    .concat()
+}
+
+/// Records in the group.
+pub fn interactions() -> Vec<Expr> {
+    vec![count(len()).alias("interactions")]
+}
+
+/// Share (0–100) of CSAT answers at or above `satisfied_min`.
+pub fn csat(satisfied_min: f64) -> Vec<Expr> {
+    let answered = col(CSAT).count();
+    let satisfied = col(CSAT).gt_eq(lit(satisfied_min)).sum();
+    vec![
+        percent(satisfied, answered.clone()).alias("csat"),
+        count(answered).alias("csat_n"),
+    ]
+}
+
+/// Net promoter score: 100 × (promoters 9–10 − detractors 0–6) / answers.
+pub fn nps() -> Vec<Expr> {
+    let answered = col(NPS).count();
+    let promoters = col(NPS).gt_eq(lit(9.0)).sum().cast(DataType::Float64);
+    let detractors = col(NPS).lt_eq(lit(6.0)).sum().cast(DataType::Float64);
+    let score = when(answered.clone().gt(lit(0)))
+        .then((promoters - detractors) * lit(100.0) / answered.clone().cast(DataType::Float64))
+        .otherwise(lit(NULL).cast(DataType::Float64));
+    vec![score.alias("nps"), count(answered).alias("nps_n")]
+}
+
+/// Customer effort: the mean answer.
+pub fn ces() -> Vec<Expr> {
+    vec![
+        col(CES).mean().alias("ces"),
+        count(col(CES).count()).alias("ces_n"),
+    ]
+}
+
+/// First contact resolution: share (0–100) of the eligible records resolved at first contact.
+/// Needs [`FCR_ELIGIBLE`] and [`FCR_FIRST_CONTACT`] (see [`fcr_ticket_mode`], [`fcr_repeat_mode`]).
+pub fn fcr() -> Vec<Expr> {
+    let eligible = col(FCR_ELIGIBLE).sum();
+    let first = col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum();
+    vec![
+        percent(first, eligible.clone()).alias("fcr"),
+        count(eligible).alias("fcr_n"),
+    ]
+}
+
+/// Average handle time in seconds, over records with a handle time (see [`handle_time`]).
+pub fn aht() -> Vec<Expr> {
+    vec![
+        col(HANDLE_TIME).mean().alias("aht_s"),
+        count(col(HANDLE_TIME).count()).alias("aht_n"),
+    ]
+}
+
+/// First response time in seconds: mean, median and 90th percentile (linear interpolation
+/// between closest ranks), over records with one (see [`first_response_time`]).
+pub fn frt() -> Vec<Expr> {
+    let frt = col(FIRST_RESPONSE_TIME);
+    vec![
+        frt.clone().mean().alias("frt_mean_s"),
+        frt.clone()
+            .quantile(lit(0.5), QuantileMethod::Linear)
+            .alias("frt_median_s"),
+        frt.clone()
+            .quantile(lit(0.9), QuantileMethod::Linear)
+            .alias("frt_p90_s"),
+        count(frt.count()).alias("frt_n"),
+    ]
+}
+
+/// Churn: share (0–100) of the distinct customers in the base who churned in the window.
+/// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
+pub fn churn() -> Vec<Expr> {
+    let base = col(CUSTOMER_ID).filter(col(CHURN_BASE)).n_unique();
+    let churned = col(CUSTOMER_ID).filter(col(CHURNED)).n_unique();
+    vec![
+        percent(churned, base.clone()).alias("churn"),
+        count(base).alias("churn_n"),
+    ]
+}
+
+/// Handle time of a record: `handle_seconds`, else the sum of the parts present.
+pub fn handle_time() -> Expr {
+    let parts = [col(TALK_SECONDS), col(HOLD_SECONDS), col(WRAP_SECONDS)];
+    let any_part = parts
+        .iter()
+        .cloned()
+        .map(Expr::is_not_null)
+        .reduce(Expr::or)
+        .expect("three parts");
+    let sum_of_parts = parts
+        .into_iter()
+        .map(|part| part.fill_null(lit(0.0)))
+        .reduce(|a, b| a + b)
+        .expect("three parts");
+    when(col(HANDLE_SECONDS).is_not_null())
+        .then(col(HANDLE_SECONDS))
+        .when(any_part)
+        .then(sum_of_parts)
+        .otherwise(lit(NULL).cast(DataType::Float64))
+        .alias(HANDLE_TIME)
+}
+
+/// First response time of a record in seconds: `first_response_at − created_at`, else
+/// `first_response_seconds`.
+pub fn first_response_time() -> Expr {
+    let from_timestamps =
+        (col(FIRST_RESPONSE_AT) - col(CREATED_AT)).cast(DataType::Float64) / lit(MICROS);
+    coalesce(&[from_timestamps, col(FIRST_RESPONSE_SECONDS)]).alias(FIRST_RESPONSE_TIME)
+}
+
+/// FCR flags in ticket mode: resolved records with a `contacts` value are eligible; first
+/// contact is `contacts <= 1` and not reopened.
+pub fn fcr_ticket_mode() -> [Expr; 2] {
+    [
+        col(RESOLVED_AT)
+            .is_not_null()
+            .and(col(CONTACTS).is_not_null())
+            .alias(FCR_ELIGIBLE),
+        col(CONTACTS)
+            .lt_eq(lit(1.0))
+            .and(not_reopened())
+            .fill_null(lit(false))
+            .alias(FCR_FIRST_CONTACT),
+    ]
+}
+
+/// FCR flags in repeat mode: resolved records with a customer and a creation time are eligible;
+/// first contact is not reopened and no other record of the same customer and category was
+/// created in `(t, t + window]`.
+///
+/// `frame` must hold every valid record of the input: repeats are searched outside the report
+/// window too.
+pub fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<LazyFrame> {
+    let keys = [col(CUSTOMER_ID), col(CATEGORY), col(CREATED_AT)];
+    // The next distinct creation time of the same customer and category: ties at `t` itself
+    // are not in `(t, t + window]`, so distinct times suffice.
+    let next_contacts = frame
+        .clone()
+        .filter(
+            col(CUSTOMER_ID)
+                .is_not_null()
+                .and(col(CREATED_AT).is_not_null()),
+        )
+        .select(keys.clone())
+        .unique(None, UniqueKeepStrategy::Any)
+        .sort(
+            [CUSTOMER_ID, CATEGORY, CREATED_AT],
+            SortMultipleOptions::default(),
+        )
+        .with_column(
+            col(CREATED_AT)
+                .shift(lit(-1i64))
+                .over([col(CUSTOMER_ID), col(CATEGORY)])?
+                .alias(NEXT_CONTACT_AT),
+        );
+    let join = JoinArgs {
+        maintain_order: MaintainOrderJoin::Left,
+        ..JoinArgs::new(JoinType::Left)
+    };
+    let repeated = col(NEXT_CONTACT_AT)
+        .lt_eq(col(CREATED_AT) + lit(window_micros))
+        .fill_null(lit(false));
+    Ok(frame
+        .join(next_contacts, keys.clone(), keys, join)
+        .with_columns([
+            col(RESOLVED_AT)
+                .is_not_null()
+                .and(col(CUSTOMER_ID).is_not_null())
+                .and(col(CREATED_AT).is_not_null())
+                .alias(FCR_ELIGIBLE),
+            not_reopened().and(repeated.not()).alias(FCR_FIRST_CONTACT),
+        ])
+        .drop(cols([NEXT_CONTACT_AT])))
+}
+
+/// Churn flags for the window `[from, to)` (open where a bound is `None`): the base is
+/// customers whose `churned_at` is missing or not before `from`; churned are those of the base
+/// with `churned_at` before `to`.
+pub fn churn_flags(from: Option<i64>, to: Option<i64>) -> [Expr; 2] {
+    let churned_at = col(CHURNED_AT);
+    let mut base = col(CUSTOMER_ID).is_not_null();
+    if let Some(from) = from {
+        base = base.and(
+            churned_at
+                .clone()
+                .is_null()
+                .or(churned_at.clone().gt_eq(lit(from))),
+        );
+    }
+    let mut churned = base.clone().and(churned_at.clone().is_not_null());
+    if let Some(to) = to {
+        churned = churned.and(churned_at.lt(lit(to)));
+    }
+    [
+        base.fill_null(lit(false)).alias(CHURN_BASE),
+        churned.fill_null(lit(false)).alias(CHURNED),
+    ]
+}
+
+fn not_reopened() -> Expr {
+    col(REOPENED).fill_null(lit(false)).not()
+}
+
+/// `100 × hits / n`, null when `n = 0`.
+fn percent(hits: Expr, n: Expr) -> Expr {
+    when(n.clone().gt(lit(0)))
+        .then(hits.cast(DataType::Float64) * lit(100.0) / n.cast(DataType::Float64))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+fn count(n: Expr) -> Expr {
+    n.cast(DataType::Int64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3_600_000_000;
+    const DAY: i64 = 24 * HOUR;
+
+    /// Runs `aggs` over `frame` and returns the single result row as (name, value) pairs.
+    fn aggregate(frame: DataFrame, aggs: Vec<Expr>) -> Vec<(String, Option<f64>)> {
+        let out = frame.lazy().select(aggs).collect().unwrap();
+        out.columns()
+            .iter()
+            .map(|c| {
+                let values = c.cast(&DataType::Float64).unwrap();
+                (c.name().to_string(), values.f64().unwrap().get(0))
+            })
+            .collect()
+    }
+
+    fn value(results: &[(String, Option<f64>)], name: &str) -> Option<f64> {
+        results.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    fn floats(name: &str, values: &[Option<f64>]) -> Column {
+        Column::new(name.into(), values)
+    }
+
+    #[test]
+    fn csat_counts_answers_at_or_above_the_threshold() {
+        // 5, 4 satisfied; 3, 1 not; one missing: 2 / 4 = 50 %.
+        let frame = DataFrame::new_infer_height(vec![floats(
+            CSAT,
+            &[Some(5.0), Some(4.0), Some(3.0), None, Some(1.0)],
+        )])
+        .unwrap();
+        let r = aggregate(frame.clone(), csat(4.0));
+        assert_eq!(value(&r, "csat"), Some(50.0));
+        assert_eq!(value(&r, "csat_n"), Some(4.0));
+        // With a stricter threshold only the 5 counts: 1 / 4 = 25 %.
+        assert_eq!(value(&aggregate(frame, csat(5.0)), "csat"), Some(25.0));
+    }
+
+    #[test]
+    fn csat_with_no_answers_is_null_with_n_zero() {
+        let frame = DataFrame::new_infer_height(vec![floats(CSAT, &[None, None])]).unwrap();
+        let r = aggregate(frame, csat(4.0));
+        assert_eq!(value(&r, "csat"), None);
+        assert_eq!(value(&r, "csat_n"), Some(0.0));
+    }
+
+    #[test]
+    fn nps_is_promoters_minus_detractors() {
+        // 10, 9 promoters; 8, 7 passives; 6, 0 detractors; 2 − 2 = 0 of 6 → 0.
+        let answers = [10.0, 9.0, 8.0, 7.0, 6.0, 0.0].map(Some);
+        let frame = DataFrame::new_infer_height(vec![floats(NPS, &answers)]).unwrap();
+        let r = aggregate(frame, nps());
+        assert_eq!(value(&r, "nps"), Some(0.0));
+        assert_eq!(value(&r, "nps_n"), Some(6.0));
+
+        // 9, 10, 3 and a missing one: (2 − 1) / 3 = 33.33…
+        let frame = DataFrame::new_infer_height(vec![floats(
+            NPS,
+            &[Some(9.0), Some(10.0), Some(3.0), None],
+        )])
+        .unwrap();
+        let r = aggregate(frame, nps());
+        assert!((value(&r, "nps").unwrap() - 100.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn nps_with_no_promoters_is_negative() {
+        // 7, 8 passives; 2, 5, 6 detractors: (0 − 3) / 5 = −60.
+        let answers = [7.0, 8.0, 2.0, 5.0, 6.0].map(Some);
+        let frame = DataFrame::new_infer_height(vec![floats(NPS, &answers)]).unwrap();
+        let r = aggregate(frame, nps());
+        assert_eq!(value(&r, "nps"), Some(-60.0));
+        // Only detractors: −100.
+        let frame =
+            DataFrame::new_infer_height(vec![floats(NPS, &[Some(0.0), Some(6.0)])]).unwrap();
+        assert_eq!(value(&aggregate(frame, nps()), "nps"), Some(-100.0));
+    }
+
+    #[test]
+    fn ces_is_the_mean_answer() {
+        // (7 + 5 + 3) / 3 = 5.
+        let frame = DataFrame::new_infer_height(vec![floats(
+            CES,
+            &[Some(7.0), None, Some(5.0), Some(3.0)],
+        )])
+        .unwrap();
+        let r = aggregate(frame, ces());
+        assert_eq!(value(&r, "ces"), Some(5.0));
+        assert_eq!(value(&r, "ces_n"), Some(3.0));
+    }
+
+    #[test]
+    fn handle_time_prefers_the_total_then_sums_present_parts() {
+        let frame = df!(
+            HANDLE_SECONDS => [Some(100.0), None, None, None],
+            TALK_SECONDS => [Some(1.0), Some(60.0), None, None],
+            HOLD_SECONDS => [Some(1.0), None, None, None],
+            WRAP_SECONDS => [Some(1.0), Some(15.0), Some(5.0), None],
+        )
+        .unwrap();
+        let out = frame.lazy().select([handle_time()]).collect().unwrap();
+        let values: Vec<Option<f64>> = out
+            .column(HANDLE_TIME)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [Some(100.0), Some(75.0), Some(5.0), None]);
+        // AHT over them: (100 + 75 + 5) / 3 = 60.
+        let r = aggregate(out, aht());
+        assert_eq!(value(&r, "aht_s"), Some(60.0));
+        assert_eq!(value(&r, "aht_n"), Some(3.0));
+    }
+
+    #[test]
+    fn first_response_time_prefers_timestamps_then_seconds() {
+        let frame = df!(
+            CREATED_AT => [Some(0i64), Some(0), None, Some(0)],
+            FIRST_RESPONSE_AT => [Some(90_000_000i64), None, Some(5), None],
+            FIRST_RESPONSE_SECONDS => [Some(1.0), Some(30.0), Some(45.0), None],
+        )
+        .unwrap();
+        let out = frame
+            .lazy()
+            .select([first_response_time()])
+            .collect()
+            .unwrap();
+        let values: Vec<Option<f64>> = out
+            .column(FIRST_RESPONSE_TIME)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [Some(90.0), Some(30.0), Some(45.0), None]);
+    }
+
+    fn percentiles(values: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
+        let column = values.iter().map(|v| Some(*v)).collect::<Vec<_>>();
+        let frame =
+            DataFrame::new_infer_height(vec![floats(FIRST_RESPONSE_TIME, &column)]).unwrap();
+        let r = aggregate(frame, frt());
+        (
+            value(&r, "frt_mean_s"),
+            value(&r, "frt_median_s"),
+            value(&r, "frt_p90_s"),
+        )
+    }
+
+    #[test]
+    fn percentiles_on_one_value() {
+        assert_eq!(percentiles(&[42.0]), (Some(42.0), Some(42.0), Some(42.0)));
+    }
+
+    #[test]
+    fn percentiles_on_two_values_interpolate() {
+        // Ranks 0..1: median at 0.5 → 15; p90 at 0.9 → 10 + 0.9 × 10 = 19.
+        let (mean, median, p90) = percentiles(&[20.0, 10.0]);
+        assert_eq!(mean, Some(15.0));
+        assert_eq!(median, Some(15.0));
+        assert!((p90.unwrap() - 19.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn percentiles_on_ten_values() {
+        // Sorted 1..=10 (given shuffled). Median at rank 4.5 → 5.5; p90 at rank 8.1 →
+        // 9 + 0.1 × (10 − 9) = 9.1; mean 5.5.
+        let (mean, median, p90) = percentiles(&[3.0, 10.0, 1.0, 7.0, 5.0, 2.0, 9.0, 4.0, 8.0, 6.0]);
+        assert_eq!(mean, Some(5.5));
+        assert_eq!(median, Some(5.5));
+        assert!((p90.unwrap() - 9.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn frt_with_no_values_is_null() {
+        let frame =
+            DataFrame::new_infer_height(vec![floats(FIRST_RESPONSE_TIME, &[None])]).unwrap();
+        let r = aggregate(frame, frt());
+        assert_eq!(value(&r, "frt_median_s"), None);
+        assert_eq!(value(&r, "frt_n"), Some(0.0));
+    }
+
+    #[test]
+    fn fcr_ticket_mode_uses_contacts_and_reopened() {
+        let frame = df!(
+            RESOLVED_AT => [Some(1i64), Some(1), Some(1), Some(1), None, Some(1)],
+            CONTACTS => [Some(1.0), Some(0.0), Some(2.0), Some(1.0), Some(1.0), None],
+            REOPENED => [Some(false), None, Some(false), Some(true), Some(false), Some(false)],
+        )
+        .unwrap();
+        // Eligible: rows 1–4 (row 5 unresolved, row 6 has no contacts). First contact: rows
+        // 1 and 2 (row 3 took 2 contacts, row 4 was reopened) → 2 / 4 = 50 %.
+        let r = aggregate(
+            frame
+                .lazy()
+                .with_columns(fcr_ticket_mode())
+                .collect()
+                .unwrap(),
+            fcr(),
+        );
+        assert_eq!(value(&r, "fcr"), Some(50.0));
+        assert_eq!(value(&r, "fcr_n"), Some(4.0));
+    }
+
+    #[test]
+    fn fcr_repeat_mode_window_is_open_at_t_and_closed_at_t_plus_window() {
+        let window = 7 * DAY;
+        let frame = df!(
+            CUSTOMER_ID => [Some("a"), Some("a"), Some("b"), Some("b"), Some("c"), Some("c"), Some("d"), Some("d"), None, Some("e"), Some("e")],
+            CATEGORY => ["support", "support", "support", "support", "support", "support", "support", "service", "support", "support", "support"],
+            CREATED_AT => [0i64, window, 0, window + 1, 0, 0, 0, DAY, 0, 10 * DAY, 0],
+            RESOLVED_AT => [Some(1i64), Some(window + 1), Some(1), Some(window + 2), Some(1), Some(1), Some(1), Some(DAY + 1), Some(1), None, Some(1)],
+            REOPENED => [None::<bool>, None, None, None, None, None, None, None, None, None, Some(true)],
+        )
+        .unwrap();
+        let flagged = fcr_repeat_mode(frame.lazy(), window)
+            .unwrap()
+            .collect()
+            .unwrap();
+        let first: Vec<Option<bool>> = flagged
+            .column(FCR_FIRST_CONTACT)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        let eligible: Vec<Option<bool>> = flagged
+            .column(FCR_ELIGIBLE)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        // a@0 is followed at exactly t + window: a repeat (window closed at the end).
+        // a@window: no later contact. b@0 followed at window + 1: outside, first contact.
+        // c@0 twice: a tie at t is not in (t, t + window]. d: the other contact is another
+        // category. The null customer is not eligible. e@10d is unresolved (not eligible);
+        // e@0 was reopened.
+        assert_eq!(
+            first,
+            [false, true, true, true, true, true, true, true, true, true, false].map(Some)
+        );
+        assert_eq!(
+            eligible,
+            [true, true, true, true, true, true, true, true, false, false, true].map(Some)
+        );
+        let r = aggregate(flagged, fcr());
+        // 9 eligible, first-contact among them: all but a@0 and e@0 → 7 / 9.
+        assert_eq!(value(&r, "fcr_n"), Some(9.0));
+        assert!((value(&r, "fcr").unwrap() - 700.0 / 9.0).abs() < 1e-9);
+    }
+
+    fn churn_of(from: Option<i64>, to: Option<i64>) -> (Option<f64>, Option<f64>) {
+        // Customers: a churned at day 5 (two records), b at day 20, c never, d at day −3,
+        // and one record without a customer.
+        let frame = df!(
+            CUSTOMER_ID => [Some("a"), Some("a"), Some("b"), Some("c"), Some("d"), None],
+            CHURNED_AT => [Some(5 * DAY), Some(5 * DAY), Some(20 * DAY), None, Some(-3 * DAY), Some(DAY)],
+        )
+        .unwrap();
+        let flagged = frame
+            .lazy()
+            .with_columns(churn_flags(from, to))
+            .collect()
+            .unwrap();
+        let r = aggregate(flagged, churn());
+        (value(&r, "churn"), value(&r, "churn_n"))
+    }
+
+    #[test]
+    fn churn_with_open_window_counts_every_churned_customer() {
+        // Base a, b, c, d (4); churned a, b, d → 75 %.
+        assert_eq!(churn_of(None, None), (Some(75.0), Some(4.0)));
+    }
+
+    #[test]
+    fn churn_with_closed_window() {
+        // [day 0, day 10): d churned before `from`, out of the base; base a, b, c;
+        // churned in the window: a → 1 / 3.
+        let (share, n) = churn_of(Some(0), Some(10 * DAY));
+        assert_eq!(n, Some(3.0));
+        assert!((share.unwrap() - 100.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn churn_with_half_open_windows() {
+        // From day 0, open end: base a, b, c; churned a, b → 2 / 3.
+        let (share, n) = churn_of(Some(0), None);
+        assert_eq!(n, Some(3.0));
+        assert!((share.unwrap() - 200.0 / 3.0).abs() < 1e-12);
+        // Up to day 10, open start: base a, b, c, d; churned a, d → 50 %.
+        assert_eq!(churn_of(None, Some(10 * DAY)), (Some(50.0), Some(4.0)));
+    }
+}

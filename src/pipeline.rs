@@ -1,0 +1,188 @@
+//! The report pipeline: ingest → validate → derive per-record inputs → window → group and
+//! aggregate. It is the only place that collects polars frames.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
+use crate::config::Config;
+use crate::exprs::first_match;
+use crate::ingest;
+use crate::ingest::normalize::{self, key_column, Canonical, NormalizeOptions};
+use crate::metrics::{self, Measure, OUTPUT_COLUMNS};
+use crate::report::{Cell, Report, Row};
+use crate::user_error;
+use crate::validate::{self, OnInvalid};
+
+/// Everything a report run needs, validated.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub inputs: Vec<PathBuf>,
+    pub zone: Tz,
+    /// `[from, to)` on `created_at`, epoch microseconds; `None` is open.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub by: Vec<String>,
+    pub fcr_window_micros: i64,
+    pub on_invalid: OnInvalid,
+    pub rejects: Option<PathBuf>,
+    pub config: Config,
+}
+
+pub fn run(request: &ReportRequest) -> Result<Report> {
+    let raw = ingest::read_inputs(&request.inputs)?;
+    let canonical = normalize::normalize(
+        raw,
+        &NormalizeOptions {
+            zone: request.zone,
+            scales: &request.config.scales,
+            by: &request.by,
+        },
+    )?;
+    if (request.from.is_some() || request.to.is_some()) && !canonical.has(CREATED_AT) {
+        return Err(user_error!(
+            "--from/--to select records by {CREATED_AT}, and the input has no {CREATED_AT} column"
+        ));
+    }
+    let Canonical {
+        frame,
+        present,
+        checks,
+        sources,
+    } = canonical;
+    // Read and parse once; validation and the metrics both work from this frame.
+    let frame = frame
+        .collect()
+        .map_err(|e| user_error!("cannot read the input: {e}"))?;
+    let records = frame.height() as u64;
+    let skipped = validate::screen(&frame, &checks, &sources, request)?;
+    let valid = frame
+        .lazy()
+        .filter(col(normalize::PROBLEM_COLUMN).is_null());
+
+    let with_inputs = if present.contains(&canonical::CONTACTS) {
+        valid.with_columns(metrics::fcr_ticket_mode())
+    } else {
+        metrics::fcr_repeat_mode(valid, request.fcr_window_micros)?
+    };
+    let mut in_window =
+        with_inputs.with_columns([metrics::handle_time(), metrics::first_response_time()]);
+    if let Some(from) = request.from {
+        in_window = in_window.filter(col(CREATED_AT).gt_eq(lit(from)));
+    }
+    if let Some(to) = request.to {
+        in_window = in_window.filter(col(CREATED_AT).lt(lit(to)));
+    }
+    let in_window = in_window.with_columns(metrics::churn_flags(request.from, request.to));
+
+    let groups = aggregate(in_window, request)
+        .collect()
+        .map_err(|e| anyhow!("computing the metrics: {e}"))?;
+    let mut rows = rows_of(&groups, request.by.len())?;
+    if request.by.is_empty() {
+        ensure_category_rows(&mut rows);
+    }
+    Ok(Report {
+        from: request.from,
+        to: request.to,
+        records,
+        skipped,
+        by: request.by.clone(),
+        rows,
+    })
+}
+
+/// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows.
+fn aggregate(frame: LazyFrame, request: &ReportRequest) -> LazyFrame {
+    let aggs = metrics::all(request.config.scales.csat_satisfied_min);
+    let keys: Vec<Expr> = (0..request.by.len()).map(|i| col(key_column(i))).collect();
+    let mut by_category = vec![col(CATEGORY)];
+    by_category.extend(keys.iter().cloned());
+    let per_category = frame.clone().group_by(by_category).agg(aggs.clone());
+    let all = if keys.is_empty() {
+        frame.select(aggs)
+    } else {
+        frame.group_by(keys.clone()).agg(aggs)
+    }
+    .with_column(lit(canonical::ALL).alias(CATEGORY));
+
+    let mut order = vec![col(CATEGORY)];
+    order.extend(keys.iter().cloned());
+    order.extend(OUTPUT_COLUMNS.iter().map(|(name, _)| col(*name)));
+    let union = concat(
+        [per_category.select(order.clone()), all.select(order)],
+        UnionArgs::default(),
+    )
+    .expect("both sides have the same columns");
+
+    let rank = first_match(
+        (CATEGORY_ORDER.iter().enumerate())
+            .map(|(position, category)| (col(CATEGORY).eq(lit(*category)), lit(position as u32)))
+            .collect(),
+        lit(CATEGORY_ORDER.len() as u32),
+    );
+    let mut sort_by = vec![rank];
+    sort_by.extend(keys);
+    let columns = sort_by.len();
+    union.sort_by_exprs(
+        sort_by,
+        SortMultipleOptions::default()
+            .with_nulls_last(true)
+            .with_maintain_order(true)
+            .with_order_descending_multi(vec![false; columns]),
+    )
+}
+
+fn rows_of(groups: &DataFrame, keys: usize) -> Result<Vec<Row>> {
+    let categories = groups.column(CATEGORY)?.str()?;
+    let key_columns = (0..keys)
+        .map(|i| groups.column(&key_column(i)).and_then(|c| c.str().cloned()))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let mut cells_by_column = Vec::with_capacity(OUTPUT_COLUMNS.len());
+    for (name, measure) in OUTPUT_COLUMNS {
+        let column = groups.column(name)?;
+        let cells: Vec<Cell> = match measure {
+            Measure::Count => column
+                .cast(&DataType::Int64)?
+                .i64()?
+                .iter()
+                .map(|v| Cell::Count(v.unwrap_or(0).max(0) as u64))
+                .collect(),
+            Measure::Value => column
+                .cast(&DataType::Float64)?
+                .f64()?
+                .iter()
+                .map(|v| Cell::Value(v.filter(|x| x.is_finite())))
+                .collect(),
+        };
+        cells_by_column.push(cells);
+    }
+    Ok((0..groups.height())
+        .map(|i| Row {
+            category: categories
+                .get(i)
+                .unwrap_or(canonical::UNCATEGORIZED)
+                .to_string(),
+            keys: key_columns
+                .iter()
+                .map(|c| c.get(i).map(str::to_string))
+                .collect(),
+            cells: cells_by_column.iter().map(|cells| cells[i]).collect(),
+        })
+        .collect())
+}
+
+/// Without `--by`, support and service always have a row, empty or not.
+fn ensure_category_rows(rows: &mut Vec<Row>) {
+    for (position, category) in [canonical::SUPPORT, canonical::SERVICE]
+        .into_iter()
+        .enumerate()
+    {
+        if !rows.iter().any(|r| r.category == category) {
+            rows.insert(position.min(rows.len()), Row::empty(category));
+        }
+    }
+}

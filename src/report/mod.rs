@@ -1,0 +1,92 @@
+//! The report (SPEC §4): one row per category × `--by` keys with every KPI and its `n`, and a
+//! renderer per output format.
+
+mod csv;
+mod json;
+mod table;
+
+use std::io::{self, Write};
+
+use crate::metrics::{Measure, OUTPUT_COLUMNS};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The window on `created_at`, epoch microseconds; `None` is open.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Records read, and those left out as invalid.
+    pub records: u64,
+    pub skipped: u64,
+    /// The `--by` keys, in the order given.
+    pub by: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub category: String,
+    /// Values of the `--by` keys (missing is `None`).
+    pub keys: Vec<Option<String>>,
+    /// One cell per [`OUTPUT_COLUMNS`] entry, in that order.
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    Count(u64),
+    /// A measured value; `None` when its `n` is 0.
+    Value(Option<f64>),
+}
+
+impl Row {
+    /// A group with no records: every count 0, every value null.
+    pub fn empty(category: &str) -> Row {
+        Row {
+            category: category.to_string(),
+            keys: Vec::new(),
+            cells: OUTPUT_COLUMNS
+                .iter()
+                .map(|(_, measure)| match measure {
+                    Measure::Count => Cell::Count(0),
+                    Measure::Value => Cell::Value(None),
+                })
+                .collect(),
+        }
+    }
+
+    /// The cell of output column `name` (one of [`OUTPUT_COLUMNS`]).
+    pub fn cell(&self, name: &str) -> Cell {
+        let index = OUTPUT_COLUMNS
+            .iter()
+            .position(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name} is not an output column"));
+        self.cells[index]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One readable table per category.
+    Table,
+    /// One JSON object (SPEC §4), numbers unrounded.
+    Json,
+    /// One line per row, numbers unrounded.
+    Csv,
+    /// The tables as Markdown, e.g. for a CI job summary.
+    Markdown,
+}
+
+pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(report, table::Style::Terminal, out),
+        Format::Markdown => table::render(report, table::Style::Markdown, out),
+        Format::Json => json::render(report, out),
+        Format::Csv => csv::render(report, out),
+    }
+}
+
+/// The shortest text that reads back as exactly `value` (`25.0`, `14.285714285714286`), shared
+/// by the JSON and CSV renderers.
+fn exact_number(value: f64) -> String {
+    serde_json::to_string(&value).unwrap_or_else(|_| value.to_string())
+}

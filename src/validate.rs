@@ -1,0 +1,170 @@
+//! What happens to invalid records (SPEC §2): fail naming the first few, or skip them with a
+//! one-line summary and, on request, a rejects file listing each one.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+use polars::prelude::*;
+
+use crate::ingest::normalize::{Check, BAD_VALUE_COLUMN, PROBLEM_COLUMN};
+use crate::ingest::{FILE_COLUMN, RECORD_COLUMN};
+use crate::pipeline::ReportRequest;
+use crate::user_error;
+
+/// How many invalid records a failing run names before giving the total.
+const SHOWN: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnInvalid {
+    /// Stop with exit 2, naming the invalid records.
+    Fail,
+    /// Leave invalid records out of every metric and count them.
+    Skip,
+}
+
+/// One invalid record: where it is and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub file: String,
+    pub record: u32,
+    pub column: String,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: record {}: column {}: ",
+            self.file, self.record, self.column
+        )?;
+        match &self.value {
+            Some(value) => write!(f, "value \"{value}\" {}", self.reason),
+            None => write!(f, "{}", self.reason),
+        }
+    }
+}
+
+/// Applies the `--on-invalid` policy to the canonical frame; returns how many records are
+/// skipped (0, or an error, under `fail`).
+pub fn screen(
+    frame: &DataFrame,
+    checks: &[Check],
+    sources: &[String],
+    request: &ReportRequest,
+) -> Result<u64> {
+    let invalid = frame
+        .clone()
+        .lazy()
+        .filter(col(PROBLEM_COLUMN).is_not_null())
+        .select([
+            col(FILE_COLUMN),
+            col(RECORD_COLUMN),
+            col(PROBLEM_COLUMN),
+            col(BAD_VALUE_COLUMN),
+        ])
+        .collect()
+        .map_err(|e| anyhow!("finding invalid records: {e}"))?;
+    let count = invalid.height();
+    if count == 0 {
+        return Ok(0);
+    }
+    let wanted = if request.rejects.is_some() {
+        count
+    } else {
+        SHOWN
+    };
+    let rejected = rejected_records(&invalid.head(Some(wanted)), checks, sources)?;
+    if let Some(path) = &request.rejects {
+        write_rejects(path, &rejected)?;
+    }
+    match request.on_invalid {
+        OnInvalid::Fail if count == 1 => Err(user_error!("{}", rejected[0])),
+        OnInvalid::Fail => {
+            let mut message = format!("{count} invalid records; the first {}:", SHOWN.min(count));
+            for record in rejected.iter().take(SHOWN) {
+                write!(message, "\n  {record}").expect("writing to a String");
+            }
+            message.push_str(
+                "\nfix them, or pass --on-invalid skip to leave them out (--rejects FILE lists them all)",
+            );
+            Err(user_error!("{message}"))
+        }
+        OnInvalid::Skip => {
+            eprintln!("cxkpi: {}", summary(&invalid, checks)?);
+            Ok(count as u64)
+        }
+    }
+}
+
+fn rejected_records(
+    invalid: &DataFrame,
+    checks: &[Check],
+    sources: &[String],
+) -> Result<Vec<Rejected>> {
+    let files = invalid.column(FILE_COLUMN)?.u32()?;
+    let records = invalid.column(RECORD_COLUMN)?.cast(&DataType::UInt32)?;
+    let records = records.u32()?;
+    let problems = invalid.column(PROBLEM_COLUMN)?.u32()?;
+    let values = invalid.column(BAD_VALUE_COLUMN)?.str()?;
+    Ok((0..invalid.height())
+        .map(|i| {
+            let check = &checks[problems.get(i).unwrap_or(0) as usize];
+            Rejected {
+                file: sources[files.get(i).unwrap_or(0) as usize].clone(),
+                record: records.get(i).unwrap_or(0),
+                column: check.column.clone(),
+                value: values.get(i).map(str::to_string),
+                reason: check.reason.clone(),
+            }
+        })
+        .collect())
+}
+
+/// `skipped 3 invalid records: 2 × csat is outside the CSAT scale 1–5; 1 × …`
+fn summary(invalid: &DataFrame, checks: &[Check]) -> Result<String> {
+    let per_problem = invalid
+        .clone()
+        .lazy()
+        .group_by([col(PROBLEM_COLUMN)])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort([PROBLEM_COLUMN], SortMultipleOptions::default())
+        .collect()?;
+    let problems = per_problem.column(PROBLEM_COLUMN)?.u32()?;
+    let counts = per_problem.column("n")?.u64()?;
+    let parts: Vec<String> = problems
+        .iter()
+        .zip(counts.iter())
+        .map(|(problem, n)| {
+            let check = &checks[problem.unwrap_or(0) as usize];
+            format!("{} × {} {}", n.unwrap_or(0), check.column, check.reason)
+        })
+        .collect();
+    let total = invalid.height();
+    let noun = if total == 1 { "record" } else { "records" };
+    Ok(format!(
+        "skipped {total} invalid {noun}: {}",
+        parts.join("; ")
+    ))
+}
+
+fn write_rejects(path: &Path, rejected: &[Rejected]) -> Result<()> {
+    let write = || -> Result<()> {
+        let mut writer = csv::Writer::from_path(path)?;
+        writer.write_record(["file", "record", "column", "value", "reason"])?;
+        for r in rejected {
+            writer.write_record([
+                r.file.as_str(),
+                &r.record.to_string(),
+                r.column.as_str(),
+                r.value.as_deref().unwrap_or(""),
+                r.reason.as_str(),
+            ])?;
+        }
+        writer.flush()?;
+        Ok(())
+    };
+    write().with_context(|| format!("writing the rejects file {}", path.display()))
+}
