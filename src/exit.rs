@@ -1,6 +1,6 @@
 //! The exit-code contract: 0 ok, 1 SLA breach, 2 bad usage/config/input, 3 anything else.
 
-use std::io;
+use std::io::{self, Write};
 
 /// A problem the user can fix (usage, configuration or input data): exit code 2.
 ///
@@ -39,7 +39,8 @@ pub fn exit_code(result: anyhow::Result<Outcome>) -> u8 {
         Ok(Outcome::Breach) => BREACH,
         Err(err) if is_broken_pipe(&err) => SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // A closed stderr must not turn an error into a panic.
+            let _ = writeln!(io::stderr(), "error: {err:#}");
             if is_user_error(&err) {
                 BAD_INPUT
             } else {
@@ -47,6 +48,11 @@ pub fn exit_code(result: anyhow::Result<Outcome>) -> u8 {
             }
         }
     }
+}
+
+/// A one-line notice on standard error (never fails: stderr may be closed).
+pub fn warn(message: &str) {
+    let _ = writeln!(io::stderr(), "cxkpi: {message}");
 }
 
 pub fn is_user_error(err: &anyhow::Error) -> bool {

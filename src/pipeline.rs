@@ -54,9 +54,7 @@ pub fn run(request: &ReportRequest) -> Result<Report> {
         sources,
     } = canonical;
     // Read and parse once; validation and the metrics both work from this frame.
-    let frame = frame
-        .collect()
-        .map_err(|e| user_error!("cannot read the input: {e}"))?;
+    let frame = frame.collect().map_err(|e| unreadable(&sources, &e))?;
     let records = frame.height() as u64;
     let skipped = validate::screen(&frame, &checks, &sources, request)?;
     let valid = frame
@@ -93,6 +91,25 @@ pub fn run(request: &ReportRequest) -> Result<Report> {
         by: request.by.clone(),
         rows,
     })
+}
+
+/// The reader's complaint about a file it cannot parse, without polars' tuning advice.
+fn unreadable(sources: &[String], error: &PolarsError) -> anyhow::Error {
+    let text = error.to_string();
+    let cause = text
+        .split_once("Original error: ```")
+        .map(|(_, inner)| inner.trim_end_matches('`').trim())
+        .unwrap_or_else(|| text.lines().next().unwrap_or_default());
+    let hint = if cause.contains("escaped") || cause.contains('"') {
+        " (a quoted field that is never closed, or a quote inside an unquoted field?)"
+    } else {
+        ""
+    };
+    user_error!(
+        "cannot read {}: {}{hint}",
+        sources.join(", "),
+        cause.replace('\n', " ")
+    )
 }
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows.

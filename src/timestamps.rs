@@ -122,12 +122,7 @@ mod tests {
             .select([parse_expr(col("raw"), parse_zone(zone).unwrap()).alias("t")])
             .collect()
             .unwrap();
-        out.column("t")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .iter()
-            .collect()
+        out.column("t").unwrap().i64().unwrap().iter().collect()
     }
 
     #[test]

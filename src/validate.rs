@@ -35,11 +35,10 @@ pub struct Rejected {
 
 impl std::fmt::Display for Rejected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: record {}: column {}: ",
-            self.file, self.record, self.column
-        )?;
+        write!(f, "{}: record {}: ", self.file, self.record)?;
+        if !self.column.is_empty() {
+            write!(f, "column {}: ", self.column)?;
+        }
         match &self.value {
             Some(value) => write!(f, "value \"{value}\" {}", self.reason),
             None => write!(f, "{}", self.reason),
@@ -93,7 +92,7 @@ pub fn screen(
             Err(user_error!("{message}"))
         }
         OnInvalid::Skip => {
-            eprintln!("cxkpi: {}", summary(&invalid, checks)?);
+            crate::exit::warn(&summary(&invalid, checks)?);
             Ok(count as u64)
         }
     }
@@ -139,7 +138,12 @@ fn summary(invalid: &DataFrame, checks: &[Check]) -> Result<String> {
         .zip(counts.iter())
         .map(|(problem, n)| {
             let check = &checks[problem.unwrap_or(0) as usize];
-            format!("{} × {} {}", n.unwrap_or(0), check.column, check.reason)
+            let what = if check.column.is_empty() {
+                check.reason.clone()
+            } else {
+                format!("{} {}", check.column, check.reason)
+            };
+            format!("{} × {what}", n.unwrap_or(0))
         })
         .collect();
     let total = invalid.height();

@@ -1,17 +1,20 @@
 //! Ingest: reads CSV, JSON-array and NDJSON logs (files or standard input) into one lazy frame
 //! of text columns, then normalizes it into the typed canonical frame (see [`normalize`]).
 
+mod csv;
 mod json;
 pub mod normalize;
+
+pub use self::csv::RAGGED_COLUMN;
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
+use self::csv::CsvSource;
 use crate::user_error;
 
 /// Column of the raw frame holding the index of the source in [`RawLog::sources`].
@@ -55,7 +58,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
                 columns.push(column);
             }
         }
-        let frame = frame.with_column(lit(index as u32).alias(FILE_COLUMN));
+        let frame = frame.with_column(lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN));
         frames.push(frame);
         sources.push(name);
     }
@@ -63,7 +66,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
     let aligned: Vec<LazyFrame> = frames
         .into_iter()
         .map(|frame| {
-            let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
+            let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
             exprs.extend(columns.iter().map(|c| col(c.as_str())));
             frame.select(exprs)
         })
@@ -108,7 +111,7 @@ fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
         None
     };
     let head = match &bytes {
-        Some(buffer) => buffer[..buffer.len().min(4096)].to_vec(),
+        Some(buffer) => buffer[..buffer.len().min(HEAD_BYTES)].to_vec(),
         None => read_head(path).with_context(|| format!("reading {name}"))?,
     };
     let content = skip_bom(&head);
@@ -120,32 +123,17 @@ fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
     let format = detect_format(path, content);
     let frame = match format {
         Format::Csv => {
-            let reader = match bytes {
-                Some(buffer) => {
-                    LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from(vec![
-                        polars_buffer::Buffer::from(buffer),
-                    ])))
-                }
-                None => LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref())),
+            if head.len() == HEAD_BYTES && !head.contains(&b'\n') {
+                return Err(user_error!(
+                    "{name}: the first line is longer than {HEAD_BYTES} bytes; \
+                     this does not look like a CSV header row"
+                ));
+            }
+            let source = match bytes {
+                Some(buffer) => CsvSource::Bytes(buffer),
+                None => CsvSource::Path(path),
             };
-            let mut frame = reader
-                .with_has_header(true)
-                .with_infer_schema_length(Some(0))
-                .with_row_index(Some(RowIndex {
-                    name: RECORD_COLUMN.into(),
-                    offset: 1,
-                }))
-                .finish()
-                .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?;
-            let schema = frame
-                .collect_schema()
-                .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?;
-            let names = schema
-                .iter_names()
-                .filter(|n| n.as_str() != RECORD_COLUMN)
-                .map(|n| n.to_string())
-                .collect();
-            (frame, names)
+            self::csv::scan(source, &head, name)?
         }
         Format::JsonArray | Format::Ndjson => {
             let bytes = match bytes {
@@ -166,15 +154,21 @@ fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
                 .filter(|n| n.as_str() != RECORD_COLUMN)
                 .map(|n| n.to_string())
                 .collect();
-            (frame.lazy(), names)
+            let frame = frame.lazy().with_column(lit(false).alias(RAGGED_COLUMN));
+            (frame, names)
         }
     };
     Ok(frame)
 }
 
+/// How much of a source is looked at to detect its format and read a CSV header.
+const HEAD_BYTES: usize = 64 * 1024;
+
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(4096);
-    fs::File::open(path)?.take(4096).read_to_end(&mut head)?;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    fs::File::open(path)?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)?;
     Ok(head)
 }
 

@@ -10,7 +10,7 @@ use anyhow::Result;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::{RawLog, FILE_COLUMN, RECORD_COLUMN};
+use super::{RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::Scales;
 use crate::exprs::first_match;
@@ -35,7 +35,8 @@ pub struct NormalizeOptions<'a> {
     pub by: &'a [String],
 }
 
-/// What makes a record invalid: the column it concerns and why, in words.
+/// What makes a record invalid: the column it concerns (empty for the record as a whole) and
+/// why, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     pub column: String,
@@ -87,7 +88,7 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
         .filter(|name| raw.columns.iter().any(|c| c == name))
         .collect();
 
-    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
+    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
     texts.extend(
         present
             .iter()
@@ -103,6 +104,29 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
 
     let mut typed = Vec::with_capacity(FIELDS.len());
     let mut checks = Checks::default();
+    checks.add_for_record("has more fields than the header", col(RAGGED_COLUMN));
+    // Undecodable bytes were read as U+FFFD; say so before any check on what they spell.
+    let undecodable = |text: Expr| {
+        text.str()
+            .contains_literal(lit(char::REPLACEMENT_CHARACTER.to_string()))
+    };
+    for name in &present {
+        checks.add(
+            name,
+            ENCODING_REASON.into(),
+            undecodable(col(text_column(name))),
+        );
+    }
+    for (i, key) in options.by.iter().enumerate() {
+        if !present.contains(&key.as_str()) {
+            checks.add_with_value(
+                key,
+                ENCODING_REASON.into(),
+                undecodable(col(key_column(i))),
+                col(key_column(i)),
+            );
+        }
+    }
     for field in &FIELDS {
         if !present.contains(&field.name) {
             typed.push(lit(NULL).cast(dtype_of(field.kind)).alias(field.name));
@@ -284,22 +308,41 @@ fn value_checks(
     }
 }
 
+const ENCODING_REASON: &str =
+    "is not valid UTF-8 (is the file in another encoding, such as Latin-1?)";
+
 /// The ordered list of checks; a record's problem is the first one it fails.
 #[derive(Default)]
 struct Checks {
     described: Vec<Check>,
     conditions: Vec<Expr>,
-    columns: Vec<String>,
+    /// The text each check reports as the offending value.
+    values: Vec<Expr>,
 }
 
 impl Checks {
+    /// A check on canonical field `column`, reporting its text.
     fn add(&mut self, column: &str, reason: String, failed: Expr) {
+        self.add_with_value(column, reason, failed, col(text_column(column)));
+    }
+
+    /// A check on the record as a whole (no column, no value).
+    fn add_for_record(&mut self, reason: &str, failed: Expr) {
+        self.add_with_value(
+            "",
+            reason.to_string(),
+            failed,
+            lit(NULL).cast(DataType::String),
+        );
+    }
+
+    fn add_with_value(&mut self, column: &str, reason: String, failed: Expr, value: Expr) {
         self.described.push(Check {
             column: column.to_string(),
             reason,
         });
         self.conditions.push(failed);
-        self.columns.push(column.to_string());
+        self.values.push(value);
     }
 
     fn problem_code(&self) -> Expr {
@@ -311,14 +354,9 @@ impl Checks {
     }
 
     fn bad_value(&self) -> Expr {
-        let cases = (self.columns.iter())
+        let cases = (self.values.iter().cloned())
             .enumerate()
-            .map(|(code, column)| {
-                (
-                    col(PROBLEM_COLUMN).eq(lit(code as u32)),
-                    col(text_column(column)),
-                )
-            })
+            .map(|(code, value)| (col(PROBLEM_COLUMN).eq(lit(code as u32)), value))
             .collect();
         first_match(cases, lit(NULL).cast(DataType::String)).alias(BAD_VALUE_COLUMN)
     }

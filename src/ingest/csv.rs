@@ -1,0 +1,97 @@
+//! CSV input through polars' reader, set up so that a bad record is a record-level problem the
+//! normalizer can find, not a failure of the whole file: every column is text, invalid UTF-8
+//! becomes U+FFFD, and a sentinel column past the header catches records with too many fields.
+//!
+//! Records with too few fields cannot be told apart from records whose trailing cells are
+//! empty: polars fills both the same way, so they read as missing values.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::RECORD_COLUMN;
+use crate::user_error;
+
+/// Column of the raw frame: true for a record with more (non-empty) fields than the header.
+pub const RAGGED_COLUMN: &str = "__ragged";
+/// The sentinel column polars fills only from a record's extra fields.
+const EXTRA_COLUMN: &str = "__extra_field";
+
+/// Where the CSV bytes are.
+pub enum CsvSource<'a> {
+    Path(&'a std::path::Path),
+    Bytes(Vec<u8>),
+}
+
+/// Plans the read of one CSV source whose first bytes are `head`; returns the frame (with
+/// [`RECORD_COLUMN`] and [`RAGGED_COLUMN`]) and the header's column names.
+pub fn scan(source: CsvSource, head: &[u8], name: &str) -> Result<(LazyFrame, Vec<String>)> {
+    let columns = header(head, name)?;
+    let mut schema = Schema::with_capacity(columns.len() + 1);
+    for column in &columns {
+        schema.with_column(column.as_str().into(), DataType::String);
+    }
+    schema.with_column(EXTRA_COLUMN.into(), DataType::String);
+    let reader = match source {
+        CsvSource::Path(path) => {
+            LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
+        }
+        CsvSource::Bytes(bytes) => {
+            LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from(vec![
+                polars_buffer::Buffer::from(bytes),
+            ])))
+        }
+    };
+    let frame = reader
+        .with_has_header(false)
+        .with_skip_rows(1)
+        .with_schema(Some(Arc::new(schema)))
+        .with_raise_if_empty(false)
+        .with_truncate_ragged_lines(true)
+        .with_encoding(CsvEncoding::LossyUtf8)
+        .with_row_index(Some(RowIndex {
+            name: RECORD_COLUMN.into(),
+            offset: 1,
+        }))
+        .finish()
+        .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?
+        .with_column(col(EXTRA_COLUMN).is_not_null().alias(RAGGED_COLUMN))
+        .drop(cols([EXTRA_COLUMN]));
+    Ok((frame, columns))
+}
+
+/// The header row: the first CSV record of `head` (after a UTF-8 BOM).
+fn header(head: &[u8], name: &str) -> Result<Vec<String>> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head);
+    let mut record = ::csv::ByteRecord::new();
+    let found = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| user_error!("{name}: cannot read the CSV header row: {e}"))?;
+    if !found || record.is_empty() {
+        return Err(user_error!("{name}: no CSV header row"));
+    }
+    let mut columns: Vec<String> = Vec::with_capacity(record.len());
+    for field in record.iter() {
+        let column = std::str::from_utf8(field)
+            .map_err(|_| {
+                user_error!(
+                    "{name}: the header row is not valid UTF-8; this does not look like a CSV \
+                     interaction log (is it another encoding, or not text at all?)"
+                )
+            })?
+            .trim()
+            .to_string();
+        if columns.contains(&column) {
+            return Err(user_error!(
+                "{name}: the header names column \"{column}\" twice; column names must be unique"
+            ));
+        }
+        columns.push(column);
+    }
+    Ok(columns)
+}
