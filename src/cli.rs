@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
+use crate::check::Format as CheckFormat;
 use crate::config::Config;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
@@ -33,6 +34,22 @@ pub struct Cli {
 pub enum Command {
     /// Compute the KPIs and print them
     Report(ReportArgs),
+    /// Compare the KPIs with SLA thresholds; exit 1 on any breach
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The SLA file: TOML [[rule]] entries with category, metric, min or max, optional min_n and by
+    #[arg(long, value_name = "SLA.toml")]
+    pub sla: PathBuf,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
 }
 
 #[derive(Debug, Args)]

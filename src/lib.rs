@@ -1,6 +1,7 @@
 //! cxkpi: customer-experience KPIs from exported interaction logs (see SPEC.md).
 
 pub mod canonical;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod exit;
@@ -27,17 +28,35 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(args) => {
             let request = args.input.into_request()?;
             let report = pipeline::run(&request)?;
-            let stdout = io::stdout();
-            let format = args.format.unwrap_or(if stdout.is_terminal() {
+            let format = args.format.unwrap_or(if io::stdout().is_terminal() {
                 Format::Table
             } else {
                 Format::Json
             });
-            let mut out = io::BufWriter::new(stdout.lock());
-            report::render(&report, format, &mut out)
-                .and_then(|()| out.flush())
-                .context("writing the report")?;
+            write_stdout(|out| report::render(&report, format, out))?;
             Ok(Outcome::Success)
         }
+        Command::Check(args) => {
+            // A broken SLA file is reported before any data is read.
+            let rules = check::load(&args.sla)?;
+            let request = args.input.into_request()?;
+            let keys = check::all_keys(&rules, &request.by);
+            let prepared = pipeline::prepare(&request, &keys)?;
+            let verdicts = check::evaluate(&rules, &prepared, &request.by)?;
+            write_stdout(|out| check::render(&verdicts, args.format, out))?;
+            let breached = verdicts.iter().any(|v| v.status == check::Status::Breach);
+            Ok(if breached {
+                Outcome::Breach
+            } else {
+                Outcome::Success
+            })
+        }
     }
+}
+
+fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    render(&mut out)
+        .and_then(|()| out.flush())
+        .context("writing the output")
 }

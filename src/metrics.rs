@@ -49,6 +49,24 @@ pub const OUTPUT_COLUMNS: [(&str, Measure); 17] = [
     ("churn_n", Measure::Count),
 ];
 
+/// The count column that is the sample size `n` of an output column (a count is its own).
+pub fn sample_size_column(column: &str) -> &'static str {
+    match column {
+        "csat" => "csat_n",
+        "nps" => "nps_n",
+        "ces" => "ces_n",
+        "fcr" => "fcr_n",
+        "aht_s" => "aht_n",
+        "frt_mean_s" | "frt_median_s" | "frt_p90_s" => "frt_n",
+        "churn" => "churn_n",
+        other => OUTPUT_COLUMNS
+            .iter()
+            .map(|(name, _)| *name)
+            .find(|name| *name == other)
+            .unwrap_or("interactions"),
+    }
+}
+
 /// Every KPI's aggregations, in [`OUTPUT_COLUMNS`] order.
 pub fn all(csat_satisfied_min: f64) -> Vec<Expr> {
     [

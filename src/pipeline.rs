@@ -32,14 +32,34 @@ pub struct ReportRequest {
     pub config: Config,
 }
 
+/// Reads, validates and windows the input once, and reports it grouped by `request.by`.
 pub fn run(request: &ReportRequest) -> Result<Report> {
+    prepare(request, &request.by)?.report(&request.by)
+}
+
+/// The valid records in the window, with every per-record metric input, ready to be grouped
+/// by any subset of the keys they were prepared with.
+pub struct Prepared {
+    frame: LazyFrame,
+    keys: Vec<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    records: u64,
+    skipped: u64,
+    csat_satisfied_min: f64,
+}
+
+/// Reads and parses the input once (materialized: validation and every grouping reuse it),
+/// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
+/// `keys` are the group keys any later [`Prepared::report`] may use.
+pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     let raw = ingest::read_inputs(&request.inputs)?;
     let canonical = normalize::normalize(
         raw,
         &NormalizeOptions {
             zone: request.zone,
             scales: &request.config.scales,
-            by: &request.by,
+            by: keys,
         },
     )?;
     if (request.from.is_some() || request.to.is_some()) && !canonical.has(CREATED_AT) {
@@ -53,7 +73,6 @@ pub fn run(request: &ReportRequest) -> Result<Report> {
         checks,
         sources,
     } = canonical;
-    // Read and parse once; validation and the metrics both work from this frame.
     let frame = frame.collect().map_err(|e| unreadable(&sources, &e))?;
     let records = frame.height() as u64;
     let skipped = validate::screen(&frame, &checks, &sources, request)?;
@@ -74,23 +93,43 @@ pub fn run(request: &ReportRequest) -> Result<Report> {
     if let Some(to) = request.to {
         in_window = in_window.filter(col(CREATED_AT).lt(lit(to)));
     }
-    let in_window = in_window.with_columns(metrics::churn_flags(request.from, request.to));
-
-    let groups = aggregate(in_window, request)
-        .collect()
-        .map_err(|e| anyhow!("computing the metrics: {e}"))?;
-    let mut rows = rows_of(&groups, request.by.len())?;
-    if request.by.is_empty() {
-        ensure_category_rows(&mut rows);
-    }
-    Ok(Report {
+    Ok(Prepared {
+        frame: in_window.with_columns(metrics::churn_flags(request.from, request.to)),
+        keys: keys.to_vec(),
         from: request.from,
         to: request.to,
         records,
         skipped,
-        by: request.by.clone(),
-        rows,
+        csat_satisfied_min: request.config.scales.csat_satisfied_min,
     })
+}
+
+impl Prepared {
+    /// The report grouped by category × `by` (each one of the prepared keys).
+    pub fn report(&self, by: &[String]) -> Result<Report> {
+        let key_columns: Vec<String> = by
+            .iter()
+            .map(|key| {
+                let index = self.keys.iter().position(|k| k == key);
+                key_column(index.expect("report keys are among the prepared keys"))
+            })
+            .collect();
+        let groups = aggregate(self.frame.clone(), &key_columns, self.csat_satisfied_min)
+            .collect()
+            .map_err(|e| anyhow!("computing the metrics: {e}"))?;
+        let mut rows = rows_of(&groups, &key_columns)?;
+        if by.is_empty() {
+            ensure_category_rows(&mut rows);
+        }
+        Ok(Report {
+            from: self.from,
+            to: self.to,
+            records: self.records,
+            skipped: self.skipped,
+            by: by.to_vec(),
+            rows,
+        })
+    }
 }
 
 /// The reader's complaint about a file it cannot parse, without polars' tuning advice.
@@ -113,9 +152,9 @@ fn unreadable(sources: &[String], error: &PolarsError) -> anyhow::Error {
 }
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows.
-fn aggregate(frame: LazyFrame, request: &ReportRequest) -> LazyFrame {
-    let aggs = metrics::all(request.config.scales.csat_satisfied_min);
-    let keys: Vec<Expr> = (0..request.by.len()).map(|i| col(key_column(i))).collect();
+fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) -> LazyFrame {
+    let aggs = metrics::all(csat_satisfied_min);
+    let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
     let mut by_category = vec![col(CATEGORY)];
     by_category.extend(keys.iter().cloned());
     let per_category = frame.clone().group_by(by_category).agg(aggs.clone());
@@ -153,10 +192,10 @@ fn aggregate(frame: LazyFrame, request: &ReportRequest) -> LazyFrame {
     )
 }
 
-fn rows_of(groups: &DataFrame, keys: usize) -> Result<Vec<Row>> {
+fn rows_of(groups: &DataFrame, key_columns: &[String]) -> Result<Vec<Row>> {
     let categories = groups.column(CATEGORY)?.str()?;
-    let key_columns = (0..keys)
-        .map(|i| groups.column(&key_column(i)).and_then(|c| c.str().cloned()))
+    let key_columns = (key_columns.iter())
+        .map(|name| groups.column(name).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
     let mut cells_by_column = Vec::with_capacity(OUTPUT_COLUMNS.len());
     for (name, measure) in OUTPUT_COLUMNS {

@@ -61,11 +61,12 @@ impl Canonical {
 
 /// Builds the canonical frame from the raw text frame (no data is read yet: this is a plan).
 pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
-    let found = || raw.columns.join(", ");
+    let found = || found_columns(&raw.columns);
     if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID) {
         return Err(user_error!(
-            "missing required column {}; the input has columns: {}",
+            "missing required column {}{}; the input has columns: {}",
             canonical::INTERACTION_ID,
+            closest(canonical::INTERACTION_ID, &raw.columns),
             found()
         ));
     }
@@ -77,7 +78,8 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
         }
         if !raw.columns.contains(key) {
             return Err(user_error!(
-                "unknown --by key {key}; the input has columns: {}",
+                "unknown --by key {key}{}; the input has columns: {}",
+                closest(key, &raw.columns),
                 found()
             ));
         }
@@ -183,6 +185,32 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
         checks: checks.described,
         sources: raw.sources,
     })
+}
+
+/// The columns a file has, for error messages: quoted, and cut short when there are many.
+fn found_columns(columns: &[String]) -> String {
+    const LISTED: usize = 40;
+    let mut listed: Vec<String> = columns
+        .iter()
+        .take(LISTED)
+        .map(|c| format!("{c:?}"))
+        .collect();
+    if columns.len() > LISTED {
+        listed.push(format!("… ({} in all)", columns.len()));
+    }
+    listed.join(", ")
+}
+
+/// ` (did you mean "Ticket_Id"?)` when a column's name is close to `wanted`.
+fn closest(wanted: &str, columns: &[String]) -> String {
+    let normalized = |name: &str| name.to_lowercase().replace([' ', '-', '_'], "");
+    columns
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&normalized(wanted), &normalized(c)), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!(" (did you mean {c:?}?)"))
+        .unwrap_or_default()
 }
 
 /// Trimmed text; blank is missing.
@@ -359,5 +387,24 @@ impl Checks {
             .map(|(code, value)| (col(PROBLEM_COLUMN).eq(lit(code as u32)), value))
             .collect();
         first_match(cases, lit(NULL).cast(DataType::String)).alias(BAD_VALUE_COLUMN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_column_name() {
+        let columns = [
+            "Ticket ID".to_string(),
+            "InteractionID".to_string(),
+            "csat".to_string(),
+        ];
+        assert_eq!(
+            closest("interaction_id", &columns),
+            " (did you mean \"InteractionID\"?)"
+        );
+        assert_eq!(closest("channel", &columns), "");
     }
 }

@@ -5,6 +5,8 @@ mod csv;
 mod json;
 mod table;
 
+pub use table::readable_value;
+
 use std::io::{self, Write};
 
 use crate::metrics::{Measure, OUTPUT_COLUMNS};

@@ -7,6 +7,7 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table};
 
 use super::{Cell, Report, Row};
+use crate::metrics::sample_size_column;
 use crate::units::format_duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,17 +16,17 @@ pub enum Style {
     Markdown,
 }
 
-/// The metrics people read, each with its value column and the count column that is its `n`.
-const SHOWN: [(&str, &str, &str); 9] = [
-    ("CSAT", "csat", "csat_n"),
-    ("NPS", "nps", "nps_n"),
-    ("CES", "ces", "ces_n"),
-    ("FCR", "fcr", "fcr_n"),
-    ("AHT", "aht_s", "aht_n"),
-    ("FRT mean", "frt_mean_s", "frt_n"),
-    ("FRT median", "frt_median_s", "frt_n"),
-    ("FRT p90", "frt_p90_s", "frt_n"),
-    ("Churn", "churn", "churn_n"),
+/// The metrics people read, each with its label and output column.
+const SHOWN: [(&str, &str); 9] = [
+    ("CSAT", "csat"),
+    ("NPS", "nps"),
+    ("CES", "ces"),
+    ("FCR", "fcr"),
+    ("AHT", "aht_s"),
+    ("FRT mean", "frt_mean_s"),
+    ("FRT median", "frt_median_s"),
+    ("FRT p90", "frt_p90_s"),
+    ("Churn", "churn"),
 ];
 
 const NO_DATA: &str = "—";
@@ -84,11 +85,11 @@ fn heading(report: &Report, style: Style) -> String {
 fn metric_table(row: &Row, style: Style) -> Table {
     let mut table = new_table(style);
     table.set_header(["Metric", "Value", "n"]);
-    for (label, value, n) in SHOWN {
+    for (label, column) in SHOWN {
         table.add_row([
             label.to_string(),
-            readable(value, row.cell(value)),
-            count(row.cell(n)).to_string(),
+            readable(column, row.cell(column)),
+            count(row.cell(sample_size_column(column))).to_string(),
         ]);
     }
     align_right(&mut table, 1..3);
@@ -100,7 +101,7 @@ fn group_table(keys: &[String], rows: &[&Row], style: Style) -> Table {
     let mut table = new_table(style);
     let mut header: Vec<String> = keys.to_vec();
     header.push("Interactions".into());
-    header.extend(SHOWN.iter().map(|(label, _, _)| label.to_string()));
+    header.extend(SHOWN.iter().map(|(label, _)| label.to_string()));
     table.set_header(header);
     for row in rows {
         let mut line: Vec<String> = row
@@ -109,10 +110,10 @@ fn group_table(keys: &[String], rows: &[&Row], style: Style) -> Table {
             .map(|k| k.clone().unwrap_or_else(|| NO_DATA.to_string()))
             .collect();
         line.push(count(row.cell("interactions")).to_string());
-        for (_, value, n) in SHOWN {
-            let n = count(row.cell(n));
-            line.push(match row.cell(value) {
-                Cell::Value(Some(_)) => format!("{} ({n})", readable(value, row.cell(value))),
+        for (_, column) in SHOWN {
+            let n = count(row.cell(sample_size_column(column)));
+            line.push(match row.cell(column) {
+                Cell::Value(Some(_)) => format!("{} ({n})", readable(column, row.cell(column))),
                 _ => NO_DATA.to_string(),
             });
         }
@@ -146,16 +147,24 @@ fn count(cell: Cell) -> u64 {
     }
 }
 
-/// A value in the unit people read it in.
+/// A cell in the unit people read it in.
 fn readable(column: &str, cell: Cell) -> String {
-    let Cell::Value(Some(value)) = cell else {
-        return NO_DATA.to_string();
-    };
+    match cell {
+        Cell::Value(Some(value)) => readable_value(column, value),
+        Cell::Value(None) => NO_DATA.to_string(),
+        Cell::Count(n) => n.to_string(),
+    }
+}
+
+/// A value of output column `column` in the unit people read it in: `78.8%`, `+14.3`, `4.84`,
+/// `4h 12m`, or a plain count.
+pub fn readable_value(column: &str, value: f64) -> String {
     match column {
         "csat" | "fcr" | "churn" => format!("{value:.1}%"),
         "nps" => format!("{value:+.1}"),
         "ces" => format!("{value:.2}"),
-        _ => format_duration(value),
+        seconds if seconds.ends_with("_s") => format_duration(value),
+        _ => format!("{value}"),
     }
 }
 
@@ -171,5 +180,7 @@ mod tests {
         assert_eq!(readable("ces", Cell::Value(Some(4.841))), "4.84");
         assert_eq!(readable("frt_p90_s", Cell::Value(Some(15120.0))), "4h 12m");
         assert_eq!(readable("aht_s", Cell::Value(None)), "—");
+        assert_eq!(readable("csat_n", Cell::Count(12)), "12");
+        assert_eq!(readable_value("interactions", 30.0), "30");
     }
 }

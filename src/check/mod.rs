@@ -1,0 +1,406 @@
+//! SLA thresholds as code (SPEC §5): the SLA file's rules, and their verdicts against the KPIs.
+
+mod render;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+pub use render::{render, Format};
+
+use crate::canonical::CATEGORY_ORDER;
+use crate::metrics::{sample_size_column, OUTPUT_COLUMNS};
+use crate::pipeline::Prepared;
+use crate::report::{Cell, Report};
+use crate::units::parse_duration;
+use crate::user_error;
+
+/// One threshold on one metric of one category, optionally per group of some keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub name: String,
+    pub category: String,
+    pub metric: &'static str,
+    pub limit: Limit,
+    /// Fewer observations than this is "no data", not a breach.
+    pub min_n: Option<u64>,
+    /// Group keys the rule applies per group of (besides the command line's `--by`).
+    pub by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    Min(f64),
+    Max(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Breach,
+    NoData,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Breach => "breach",
+            Status::NoData => "no data",
+        }
+    }
+}
+
+/// A rule's outcome for one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub rule: Rule,
+    /// The group's key values (empty for a rule over the whole category).
+    pub group: Vec<(String, Option<String>)>,
+    pub actual: Option<f64>,
+    pub n: u64,
+    pub status: Status,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlaFile {
+    #[serde(default)]
+    rule: Vec<RuleEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleEntry {
+    name: Option<String>,
+    category: String,
+    metric: String,
+    min: Option<Threshold>,
+    max: Option<Threshold>,
+    min_n: Option<u64>,
+    by: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Threshold {
+    Number(f64),
+    Text(String),
+}
+
+/// Reads and checks an SLA file.
+pub fn load(path: &Path) -> Result<Vec<Rule>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            user_error!("{}: no such SLA file", path.display())
+        } else {
+            anyhow::Error::new(e).context(format!("reading {}", path.display()))
+        }
+    })?;
+    parse(&text).with_context(|| format!("SLA file {}", path.display()))
+}
+
+/// Parses SLA rules from TOML text (errors are exit 2 and say which rule and what is wrong).
+pub fn parse(text: &str) -> Result<Vec<Rule>> {
+    let file: SlaFile =
+        toml::from_str(text).map_err(|e| user_error!("{}", e.to_string().trim_end()))?;
+    if file.rule.is_empty() {
+        return Err(user_error!(
+            "no rules; write [[rule]] entries with category, metric and min or max"
+        ));
+    }
+    file.rule
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| rule_of(entry).map_err(|e| user_error!("rule {}: {e}", index + 1)))
+        .collect()
+}
+
+fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
+    let category = entry.category.trim().to_lowercase();
+    if !CATEGORY_ORDER.contains(&category.as_str()) {
+        return Err(format!(
+            "unknown category \"{}\" (use one of {})",
+            entry.category,
+            CATEGORY_ORDER.join(", ")
+        ));
+    }
+    let metric = OUTPUT_COLUMNS
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| *name == entry.metric.trim())
+        .ok_or_else(|| {
+            let names: Vec<&str> = OUTPUT_COLUMNS.iter().map(|(n, _)| *n).collect();
+            format!(
+                "unknown metric \"{}\" (use one of {})",
+                entry.metric,
+                names.join(", ")
+            )
+        })?;
+    let limit = match (entry.min, entry.max) {
+        (Some(min), None) => Limit::Min(threshold(min, metric)?),
+        (None, Some(max)) => Limit::Max(threshold(max, metric)?),
+        (Some(_), Some(_)) => return Err("has both min and max; a rule has exactly one".into()),
+        (None, None) => return Err("has neither min nor max; a rule needs one".into()),
+    };
+    let by = entry
+        .by
+        .map(|keys| {
+            keys.split(',')
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = entry.name.unwrap_or_else(|| {
+        let (op, value) = match limit {
+            Limit::Min(v) => (">=", v),
+            Limit::Max(v) => ("<=", v),
+        };
+        format!("{category} {metric} {op} {value}")
+    });
+    Ok(Rule {
+        name,
+        category,
+        metric,
+        limit,
+        min_n: entry.min_n,
+        by,
+    })
+}
+
+/// A threshold: a number, or text — a duration (`4h`) for `*_s` metrics, a percentage (`85%`)
+/// or a plain number otherwise.
+fn threshold(value: Threshold, metric: &str) -> Result<f64, String> {
+    let number = match value {
+        Threshold::Number(n) => n,
+        Threshold::Text(text) if metric.ends_with("_s") => parse_duration(&text)?,
+        Threshold::Text(text) => text
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("\"{text}\" is not a number"))?,
+    };
+    if number.is_finite() {
+        Ok(number)
+    } else {
+        Err(format!("{number} is not a usable threshold"))
+    }
+}
+
+/// The group keys a rule is evaluated per: the command line's, then the rule's own.
+pub fn rule_keys(rule: &Rule, cli_by: &[String]) -> Vec<String> {
+    let mut keys = cli_by.to_vec();
+    for key in &rule.by {
+        if !keys.contains(key) {
+            keys.push(key.clone());
+        }
+    }
+    keys
+}
+
+/// Every key any rule needs, for [`crate::pipeline::prepare`].
+pub fn all_keys(rules: &[Rule], cli_by: &[String]) -> Vec<String> {
+    let mut keys = cli_by.to_vec();
+    for rule in rules {
+        for key in rule_keys(rule, cli_by) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// Evaluates every rule: one verdict per rule, or per group for rules with group keys.
+pub fn evaluate(rules: &[Rule], prepared: &Prepared, cli_by: &[String]) -> Result<Vec<Verdict>> {
+    let mut reports: Vec<(Vec<String>, Report)> = Vec::new();
+    let mut verdicts = Vec::new();
+    for rule in rules {
+        let keys = rule_keys(rule, cli_by);
+        let report = match reports.iter().position(|(k, _)| *k == keys) {
+            Some(index) => &reports[index].1,
+            None => {
+                let report = prepared.report(&keys)?;
+                reports.push((keys, report));
+                &reports.last().expect("just pushed").1
+            }
+        };
+        verdicts.extend(judge(rule, report));
+    }
+    Ok(verdicts)
+}
+
+/// A rule's verdicts over one report's rows of its category.
+fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
+    let rows: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|row| row.category == rule.category)
+        .collect();
+    if rows.is_empty() {
+        return vec![Verdict {
+            rule: rule.clone(),
+            group: Vec::new(),
+            actual: None,
+            n: 0,
+            status: Status::NoData,
+        }];
+    }
+    rows.into_iter()
+        .map(|row| {
+            let actual = match row.cell(rule.metric) {
+                Cell::Count(n) => Some(n as f64),
+                Cell::Value(v) => v,
+            };
+            let n = match row.cell(sample_size_column(rule.metric)) {
+                Cell::Count(n) => n,
+                Cell::Value(_) => 0,
+            };
+            let status = match actual {
+                None => Status::NoData,
+                Some(_) if n < rule.min_n.unwrap_or(0) => Status::NoData,
+                Some(value) => match rule.limit {
+                    Limit::Min(min) if value < min => Status::Breach,
+                    Limit::Max(max) if value > max => Status::Breach,
+                    _ => Status::Pass,
+                },
+            };
+            Verdict {
+                rule: rule.clone(),
+                group: report
+                    .by
+                    .iter()
+                    .cloned()
+                    .zip(row.keys.iter().cloned())
+                    .collect(),
+                actual,
+                n,
+                status,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Row;
+
+    fn rule(text: &str) -> Result<Vec<Rule>> {
+        parse(text)
+    }
+
+    #[test]
+    fn parses_durations_percentages_and_defaults() {
+        let rules = rule(
+            r#"
+            [[rule]]
+            name = "support first reply, p90"
+            category = "support"
+            metric = "frt_p90_s"
+            max = "4h"
+            min_n = 30
+
+            [[rule]]
+            category = "Service"
+            metric = "csat"
+            min = "85%"
+            by = "agent, channel"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(rules[0].limit, Limit::Max(14400.0));
+        assert_eq!(rules[0].min_n, Some(30));
+        assert_eq!(rules[1].category, "service");
+        assert_eq!(rules[1].limit, Limit::Min(85.0));
+        assert_eq!(rules[1].name, "service csat >= 85");
+        assert_eq!(rules[1].by, ["agent", "channel"]);
+    }
+
+    #[test]
+    fn rejects_bad_rules_naming_the_rule() {
+        let cases = [
+            (
+                "category = \"sales\"\nmetric = \"csat\"\nmin = 1",
+                "unknown category",
+            ),
+            (
+                "category = \"all\"\nmetric = \"happiness\"\nmin = 1",
+                "unknown metric",
+            ),
+            (
+                "category = \"all\"\nmetric = \"csat\"\nmin = 1\nmax = 2",
+                "both min and max",
+            ),
+            (
+                "category = \"all\"\nmetric = \"csat\"",
+                "neither min nor max",
+            ),
+            (
+                "category = \"all\"\nmetric = \"aht_s\"\nmax = \"4 hours\"",
+                "not a duration",
+            ),
+            (
+                "category = \"all\"\nmetric = \"csat\"\nmin = 1\nmax_n = 3",
+                "unknown field",
+            ),
+        ];
+        for (body, expected) in cases {
+            let err = rule(&format!("[[rule]]\n{body}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{body:?}: {err}");
+            assert!(
+                expected == "unknown field" || err.starts_with("rule 1: "),
+                "{body:?}: {err}"
+            );
+        }
+        let err = rule("[[rule]\ncategory = 1").unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    fn report_with(category: &str, csat: Option<f64>, csat_n: u64) -> Report {
+        let mut row = Row::empty(category);
+        let at = |name: &str| OUTPUT_COLUMNS.iter().position(|(n, _)| *n == name).unwrap();
+        row.cells[at("csat")] = Cell::Value(csat);
+        row.cells[at("csat_n")] = Cell::Count(csat_n);
+        Report {
+            from: None,
+            to: None,
+            records: 0,
+            skipped: 0,
+            by: Vec::new(),
+            rows: vec![row],
+        }
+    }
+
+    #[test]
+    fn limits_are_inclusive_and_min_n_means_no_data() {
+        let min_85 =
+            &rule("[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = 85\nmin_n = 10")
+                .unwrap()[0];
+        let status = |csat, n| judge(min_85, &report_with("support", csat, n))[0].status;
+        assert_eq!(status(Some(85.0), 10), Status::Pass);
+        assert_eq!(status(Some(84.9), 10), Status::Breach);
+        assert_eq!(status(Some(50.0), 9), Status::NoData);
+        assert_eq!(status(None, 0), Status::NoData);
+        // No rows of the rule's category at all: one "no data" verdict.
+        let verdicts = judge(min_85, &report_with("service", Some(90.0), 20));
+        assert_eq!(verdicts.len(), 1);
+        assert_eq!(verdicts[0].status, Status::NoData);
+
+        let max_4h =
+            &rule("[[rule]]\ncategory = \"support\"\nmetric = \"csat_n\"\nmax = 10").unwrap()[0];
+        assert_eq!(
+            judge(max_4h, &report_with("support", None, 10))[0].status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge(max_4h, &report_with("support", None, 11))[0].status,
+            Status::Breach
+        );
+    }
+}
