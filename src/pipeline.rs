@@ -93,8 +93,17 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     if let Some(to) = request.to {
         in_window = in_window.filter(col(CREATED_AT).lt(lit(to)));
     }
+    // Without churn dates there is no churn to measure: n = 0, as for any absent column.
+    let churn_flags = if present.contains(&canonical::CHURNED_AT) {
+        metrics::churn_flags(request.from, request.to).to_vec()
+    } else {
+        vec![
+            lit(false).alias(metrics::CHURN_BASE),
+            lit(false).alias(metrics::CHURNED),
+        ]
+    };
     Ok(Prepared {
-        frame: in_window.with_columns(metrics::churn_flags(request.from, request.to)),
+        frame: in_window.with_columns(churn_flags),
         keys: keys.to_vec(),
         from: request.from,
         to: request.to,
@@ -139,7 +148,7 @@ fn unreadable(sources: &[String], error: &PolarsError) -> anyhow::Error {
         .split_once("Original error: ```")
         .map(|(_, inner)| inner.trim_end_matches('`').trim())
         .unwrap_or_else(|| text.lines().next().unwrap_or_default());
-    let hint = if cause.contains("escaped") || cause.contains('"') {
+    let hint = if cause.contains("not properly escaped") {
         " (a quoted field that is never closed, or a quote inside an unquoted field?)"
     } else {
         ""

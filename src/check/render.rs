@@ -38,7 +38,7 @@ pub fn render(verdicts: &[Verdict], format: Format, out: &mut dyn Write) -> io::
         ),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &as_json(verdicts))
-                .map_err(io::Error::other)?;
+                .map_err(crate::report::io_error_of_json)?;
             writeln!(out)
         }
         Format::Junit => junit(verdicts, out),

@@ -53,21 +53,27 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
     for (index, path) in paths.iter().enumerate() {
         let name = display_name(path);
         let (frame, names) = read_one(path, &name)?;
-        for column in names {
-            if !columns.contains(&column) {
-                columns.push(column);
+        for column in &names {
+            if !columns.contains(column) {
+                columns.push(column.clone());
             }
         }
         let frame = frame.with_column(lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN));
-        frames.push(frame);
+        frames.push((frame, names));
         sources.push(name);
     }
     // Sources may carry different columns: give each the union, missing ones as nulls.
     let aligned: Vec<LazyFrame> = frames
         .into_iter()
-        .map(|frame| {
+        .map(|(frame, names)| {
             let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
-            exprs.extend(columns.iter().map(|c| col(c.as_str())));
+            exprs.extend(columns.iter().map(|c| {
+                if names.contains(c) {
+                    col(c.as_str())
+                } else {
+                    lit(NULL).cast(DataType::String).alias(c.as_str())
+                }
+            }));
             frame.select(exprs)
         })
         .collect();

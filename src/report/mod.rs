@@ -87,6 +87,72 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
     }
 }
 
+impl Report {
+    /// The row columns: `category`, each `--by` key, then [`OUTPUT_COLUMNS`].
+    pub fn columns(&self) -> Vec<String> {
+        let mut columns = vec!["category".to_string()];
+        columns.extend(self.by.iter().cloned());
+        columns.extend(OUTPUT_COLUMNS.iter().map(|(name, _)| name.to_string()));
+        columns
+    }
+
+    /// Each row as text in [`Report::columns`] order: numbers exact, missing values empty.
+    pub fn text_rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let mut record = vec![row.category.clone()];
+                record.extend(row.keys.iter().map(|k| k.clone().unwrap_or_default()));
+                record.extend(row.cells.iter().map(|cell| match cell {
+                    Cell::Count(n) => n.to_string(),
+                    Cell::Value(Some(v)) => exact_number(*v),
+                    Cell::Value(None) => String::new(),
+                }));
+                record
+            })
+            .collect()
+    }
+
+    /// Each row as a JSON object with its fields in [`Report::columns`] order.
+    pub fn json_rows(&self) -> Vec<serde_json::Map<String, serde_json::Value>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let mut object = serde_json::Map::new();
+                object.insert("category".into(), row.category.clone().into());
+                for (name, value) in self.by.iter().zip(&row.keys) {
+                    object.insert(name.clone(), value.clone().into());
+                }
+                for ((name, _), cell) in OUTPUT_COLUMNS.iter().zip(&row.cells) {
+                    let value = match cell {
+                        Cell::Count(n) => (*n).into(),
+                        Cell::Value(v) => (*v).into(),
+                    };
+                    object.insert(name.to_string(), value);
+                }
+                object
+            })
+            .collect()
+    }
+}
+
+/// The I/O error inside a JSON writer's error, kept as such so that a closed pipe stays
+/// recognisable (see [`crate::exit`]).
+pub fn io_error_of_json(error: serde_json::Error) -> io::Error {
+    match error.io_error_kind() {
+        Some(kind) => io::Error::from(kind),
+        None => io::Error::other(error),
+    }
+}
+
+/// The I/O error inside a CSV writer's error, kept as such (see [`io_error_of_json`]).
+pub fn io_error_of_csv(error: ::csv::Error) -> io::Error {
+    match error.into_kind() {
+        ::csv::ErrorKind::Io(error) => error,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// The shortest text that reads back as exactly `value` (`25.0`, `14.285714285714286`), shared
 /// by the JSON and CSV renderers.
 fn exact_number(value: f64) -> String {
