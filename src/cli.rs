@@ -36,6 +36,33 @@ pub enum Command {
     Report(ReportArgs),
     /// Compare the KPIs with SLA thresholds; exit 1 on any breach
     Check(CheckArgs),
+    /// Append the report's rows, dated, to a history file (safe under cron retries and overlaps)
+    Snapshot(SnapshotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// The history file: .csv or .ndjson/.jsonl; created when absent
+    #[arg(long, value_name = "HISTORY")]
+    pub history: PathBuf,
+
+    /// The snapshot's date and time [default: now]; a rerun with the same value replaces that snapshot
+    #[arg(long, value_name = "WHEN")]
+    pub as_of: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+impl SnapshotArgs {
+    /// The snapshot's stamp: `--as-of` (read in `zone`) or now, in whole seconds.
+    pub fn snapshot_at(&self, zone: chrono_tz::Tz) -> Result<i64> {
+        let instant = match &self.as_of {
+            Some(text) => parse_instant(text, zone).map_err(|e| user_error!("--as-of: {e}"))?,
+            None => chrono::Utc::now(),
+        };
+        Ok(instant.timestamp() * 1_000_000)
+    }
 }
 
 #[derive(Debug, Args)]

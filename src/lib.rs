@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod pipeline;
 pub mod report;
+pub mod snapshot;
 pub mod timestamps;
 pub mod units;
 pub mod validate;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             write_stdout(|out| report::render(&report, format, out))?;
             Ok(Outcome::Success)
         }
+        Command::Snapshot(args) => take_snapshot(args),
         Command::Check(args) => {
             // A broken SLA file is reported before any data is read.
             let rules = check::load(&args.sla)?;
@@ -52,6 +54,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })
         }
     }
+}
+
+fn take_snapshot(args: cli::SnapshotArgs) -> Result<Outcome> {
+    snapshot::history_format(&args.history)?;
+    let zone = timestamps::parse_zone(&args.input.tz).map_err(|e| user_error!("--tz: {e}"))?;
+    let snapshot_at = args.snapshot_at(zone)?;
+    let request = args.input.into_request()?;
+    let report = pipeline::run(&request)?;
+    snapshot::append(&args.history, snapshot_at, &report)?;
+    Ok(Outcome::Success)
 }
 
 fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
