@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::timestamps::{parse_instant, parse_zone, to_micros};
+use crate::trend::{parse_metrics, Format as TrendFormat, TrendRequest};
 use crate::units::parse_duration;
 use crate::user_error;
 use crate::validate::OnInvalid;
@@ -38,6 +39,54 @@ pub enum Command {
     Check(CheckArgs),
     /// Append the report's rows, dated, to a history file (safe under cron retries and overlaps)
     Snapshot(SnapshotArgs),
+    /// Show each metric over the snapshots of a history, with the change against the previous one
+    Trend(TrendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// The history file written by `cxkpi snapshot`
+    #[arg(long, value_name = "HISTORY")]
+    pub history: PathBuf,
+
+    /// Metrics to show (comma list) [default: interactions and every KPI]
+    #[arg(long, value_name = "METRIC,...")]
+    pub metric: Vec<String>,
+
+    /// The category to show: support, service, uncategorized or all
+    #[arg(long, default_value = "all")]
+    pub category: String,
+
+    /// Only the group with this key value, e.g. --by-key agent=agent-007 (repeatable)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub by_key: Vec<String>,
+
+    /// Output format [default: table]
+    #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
+    pub format: TrendFormat,
+}
+
+impl TrendArgs {
+    pub fn into_request(self) -> Result<TrendRequest> {
+        let filters = self
+            .by_key
+            .iter()
+            .map(|pair| match pair.split_once('=') {
+                Some((key, value)) if !key.trim().is_empty() => {
+                    Ok((key.trim().to_string(), value.to_string()))
+                }
+                _ => Err(user_error!(
+                    "--by-key {pair}: write KEY=VALUE, e.g. agent=agent-007"
+                )),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TrendRequest {
+            history: self.history,
+            metrics: parse_metrics(&self.metric)?,
+            category: self.category.trim().to_lowercase(),
+            filters,
+        })
+    }
 }
 
 #[derive(Debug, Args)]

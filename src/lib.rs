@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod report;
 pub mod snapshot;
 pub mod timestamps;
+pub mod trend;
 pub mod units;
 pub mod validate;
 
@@ -38,6 +39,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),
+        Command::Trend(args) => {
+            let format = args.format;
+            let request = args.into_request()?;
+            let series = trend::load(&request)?;
+            let sparklines = io::stdout().is_terminal();
+            write_stdout(|out| trend::render(&series, &request.category, format, sparklines, out))?;
+            Ok(Outcome::Success)
+        }
         Command::Check(args) => {
             // A broken SLA file is reported before any data is read.
             let rules = check::load(&args.sla)?;

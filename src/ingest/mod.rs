@@ -89,6 +89,12 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
     })
 }
 
+/// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
+/// returns it with its column names.
+pub fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
+    read_one(path, &display_name(path))
+}
+
 fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_string()

@@ -155,6 +155,6 @@ pub fn io_error_of_csv(error: ::csv::Error) -> io::Error {
 
 /// The shortest text that reads back as exactly `value` (`25.0`, `14.285714285714286`), shared
 /// by the JSON and CSV renderers.
-fn exact_number(value: f64) -> String {
+pub fn exact_number(value: f64) -> String {
     serde_json::to_string(&value).unwrap_or_else(|_| value.to_string())
 }

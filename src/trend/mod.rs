@@ -1,0 +1,215 @@
+//! `trend`: each metric of a snapshot history over time, with the change against the previous
+//! snapshot of the same group.
+
+mod render;
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+use polars::prelude::*;
+
+pub use render::{render, Format};
+
+use crate::canonical::{CATEGORY, CATEGORY_ORDER};
+use crate::ingest;
+use crate::metrics::{sample_size_column, OUTPUT_COLUMNS};
+use crate::snapshot::PREFIX;
+use crate::user_error;
+
+/// The metrics shown when none is asked for.
+pub const DEFAULT_METRICS: [&str; 10] = [
+    "interactions",
+    "csat",
+    "nps",
+    "ces",
+    "fcr",
+    "aht_s",
+    "frt_mean_s",
+    "frt_median_s",
+    "frt_p90_s",
+    "churn",
+];
+
+#[derive(Debug, Clone)]
+pub struct TrendRequest {
+    pub history: PathBuf,
+    pub metrics: Vec<&'static str>,
+    pub category: String,
+    /// `KEY=VALUE` filters on the history's group keys.
+    pub filters: Vec<(String, String)>,
+}
+
+/// One metric of one group over the snapshots, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub metric: &'static str,
+    pub group: Vec<(String, Option<String>)>,
+    pub points: Vec<Point>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub snapshot_at: String,
+    pub value: Option<f64>,
+    pub n: u64,
+    /// `value` minus the previous snapshot's (null for the first, or when either is null).
+    pub change: Option<f64>,
+}
+
+/// Parses `--metric` names (comma lists allowed); none means [`DEFAULT_METRICS`].
+pub fn parse_metrics(names: &[String]) -> Result<Vec<&'static str>> {
+    if names.is_empty() {
+        return Ok(DEFAULT_METRICS.to_vec());
+    }
+    names
+        .iter()
+        .flat_map(|n| n.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|name| {
+            OUTPUT_COLUMNS
+                .iter()
+                .map(|(column, _)| *column)
+                .find(|column| *column == name)
+                .ok_or_else(|| {
+                    user_error!(
+                        "--metric: unknown metric {name} (use one of {})",
+                        OUTPUT_COLUMNS.map(|(c, _)| c).join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Reads the history and builds every series of the category, for every group the filters
+/// leave.
+pub fn load(request: &TrendRequest) -> Result<Vec<Series>> {
+    if !CATEGORY_ORDER.contains(&request.category.as_str()) {
+        return Err(user_error!(
+            "--category: unknown category {} (use one of {})",
+            request.category,
+            CATEGORY_ORDER.join(", ")
+        ));
+    }
+    if !request.history.is_file() {
+        return Err(user_error!(
+            "{}: no such history file",
+            request.history.display()
+        ));
+    }
+    let (frame, columns) = ingest::read_table(&request.history)?;
+    let name = request.history.display();
+    let position = |column: &str| columns.iter().position(|c| c == column);
+    let (Some(category_at), Some(first_metric_at)) =
+        (position(CATEGORY), position(OUTPUT_COLUMNS[0].0))
+    else {
+        return Err(user_error!(
+            "{name}: not a cxkpi history (it needs {}, {CATEGORY} and the metric columns; found {})",
+            PREFIX[0],
+            columns.join(", ")
+        ));
+    };
+    if position(PREFIX[0]).is_none() {
+        return Err(user_error!(
+            "{name}: not a cxkpi history (no {} column)",
+            PREFIX[0]
+        ));
+    }
+    let keys: Vec<String> = columns[category_at + 1..first_metric_at.max(category_at + 1)].to_vec();
+    let mut selected = col(CATEGORY).eq(lit(request.category.as_str()));
+    for (key, value) in &request.filters {
+        if !keys.contains(key) {
+            return Err(user_error!(
+                "--by-key {key}: the history's group keys are {}",
+                if keys.is_empty() {
+                    "none".to_string()
+                } else {
+                    keys.join(", ")
+                }
+            ));
+        }
+        selected = selected.and(col(key.as_str()).eq(lit(value.as_str())));
+    }
+    for metric in &request.metrics {
+        for column in [*metric, sample_size_column(metric)] {
+            if position(column).is_none() {
+                return Err(user_error!("{name}: the history has no {column} column"));
+            }
+        }
+    }
+    let rows = frame.filter(selected);
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
+    let mut order = key_exprs.clone();
+    order.push(col(PREFIX[0]));
+    let mut series = Vec::new();
+    for metric in &request.metrics {
+        let value = col(*metric).cast(DataType::Float64);
+        let mut select = key_exprs.clone();
+        select.extend([
+            col(PREFIX[0]),
+            value.clone().alias("value"),
+            col(sample_size_column(metric))
+                .cast(DataType::Float64)
+                .alias("n"),
+        ]);
+        let points = rows
+            .clone()
+            .select(select)
+            .sort_by_exprs(
+                order.clone(),
+                SortMultipleOptions::default()
+                    .with_nulls_last(true)
+                    .with_maintain_order(true),
+            )
+            .with_column((col("value") - previous_of("value", &key_exprs)?).alias("change"))
+            .collect()
+            .map_err(|e| user_error!("{name}: {e}"))?;
+        series.extend(series_of(metric, &keys, &points)?);
+    }
+    Ok(series)
+}
+
+/// The previous row's `column` within the same group (rows sorted by group, then time).
+fn previous_of(column: &str, keys: &[Expr]) -> Result<Expr> {
+    let previous = col(column).shift(lit(1));
+    if keys.is_empty() {
+        Ok(previous)
+    } else {
+        previous.over(keys.to_vec()).map_err(|e| anyhow!("{e}"))
+    }
+}
+
+/// Splits one metric's sorted points into a series per group.
+fn series_of(metric: &'static str, keys: &[String], points: &DataFrame) -> Result<Vec<Series>> {
+    let key_columns = keys
+        .iter()
+        .map(|k| points.column(k).and_then(|c| c.str().cloned()))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let stamps = points.column(PREFIX[0])?.str()?;
+    let values = points.column("value")?.f64()?;
+    let counts = points.column("n")?.f64()?;
+    let changes = points.column("change")?.f64()?;
+    let mut series: Vec<Series> = Vec::new();
+    for i in 0..points.height() {
+        let group: Vec<(String, Option<String>)> = keys
+            .iter()
+            .zip(&key_columns)
+            .map(|(key, column)| (key.clone(), column.get(i).map(str::to_string)))
+            .collect();
+        let point = Point {
+            snapshot_at: stamps.get(i).unwrap_or_default().to_string(),
+            value: values.get(i),
+            n: counts.get(i).unwrap_or(0.0).max(0.0) as u64,
+            change: changes.get(i),
+        };
+        match series.last_mut() {
+            Some(last) if last.group == group => last.points.push(point),
+            _ => series.push(Series {
+                metric,
+                group,
+                points: vec![point],
+            }),
+        }
+    }
+    Ok(series)
+}
