@@ -175,7 +175,7 @@ fn previous_of(column: &str, keys: &[Expr]) -> Result<Expr> {
     if keys.is_empty() {
         Ok(previous)
     } else {
-        previous.over(keys.to_vec()).map_err(|e| anyhow!("{e}"))
+        previous.over(keys).map_err(|e| anyhow!("{e}"))
     }
 }
 
