@@ -1,6 +1,6 @@
 //! The command line: clap definitions and help text, turned into validated requests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -174,6 +174,25 @@ pub struct InputArgs {
     pub rejects: Option<PathBuf>,
 }
 
+/// Refuses an output path that is one of the inputs: the inputs are only ever read.
+pub fn refuse_input_as_output(option: &str, output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    // An output that does not exist yet cannot be an input.
+    let Ok(output) = std::fs::canonicalize(output) else {
+        return Ok(());
+    };
+    let is_input = inputs
+        .iter()
+        .filter(|input| input.as_os_str() != "-")
+        .any(|input| std::fs::canonicalize(input).is_ok_and(|input| input == output));
+    if is_input {
+        return Err(user_error!(
+            "{option} {}: that is one of the input files, and cxkpi never writes its inputs",
+            output.display()
+        ));
+    }
+    Ok(())
+}
+
 impl InputArgs {
     /// Checks the option values and builds the report request.
     pub fn into_request(self) -> Result<ReportRequest> {
@@ -196,6 +215,9 @@ impl InputArgs {
                     "--from must be before --to (the window is from <= created_at < to)"
                 ));
             }
+        }
+        if let Some(rejects) = &self.rejects {
+            refuse_input_as_output("--rejects", rejects, &self.files)?;
         }
         let fcr_window =
             parse_duration(&self.fcr_window).map_err(|e| user_error!("--fcr-window: {e}"))?;

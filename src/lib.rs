@@ -67,6 +67,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 
 fn take_snapshot(args: cli::SnapshotArgs) -> Result<Outcome> {
     snapshot::history_format(&args.history)?;
+    cli::refuse_input_as_output("--history", &args.history, &args.input.files)?;
     let zone = timestamps::parse_zone(&args.input.tz).map_err(|e| user_error!("--tz: {e}"))?;
     let snapshot_at = args.snapshot_at(zone)?;
     let request = args.input.into_request()?;

@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
+use crate::exit::printable;
 use crate::exprs::first_match;
 use crate::ingest;
 use crate::ingest::normalize::{self, key_column, Canonical, NormalizeOptions};
@@ -60,6 +61,7 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
             zone: request.zone,
             scales: &request.config.scales,
             by: keys,
+            by_option_keys: request.by.len(),
         },
     )?;
     if (request.from.is_some() || request.to.is_some()) && !canonical.has(CREATED_AT) {
@@ -148,16 +150,14 @@ fn unreadable(sources: &[String], error: &PolarsError) -> anyhow::Error {
         .split_once("Original error: ```")
         .map(|(_, inner)| inner.trim_end_matches('`').trim())
         .unwrap_or_else(|| text.lines().next().unwrap_or_default());
-    let hint = if cause.contains("not properly escaped") {
-        " (a quoted field that is never closed, or a quote inside an unquoted field?)"
+    let cause = if cause.contains("not properly escaped") || cause.contains("malformed") {
+        "the quoting is malformed: a quote inside an unquoted field, or a quoted field that is \
+         never closed"
+            .to_string()
     } else {
-        ""
+        printable(cause)
     };
-    user_error!(
-        "cannot read {}: {}{hint}",
-        sources.join(", "),
-        cause.replace('\n', " ")
-    )
+    user_error!("cannot read {}: {cause}", sources.join(", "))
 }
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows.

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{anyhow, Context, Result};
 use polars::prelude::*;
 
+use crate::exit::printable;
 use crate::ingest::normalize::{Check, BAD_VALUE_COLUMN, PROBLEM_COLUMN};
 use crate::ingest::{FILE_COLUMN, RECORD_COLUMN};
 use crate::pipeline::ReportRequest;
@@ -40,7 +41,7 @@ impl std::fmt::Display for Rejected {
             write!(f, "column {}: ", self.column)?;
         }
         match &self.value {
-            Some(value) => write!(f, "value \"{value}\" {}", self.reason),
+            Some(value) => write!(f, "value \"{}\" {}", printable(value), self.reason),
             None => write!(f, "{}", self.reason),
         }
     }
@@ -68,6 +69,9 @@ pub fn screen(
         .map_err(|e| anyhow!("finding invalid records: {e}"))?;
     let count = invalid.height();
     if count == 0 {
+        if let Some(path) = &request.rejects {
+            write_rejects(path, &[])?;
+        }
         return Ok(0);
     }
     let wanted = if request.rejects.is_some() {

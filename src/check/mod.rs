@@ -170,18 +170,30 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
     })
 }
 
+/// The metrics measured in percent, whose thresholds may be written `"85%"`.
+const PERCENT_METRICS: [&str; 3] = ["csat", "fcr", "churn"];
+
 /// A threshold: a number, or text — a duration (`4h`) for `*_s` metrics, a percentage (`85%`)
 /// or a plain number otherwise.
 fn threshold(value: Threshold, metric: &str) -> Result<f64, String> {
     let number = match value {
         Threshold::Number(n) => n,
         Threshold::Text(text) if metric.ends_with("_s") => parse_duration(&text)?,
-        Threshold::Text(text) => text
-            .trim()
-            .trim_end_matches('%')
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| format!("\"{text}\" is not a number"))?,
+        Threshold::Text(text) => {
+            let number = match text.trim().strip_suffix('%') {
+                Some(percent) if PERCENT_METRICS.contains(&metric) => percent,
+                Some(_) => {
+                    return Err(format!(
+                        "\"{text}\": {metric} is not a percentage; write a plain number"
+                    ))
+                }
+                None => text.trim(),
+            };
+            number
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| format!("\"{text}\" is not a number"))?
+        }
     };
     if number.is_finite() {
         Ok(number)
@@ -261,7 +273,7 @@ fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
             };
             let status = match actual {
                 None => Status::NoData,
-                Some(_) if n < rule.min_n.unwrap_or(0) => Status::NoData,
+                Some(_) if n == 0 || n < rule.min_n.unwrap_or(0) => Status::NoData,
                 Some(value) => match rule.limit {
                     Limit::Min(min) if value < min => Status::Breach,
                     Limit::Max(max) if value > max => Status::Breach,

@@ -8,7 +8,7 @@ use quick_xml::escape::escape;
 use serde_json::json;
 
 use super::{Limit, Status, Verdict};
-use crate::report::readable_value;
+use crate::report::{markdown_cell, readable_value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -86,10 +86,17 @@ fn table(verdicts: &[Verdict], preset: &str) -> Table {
     let mut table = Table::new();
     table.load_preset(preset);
     table.set_header(["Rule", "Group", "Actual", "Threshold", "n", "Status"]);
+    let text = |cell: String| {
+        if preset == ASCII_MARKDOWN {
+            markdown_cell(&cell)
+        } else {
+            cell
+        }
+    };
     for verdict in verdicts {
         table.add_row([
-            verdict.rule.name.clone(),
-            group_text(verdict),
+            text(verdict.rule.name.clone()),
+            text(group_text(verdict)),
             actual_text(verdict),
             threshold_text(verdict),
             verdict.n.to_string(),

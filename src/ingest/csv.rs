@@ -50,12 +50,18 @@ pub fn scan(source: CsvSource, head: &[u8], name: &str) -> Result<(LazyFrame, Ve
         .with_raise_if_empty(false)
         .with_truncate_ragged_lines(true)
         .with_encoding(CsvEncoding::LossyUtf8)
-        .with_row_index(Some(RowIndex {
-            name: RECORD_COLUMN.into(),
-            offset: 1,
-        }))
         .finish()
-        .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?
+        .map_err(|e| user_error!("{name}: cannot read as CSV: {e}"))?;
+    // A line without a single value (blank, or only delimiters) is not a record; records are
+    // numbered after those are left out.
+    let has_a_value = (columns.iter().map(String::as_str))
+        .chain([EXTRA_COLUMN])
+        .map(|c| col(c).is_not_null())
+        .reduce(Expr::or)
+        .expect("a header has at least one column");
+    let frame = frame
+        .filter(has_a_value)
+        .with_row_index(RECORD_COLUMN, Some(1))
         .with_column(col(EXTRA_COLUMN).is_not_null().alias(RAGGED_COLUMN))
         .drop(cols([EXTRA_COLUMN]));
     Ok((frame, columns))

@@ -30,6 +30,8 @@ pub struct RawLog {
     pub columns: Vec<String>,
     /// Display names of the sources, indexed by [`FILE_COLUMN`].
     pub sources: Vec<String>,
+    /// Each source's own columns, in the same order as `sources`.
+    pub source_columns: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
     let mut frames = Vec::with_capacity(paths.len());
     let mut sources = Vec::with_capacity(paths.len());
     let mut columns: Vec<String> = Vec::new();
+    let mut source_columns = Vec::with_capacity(paths.len());
     for (index, path) in paths.iter().enumerate() {
         let name = display_name(path);
         let (frame, names) = read_one(path, &name)?;
@@ -59,7 +62,8 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
             }
         }
         let frame = frame.with_column(lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN));
-        frames.push((frame, names));
+        frames.push((frame, names.clone()));
+        source_columns.push(names);
         sources.push(name);
     }
     // Sources may carry different columns: give each the union, missing ones as nulls.
@@ -86,6 +90,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
         frame,
         columns,
         sources,
+        source_columns,
     })
 }
 

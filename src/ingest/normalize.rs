@@ -33,6 +33,9 @@ pub struct NormalizeOptions<'a> {
     pub zone: Tz,
     pub scales: &'a Scales,
     pub by: &'a [String],
+    /// How many of `by`, from the start, come from the `--by` option (the rest from elsewhere,
+    /// such as SLA rules), for error messages.
+    pub by_option_keys: usize,
 }
 
 /// What makes a record invalid: the column it concerns (empty for the record as a whole) and
@@ -62,23 +65,31 @@ impl Canonical {
 /// Builds the canonical frame from the raw text frame (no data is read yet: this is a plan).
 pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
     let found = || found_columns(&raw.columns);
-    if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID) {
-        return Err(user_error!(
-            "missing required column {}{}; the input has columns: {}",
-            canonical::INTERACTION_ID,
-            closest(canonical::INTERACTION_ID, &raw.columns),
-            found()
-        ));
+    for (source, columns) in raw.sources.iter().zip(&raw.source_columns) {
+        // A JSON source without records has no columns to check.
+        if !columns.is_empty() && !columns.iter().any(|c| c == canonical::INTERACTION_ID) {
+            return Err(user_error!(
+                "{source}: missing required column {}{}; the file has columns: {}",
+                canonical::INTERACTION_ID,
+                closest(canonical::INTERACTION_ID, columns),
+                found_columns(columns)
+            ));
+        }
     }
-    for key in options.by {
+    for (index, key) in options.by.iter().enumerate() {
         if key == canonical::CATEGORY {
             return Err(user_error!(
                 "--by category: the category is always a group key; name other columns"
             ));
         }
         if !raw.columns.contains(key) {
+            let what = if index < options.by_option_keys {
+                "--by key"
+            } else {
+                "group key (from an SLA rule's by)"
+            };
             return Err(user_error!(
-                "unknown --by key {key}{}; the input has columns: {}",
+                "unknown {what} {key}{}; the input has columns: {}",
                 closest(key, &raw.columns),
                 found()
             ));

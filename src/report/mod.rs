@@ -5,7 +5,7 @@ mod csv;
 mod json;
 mod table;
 
-pub use table::readable_value;
+pub use table::{markdown_cell, readable_value};
 
 use std::io::{self, Write};
 

@@ -107,7 +107,11 @@ fn group_table(keys: &[String], rows: &[&Row], style: Style) -> Table {
         let mut line: Vec<String> = row
             .keys
             .iter()
-            .map(|k| k.clone().unwrap_or_else(|| NO_DATA.to_string()))
+            .map(|k| match (k, style) {
+                (None, _) => NO_DATA.to_string(),
+                (Some(k), Style::Markdown) => markdown_cell(k),
+                (Some(k), Style::Terminal) => k.clone(),
+            })
             .collect();
         line.push(count(row.cell("interactions")).to_string());
         for (_, column) in SHOWN {
@@ -121,6 +125,11 @@ fn group_table(keys: &[String], rows: &[&Row], style: Style) -> Table {
     }
     align_right(&mut table, keys.len()..keys.len() + 1 + SHOWN.len());
     table
+}
+
+/// A cell's text for a Markdown table: a `|` would end the cell.
+pub fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 fn new_table(style: Style) -> Table {
