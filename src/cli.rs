@@ -172,6 +172,14 @@ pub struct InputArgs {
     /// Write each invalid record (file, record, column, value, reason) to this CSV file
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+
+    /// A TOML config for the export: [input], [columns] mapping, [categories] rules, [scales]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A built-in config for a known export format: zendesk or freshdesk
+    #[arg(long, value_name = "NAME", conflicts_with = "config")]
+    pub preset: Option<String>,
 }
 
 /// Refuses an output path that is one of the inputs: the inputs are only ever read.
@@ -239,7 +247,11 @@ impl InputArgs {
             fcr_window_micros: (fcr_window * 1e6).round() as i64,
             on_invalid: self.on_invalid,
             rejects: self.rejects,
-            config: Config::default(),
+            config: match (&self.config, &self.preset) {
+                (Some(path), _) => Config::load(path)?,
+                (None, Some(name)) => Config::preset(name)?,
+                (None, None) => Config::default(),
+            },
         })
     }
 }

@@ -54,7 +54,8 @@ pub struct Prepared {
 /// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
 /// `keys` are the group keys any later [`Prepared::report`] may use.
 pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
-    let raw = ingest::read_inputs(&request.inputs)?;
+    let raw = ingest::read_inputs(&request.inputs, &request.config.input)?;
+    let raw = ingest::mapping::apply(raw, &request.config)?;
     let canonical = normalize::normalize(
         raw,
         &NormalizeOptions {

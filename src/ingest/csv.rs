@@ -26,8 +26,13 @@ pub enum CsvSource<'a> {
 
 /// Plans the read of one CSV source whose first bytes are `head`; returns the frame (with
 /// [`RECORD_COLUMN`] and [`RAGGED_COLUMN`]) and the header's column names.
-pub fn scan(source: CsvSource, head: &[u8], name: &str) -> Result<(LazyFrame, Vec<String>)> {
-    let columns = header(head, name)?;
+pub fn scan(
+    source: CsvSource,
+    head: &[u8],
+    name: &str,
+    delimiter: u8,
+) -> Result<(LazyFrame, Vec<String>)> {
+    let columns = header(head, name, delimiter)?;
     let mut schema = Schema::with_capacity(columns.len() + 1);
     for column in &columns {
         schema.with_column(column.as_str().into(), DataType::String);
@@ -45,6 +50,7 @@ pub fn scan(source: CsvSource, head: &[u8], name: &str) -> Result<(LazyFrame, Ve
     };
     let frame = reader
         .with_has_header(false)
+        .with_separator(delimiter)
         .with_skip_rows(1)
         .with_schema(Some(Arc::new(schema)))
         .with_raise_if_empty(false)
@@ -68,10 +74,11 @@ pub fn scan(source: CsvSource, head: &[u8], name: &str) -> Result<(LazyFrame, Ve
 }
 
 /// The header row: the first CSV record of `head` (after a UTF-8 BOM).
-fn header(head: &[u8], name: &str) -> Result<Vec<String>> {
+fn header(head: &[u8], name: &str, delimiter: u8) -> Result<Vec<String>> {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(head);
     let mut record = ::csv::ByteRecord::new();
@@ -82,7 +89,7 @@ fn header(head: &[u8], name: &str) -> Result<Vec<String>> {
         return Err(user_error!("{name}: no CSV header row"));
     }
     let mut columns: Vec<String> = Vec::with_capacity(record.len());
-    for field in record.iter() {
+    for (index, field) in record.iter().enumerate() {
         let column = std::str::from_utf8(field)
             .map_err(|_| {
                 user_error!(
@@ -92,6 +99,12 @@ fn header(head: &[u8], name: &str) -> Result<Vec<String>> {
             })?
             .trim()
             .to_string();
+        // An unnamed column (often a row number) gets a name to be addressed by.
+        let column = if column.is_empty() {
+            format!("column{}", index + 1)
+        } else {
+            column
+        };
         if columns.contains(&column) {
             return Err(user_error!(
                 "{name}: the header names column \"{column}\" twice; column names must be unique"

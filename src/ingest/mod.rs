@@ -3,6 +3,7 @@
 
 mod csv;
 mod json;
+pub mod mapping;
 pub mod normalize;
 
 pub use self::csv::RAGGED_COLUMN;
@@ -15,6 +16,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use self::csv::CsvSource;
+use crate::config::{Encoding, InputOptions};
 use crate::user_error;
 
 /// Column of the raw frame holding the index of the source in [`RawLog::sources`].
@@ -42,7 +44,7 @@ enum Format {
 }
 
 /// Reads every input (`-` or none: standard input) and concatenates them.
-pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
+pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> {
     let stdin_only = [PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
@@ -55,7 +57,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
     let mut source_columns = Vec::with_capacity(paths.len());
     for (index, path) in paths.iter().enumerate() {
         let name = display_name(path);
-        let (frame, names) = read_one(path, &name)?;
+        let (frame, names) = read_one(path, &name, options)?;
         for column in &names {
             if !columns.contains(column) {
                 columns.push(column.clone());
@@ -97,7 +99,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<RawLog> {
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
 /// returns it with its column names.
 pub fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
-    read_one(path, &display_name(path))
+    read_one(path, &display_name(path), &InputOptions::default())
 }
 
 fn display_name(path: &Path) -> String {
@@ -109,8 +111,9 @@ fn display_name(path: &Path) -> String {
 }
 
 /// Reads one source; returns its frame (with [`RECORD_COLUMN`]) and its column names.
-fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
+fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFrame, Vec<String>)> {
     let is_stdin = path.as_os_str() == "-";
+    let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
         let mut buffer = Vec::new();
         std::io::stdin()
@@ -125,7 +128,19 @@ fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
                 user_error!("{name}: no such file")
             });
         }
-        None
+        if transcode {
+            Some(fs::read(path).with_context(|| format!("reading {name}"))?)
+        } else {
+            None
+        }
+    };
+    // Other encodings become UTF-8 in memory; the reader only knows UTF-8.
+    let bytes = match bytes {
+        Some(raw) if transcode => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&raw);
+            Some(text.into_owned().into_bytes())
+        }
+        other => other,
     };
     let head = match &bytes {
         Some(buffer) => buffer[..buffer.len().min(HEAD_BYTES)].to_vec(),
@@ -150,7 +165,7 @@ fn read_one(path: &Path, name: &str) -> Result<(LazyFrame, Vec<String>)> {
                 Some(buffer) => CsvSource::Bytes(buffer),
                 None => CsvSource::Path(path),
             };
-            self::csv::scan(source, &head, name)?
+            self::csv::scan(source, &head, name, options.delimiter)?
         }
         Format::JsonArray | Format::Ndjson => {
             let bytes = match bytes {

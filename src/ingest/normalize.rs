@@ -13,7 +13,7 @@ use polars::prelude::*;
 use super::{RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::Scales;
-use crate::exprs::first_match;
+use crate::exprs::{first_match, is_one_of};
 use crate::timestamps;
 use crate::user_error;
 
@@ -265,14 +265,6 @@ fn parse(kind: Kind, text: Expr, zone: Tz) -> Expr {
             text.cast(DataType::Float64)
         }
     }
-}
-
-fn is_one_of(text: Expr, words: &[&str]) -> Expr {
-    words
-        .iter()
-        .map(|word| text.clone().eq(lit(*word)))
-        .reduce(Expr::or)
-        .expect("at least one word")
 }
 
 fn value_checks(

@@ -1,0 +1,220 @@
+//! Column mapping (SPEC §7 `[columns]`, `[categories]`, `[input] null_values`): an export's own
+//! columns become canonical text columns, which normalization then parses and checks.
+//!
+//! A conversion that fails (a duration that is not `H:MM:SS`, a timestamp not in the configured
+//! format) leaves the original text in place, so that validation reports it with its value.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::{RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
+use crate::canonical::{CATEGORY, SERVICE, SUPPORT};
+use crate::config::{CategoryRules, ColumnMapping, Config, Unit};
+use crate::exprs::{first_match, is_one_of};
+use crate::user_error;
+
+/// Applies the config's mapping to the raw log; without one the log is returned as it is.
+pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
+    let nulls = &config.input.null_values;
+    if config.columns.is_empty() && config.categories.is_none() && nulls.is_empty() {
+        return Ok(raw);
+    }
+    check_sources(&raw, config)?;
+    let mut produced: Vec<String> = config.columns.iter().map(|m| m.field.to_string()).collect();
+    let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
+    exprs
+        .extend((config.columns.iter()).map(|mapping| mapped(mapping, nulls).alias(mapping.field)));
+    if let Some(rules) = &config.categories {
+        exprs.push(category(rules, nulls).alias(CATEGORY));
+        produced.push(CATEGORY.to_string());
+    }
+    // Source columns stay available (as --by keys, or as canonical fields the config does not
+    // map) unless a mapped field of the same name replaces them.
+    let kept = |columns: &[String]| -> Vec<String> {
+        let mut names = produced.clone();
+        names.extend(columns.iter().filter(|c| !produced.contains(c)).cloned());
+        names
+    };
+    exprs.extend(
+        (raw.columns.iter())
+            .filter(|c| !produced.contains(c))
+            .map(|c| without_nulls(col(c.as_str()), nulls).alias(c.as_str())),
+    );
+    Ok(RawLog {
+        frame: raw.frame.select(exprs),
+        columns: kept(&raw.columns),
+        source_columns: raw
+            .source_columns
+            .iter()
+            .map(|columns| {
+                if columns.is_empty() {
+                    Vec::new()
+                } else {
+                    kept(columns)
+                }
+            })
+            .collect(),
+        sources: raw.sources,
+    })
+}
+
+/// Every column the config reads must be in every file (a JSON file without records has none).
+fn check_sources(raw: &RawLog, config: &Config) -> Result<()> {
+    let mut needed: Vec<(String, &str)> = Vec::new();
+    for mapping in &config.columns {
+        for source in &mapping.sources {
+            needed.push((format!("[columns] {}", mapping.field), source));
+        }
+    }
+    if let Some(column) = config.categories.as_ref().and_then(|r| r.column.as_ref()) {
+        needed.push(("[categories] column".to_string(), column));
+    }
+    for (file, columns) in raw.sources.iter().zip(&raw.source_columns) {
+        if columns.is_empty() {
+            continue;
+        }
+        if let Some((key, source)) = needed.iter().find(|(_, s)| !columns.iter().any(|c| c == s)) {
+            let listed: Vec<String> = columns.iter().map(|c| format!("{c:?}")).collect();
+            return Err(user_error!(
+                "config {key}: column \"{source}\" is not in {file}; its columns are: {}",
+                listed.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Trimmed text; blank or one of `nulls` is missing.
+fn cleaned(text: Expr, nulls: &[String]) -> Expr {
+    let trimmed = text.str().strip_chars(lit(NULL));
+    let mut missing = trimmed.clone().eq(lit(""));
+    if !nulls.is_empty() {
+        let words: Vec<&str> = nulls.iter().map(String::as_str).collect();
+        missing = missing.or(is_one_of(trimmed.clone(), &words));
+    }
+    when(missing)
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(trimmed)
+}
+
+/// A source column kept as it is, but for the global null values.
+fn without_nulls(text: Expr, nulls: &[String]) -> Expr {
+    if nulls.is_empty() {
+        text
+    } else {
+        cleaned(text, nulls)
+    }
+}
+
+/// The canonical text of one mapped field.
+fn mapped(mapping: &ColumnMapping, nulls: &[String]) -> Expr {
+    let parts: Vec<Expr> = (mapping.sources.iter())
+        .map(|source| cleaned(col(source.as_str()), nulls))
+        .collect();
+    let mut text = if parts.len() == 1 {
+        parts.into_iter().next().expect("one part")
+    } else {
+        concat_str(parts, " ", false)
+    };
+    if !mapping.null_values.is_empty() {
+        let words: Vec<&str> = mapping.null_values.iter().map(String::as_str).collect();
+        text = when(is_one_of(text.clone(), &words))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(text);
+    }
+    if !mapping.values.is_empty() {
+        let lower = text.clone().str().to_lowercase();
+        let cases = (mapping.values.iter())
+            .map(|(raw, value)| {
+                let value = match value {
+                    Some(value) => lit(value.as_str()),
+                    None => lit(NULL).cast(DataType::String),
+                };
+                (lower.clone().eq(lit(raw.to_lowercase())), value)
+            })
+            .collect();
+        let other = match &mapping.default {
+            Some(default) => when(text.clone().is_null())
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(lit(default.as_str())),
+            None => text.clone(),
+        };
+        text = first_match(cases, other);
+    } else if let Some(default) = &mapping.default {
+        text = text.fill_null(lit(default.as_str()));
+    }
+    if let Some(unit) = mapping.unit {
+        text = in_seconds(text, unit);
+    }
+    if let Some(format) = &mapping.format {
+        text = reformatted(text, format);
+    }
+    text
+}
+
+/// A duration in `unit` as text in seconds.
+fn in_seconds(text: Expr, unit: Unit) -> Expr {
+    let converted = match unit {
+        Unit::Seconds => return text,
+        Unit::Minutes => text.clone().cast(DataType::Float64) * lit(60.0),
+        Unit::Hours => text.clone().cast(DataType::Float64) * lit(3600.0),
+        Unit::Clock => {
+            const CLOCK: &str = r"^(?:(\d+):)?([0-5]?\d):([0-5]?\d(?:\.\d+)?)$";
+            let part = |group| {
+                text.clone()
+                    .str()
+                    .extract(lit(CLOCK), group)
+                    .cast(DataType::Float64)
+            };
+            part(1).fill_null(lit(0.0)) * lit(3600.0) + part(2) * lit(60.0) + part(3)
+        }
+    };
+    coalesce(&[converted.cast(DataType::String), text])
+}
+
+/// A timestamp in `format` rewritten in a canonical form (naive, or UTC when the format has
+/// an offset).
+fn reformatted(text: Expr, format: &str) -> Expr {
+    let has_offset = format.contains("%z") || format.contains("%:z") || format.contains("%#z");
+    let parsed = text.clone().str().to_datetime(
+        Some(TimeUnit::Microseconds),
+        None,
+        StrptimeOptions {
+            format: Some(format.into()),
+            strict: false,
+            exact: true,
+            cache: true,
+        },
+        lit("raise"),
+    );
+    let canonical = if has_offset {
+        parsed.dt().strftime("%Y-%m-%dT%H:%M:%S%.f+00:00")
+    } else {
+        parsed.dt().strftime("%Y-%m-%d %H:%M:%S%.f")
+    };
+    coalesce(&[canonical, text])
+}
+
+/// The category from the rule's column: listed support or service values (compared trimmed and
+/// case-insensitively), else the default.
+fn category(rules: &CategoryRules, nulls: &[String]) -> Expr {
+    let Some(column) = &rules.column else {
+        return lit(rules.default.as_str());
+    };
+    let lower = cleaned(col(column.as_str()), nulls).str().to_lowercase();
+    let listed = |values: &[String]| {
+        let words: Vec<&str> = values.iter().map(String::as_str).collect();
+        if words.is_empty() {
+            lit(false)
+        } else {
+            is_one_of(lower.clone(), &words)
+        }
+    };
+    first_match(
+        vec![
+            (listed(&rules.support), lit(SUPPORT)),
+            (listed(&rules.service), lit(SERVICE)),
+        ],
+        lit(rules.default.as_str()),
+    )
+}
