@@ -107,16 +107,21 @@ pub const PRESETS: [(&str, &str); 2] = [
     ("freshdesk", include_str!("presets/freshdesk.toml")),
 ];
 
+/// The text of a file the user named (a config, an SLA file); a missing one is exit 2.
+pub fn read_user_file(path: &Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            user_error!("{}: no such {what} file", path.display())
+        } else {
+            anyhow::Error::new(e).context(format!("reading {}", path.display()))
+        }
+    })
+}
+
 impl Config {
     /// Reads a config file.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                user_error!("{}: no such config file", path.display())
-            } else {
-                anyhow::Error::new(e).context(format!("reading {}", path.display()))
-            }
-        })?;
+        let text = read_user_file(path, "config")?;
         Config::parse(&text).with_context(|| format!("config {}", path.display()))
     }
 

@@ -89,7 +89,9 @@ pub fn parse_expr(raw: Expr, zone: Tz) -> Expr {
     ])
 }
 
-fn strptime(text: Expr, format: &str) -> Expr {
+/// Parses text in strftime `format` (non-strictly: null where it does not match) to a
+/// microsecond datetime.
+pub fn strptime(text: Expr, format: &str) -> Expr {
     text.str().to_datetime(
         Some(TimeUnit::Microseconds),
         None,

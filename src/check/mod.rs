@@ -10,6 +10,7 @@ use serde::Deserialize;
 pub use render::{render, Format};
 
 use crate::canonical::CATEGORY_ORDER;
+use crate::config::read_user_file;
 use crate::metrics::{sample_size_column, OUTPUT_COLUMNS};
 use crate::pipeline::Prepared;
 use crate::report::{Cell, Report};
@@ -91,13 +92,7 @@ enum Threshold {
 
 /// Reads and checks an SLA file.
 pub fn load(path: &Path) -> Result<Vec<Rule>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            user_error!("{}: no such SLA file", path.display())
-        } else {
-            anyhow::Error::new(e).context(format!("reading {}", path.display()))
-        }
-    })?;
+    let text = read_user_file(path, "SLA")?;
     parse(&text).with_context(|| format!("SLA file {}", path.display()))
 }
 

@@ -8,7 +8,7 @@ use quick_xml::escape::escape;
 use serde_json::json;
 
 use super::{Limit, Status, Verdict};
-use crate::report::{markdown_cell, readable_value};
+use crate::report::{group_json, markdown_cell, readable_value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -115,11 +115,6 @@ fn as_json(verdicts: &[Verdict]) -> serde_json::Value {
     let results: Vec<serde_json::Value> = verdicts
         .iter()
         .map(|v| {
-            let group: serde_json::Map<String, serde_json::Value> = v
-                .group
-                .iter()
-                .map(|(key, value)| (key.clone(), json!(value)))
-                .collect();
             let (bound, value) = match v.rule.limit {
                 Limit::Min(x) => ("min", x),
                 Limit::Max(x) => ("max", x),
@@ -128,7 +123,7 @@ fn as_json(verdicts: &[Verdict]) -> serde_json::Value {
                 "rule": v.rule.name,
                 "category": v.rule.category,
                 "metric": v.rule.metric,
-                "group": if v.group.is_empty() { serde_json::Value::Null } else { group.into() },
+                "group": group_json(&v.group),
                 "actual": v.actual,
                 "threshold": { bound: value },
                 "n": v.n,

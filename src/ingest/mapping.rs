@@ -11,6 +11,7 @@ use super::{RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
 use crate::canonical::{CATEGORY, SERVICE, SUPPORT};
 use crate::config::{CategoryRules, ColumnMapping, Config, Unit};
 use crate::exprs::{first_match, is_one_of};
+use crate::timestamps::strptime;
 use crate::user_error;
 
 /// Applies the config's mapping to the raw log; without one the log is returned as it is.
@@ -176,17 +177,7 @@ fn in_seconds(text: Expr, unit: Unit) -> Expr {
 /// an offset).
 fn reformatted(text: Expr, format: &str) -> Expr {
     let has_offset = format.contains("%z") || format.contains("%:z") || format.contains("%#z");
-    let parsed = text.clone().str().to_datetime(
-        Some(TimeUnit::Microseconds),
-        None,
-        StrptimeOptions {
-            format: Some(format.into()),
-            strict: false,
-            exact: true,
-            cache: true,
-        },
-        lit("raise"),
-    );
+    let parsed = strptime(text.clone(), format);
     let canonical = if has_offset {
         parsed.dt().strftime("%Y-%m-%dT%H:%M:%S%.f+00:00")
     } else {

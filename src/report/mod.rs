@@ -136,6 +136,17 @@ impl Report {
     }
 }
 
+/// A group's key values as a JSON object, or `null` for no keys.
+pub fn group_json(group: &[(String, Option<String>)]) -> serde_json::Value {
+    if group.is_empty() {
+        return serde_json::Value::Null;
+    }
+    (group.iter())
+        .map(|(key, value)| (key.clone(), serde_json::Value::from(value.clone())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 /// The I/O error inside a JSON writer's error, kept as such so that a closed pipe stays
 /// recognisable (see [`crate::exit`]).
 pub fn io_error_of_json(error: serde_json::Error) -> io::Error {

@@ -8,7 +8,7 @@ use comfy_table::{CellAlignment, Table};
 use serde_json::json;
 
 use super::Series;
-use crate::report::{exact_number, io_error_of_csv, io_error_of_json, readable_value};
+use crate::report::{exact_number, group_json, io_error_of_csv, io_error_of_json, readable_value};
 use crate::units::format_duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -122,14 +122,9 @@ fn as_json(series: &[Series], category: &str) -> serde_json::Value {
     let series: Vec<serde_json::Value> = series
         .iter()
         .map(|one| {
-            let group: serde_json::Map<String, serde_json::Value> = one
-                .group
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
             json!({
                 "metric": one.metric,
-                "group": if group.is_empty() { serde_json::Value::Null } else { group.into() },
+                "group": group_json(&one.group),
                 "points": one.points.iter().map(|p| json!({
                     "snapshot_at": p.snapshot_at,
                     "value": p.value,
