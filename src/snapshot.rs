@@ -53,6 +53,9 @@ pub struct Appended {
 /// history, replacing any rows of an earlier snapshot with the same stamp.
 pub fn append(history: &Path, snapshot_at: i64, report: &Report) -> Result<Appended> {
     let format = history_format(history)?;
+    // A history reached through a symlink is updated where it lives, and locked there.
+    let resolved = fs::canonicalize(history).ok();
+    let history = resolved.as_deref().unwrap_or(history);
     let stamp = format_micros(snapshot_at);
     let mut columns: Vec<String> = PREFIX.iter().map(|c| c.to_string()).collect();
     columns.extend(report.columns());
@@ -288,11 +291,11 @@ fn replace_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<
         write(&mut out)?;
         out.flush()?;
     }
-    // The history keeps its permissions; a new one gets the usual rw-r--r--, not the
-    // temporary file's private mode.
+    // The history keeps its permissions; a new one gets what any new file gets here (the
+    // umask's), not the temporary file's private mode.
     let permissions = match fs::metadata(path) {
         Ok(metadata) => metadata.permissions(),
-        Err(_) => default_permissions(),
+        Err(_) => new_file_permissions(&directory)?,
     };
     fs::set_permissions(temporary.path(), permissions)
         .context("setting the new history's permissions")?;
@@ -309,15 +312,18 @@ fn replace_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<
     Ok(())
 }
 
-#[cfg(unix)]
-fn default_permissions() -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    fs::Permissions::from_mode(0o644)
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> fs::Permissions {
-    fs::metadata(".")
-        .map(|m| m.permissions())
-        .expect("the current directory has metadata")
+/// The permissions a newly created file gets in `directory` (on Unix, 0666 less the umask),
+/// found by creating one: the umask can only be read by changing it, which would race with
+/// other threads.
+fn new_file_permissions(directory: &Path) -> Result<fs::Permissions> {
+    let probe = directory.join(format!(".cxkpi-permissions-{}", std::process::id()));
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .with_context(|| format!("creating a file in {}", directory.display()))?;
+    let permissions = file.metadata().map(|m| m.permissions());
+    drop(file);
+    let _ = fs::remove_file(&probe);
+    Ok(permissions?)
 }

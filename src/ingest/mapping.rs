@@ -7,7 +7,7 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::{RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
+use super::{origin_column, Origin, RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
 use crate::canonical::{CATEGORY, SERVICE, SUPPORT};
 use crate::config::{CategoryRules, ColumnMapping, Config, Unit};
 use crate::exprs::{first_match, is_one_of};
@@ -23,8 +23,23 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
     check_sources(&raw, config)?;
     let mut produced: Vec<String> = config.columns.iter().map(|m| m.field.to_string()).collect();
     let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
-    exprs
-        .extend((config.columns.iter()).map(|mapping| mapped(mapping, nulls).alias(mapping.field)));
+    let mut origins = Vec::new();
+    for mapping in &config.columns {
+        exprs.push(mapped(mapping, nulls).alias(mapping.field));
+        let converted = is_converted(mapping);
+        if converted {
+            exprs.push(source_text(mapping, nulls).alias(origin_column(mapping.field)));
+        }
+        origins.push(Origin {
+            field: mapping.field,
+            source: (mapping.sources.iter())
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            expected: expected(mapping),
+            converted,
+        });
+    }
     if let Some(rules) = &config.categories {
         exprs.push(category(rules, nulls).alias(CATEGORY));
         produced.push(CATEGORY.to_string());
@@ -56,6 +71,7 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
             })
             .collect(),
         sources: raw.sources,
+        origins,
     })
 }
 
@@ -107,16 +123,44 @@ fn without_nulls(text: Expr, nulls: &[String]) -> Expr {
     }
 }
 
-/// The canonical text of one mapped field.
-fn mapped(mapping: &ColumnMapping, nulls: &[String]) -> Expr {
+/// The field's source column(s), cleaned and joined with a space: the text as the file has it.
+fn source_text(mapping: &ColumnMapping, nulls: &[String]) -> Expr {
     let parts: Vec<Expr> = (mapping.sources.iter())
         .map(|source| cleaned(col(source.as_str()), nulls))
         .collect();
-    let mut text = if parts.len() == 1 {
+    if parts.len() == 1 {
         parts.into_iter().next().expect("one part")
     } else {
         concat_str(parts, " ", false)
-    };
+    }
+}
+
+/// Whether the field's text is anything but its one source column's.
+fn is_converted(mapping: &ColumnMapping) -> bool {
+    mapping.sources.len() > 1
+        || mapping.format.is_some()
+        || mapping.unit.is_some_and(|unit| unit != Unit::Seconds)
+        || !mapping.values.is_empty()
+        || !mapping.null_values.is_empty()
+        || mapping.default.is_some()
+}
+
+/// What a conversion expects of the source text, for error messages.
+fn expected(mapping: &ColumnMapping) -> Option<String> {
+    if let Some(format) = &mapping.format {
+        return Some(format!("a timestamp in the format {format}"));
+    }
+    match mapping.unit? {
+        Unit::Seconds => None,
+        Unit::Minutes => Some("a number of minutes".into()),
+        Unit::Hours => Some("a number of hours".into()),
+        Unit::Clock => Some("a duration written H:MM:SS".into()),
+    }
+}
+
+/// The canonical text of one mapped field.
+fn mapped(mapping: &ColumnMapping, nulls: &[String]) -> Expr {
+    let mut text = source_text(mapping, nulls);
     if !mapping.null_values.is_empty() {
         let words: Vec<&str> = mapping.null_values.iter().map(String::as_str).collect();
         text = when(is_one_of(text.clone(), &words))

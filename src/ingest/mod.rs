@@ -34,6 +34,27 @@ pub struct RawLog {
     pub sources: Vec<String>,
     /// Each source's own columns, in the same order as `sources`.
     pub source_columns: Vec<Vec<String>>,
+    /// Canonical fields a config converted from other columns (see [`Origin`]).
+    pub origins: Vec<Origin>,
+}
+
+/// Where a config took a canonical field from, so that a bad value is reported as the file
+/// has it: the source text sits in [`origin_column`] beside the converted field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub field: &'static str,
+    /// The export's column(s), e.g. `"Date" + "Time"`.
+    pub source: String,
+    /// What the conversion expects, e.g. `a duration written H:MM:SS`.
+    pub expected: Option<String>,
+    /// Whether the field was converted (so its source text is kept in [`origin_column`]);
+    /// a renamed field's text is the file's own.
+    pub converted: bool,
+}
+
+/// The raw frame's column holding the source text of a converted field.
+pub fn origin_column(field: &str) -> String {
+    format!("__source_{field}")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +114,7 @@ pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> 
         columns,
         sources,
         source_columns,
+        origins: Vec::new(),
     })
 }
 

@@ -10,7 +10,7 @@ use anyhow::Result;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::{RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
+use super::{origin_column, RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::Scales;
 use crate::exprs::{first_match, is_one_of};
@@ -103,6 +103,11 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
 
     let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
     texts.extend(
+        (raw.origins.iter())
+            .filter(|o| o.converted)
+            .map(|o| col(origin_column(o.field))),
+    );
+    texts.extend(
         present
             .iter()
             .map(|name| cleaned(col(*name)).alias(text_column(name))),
@@ -142,17 +147,36 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
     }
     for field in &FIELDS {
         if !present.contains(&field.name) {
-            typed.push(lit(NULL).cast(dtype_of(field.kind)).alias(field.name));
+            let absent = if field.kind == Kind::Category {
+                lit(canonical::UNCATEGORIZED)
+            } else {
+                lit(NULL).cast(dtype_of(field.kind))
+            };
+            typed.push(absent.alias(field.name));
             continue;
         }
         let text = col(text_column(field.name));
         let value = parse(field.kind, text.clone(), options.zone);
         typed.push(value.alias(field.name));
+        let origin = raw.origins.iter().find(|o| o.field == field.name);
+        if let Some(origin) = origin {
+            let shown = if origin.converted {
+                col(origin_column(field.name))
+            } else {
+                col(text_column(field.name))
+            };
+            checks.describe(
+                field.name,
+                format!("{} (from {})", field.name, origin.source),
+                shown,
+            );
+        }
         value_checks(
             field.name,
             field.kind,
             text,
             col(field.name),
+            origin.and_then(|o| o.expected.as_deref()),
             options.scales,
             &mut checks,
         );
@@ -272,9 +296,14 @@ fn value_checks(
     kind: Kind,
     text: Expr,
     value: Expr,
+    expected: Option<&str>,
     scales: &Scales,
     checks: &mut Checks,
 ) {
+    let not_expected = |default: &str| match expected {
+        Some(expected) => format!("is not {expected}"),
+        None => default.to_string(),
+    };
     let unparsed = text.clone().is_not_null().and(value.clone().is_null());
     let not_finite = text
         .is_not_null()
@@ -293,9 +322,10 @@ fn value_checks(
         Kind::Text | Kind::Category => {}
         Kind::Timestamp => checks.add(
             name,
-            "is not a timestamp (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 \
-             or 2026-03-01 09:15:00)"
-                .into(),
+            not_expected(
+                "is not a timestamp (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 \
+                 or 2026-03-01 09:15:00)",
+            ),
             unparsed,
         ),
         Kind::Flag => checks.add(
@@ -304,7 +334,7 @@ fn value_checks(
             unparsed,
         ),
         Kind::Seconds => {
-            checks.add(name, "is not a number of seconds".into(), not_finite);
+            checks.add(name, not_expected("is not a number of seconds"), not_finite);
             checks.add(name, "is a negative duration".into(), value.lt(lit(0.0)));
         }
         Kind::Count => {
@@ -349,12 +379,25 @@ struct Checks {
     conditions: Vec<Expr>,
     /// The text each check reports as the offending value.
     values: Vec<Expr>,
+    /// Fields reported otherwise than by name and text: (field, label, value).
+    labels: Vec<(String, String, Expr)>,
 }
 
 impl Checks {
     /// A check on canonical field `column`, reporting its text.
-    fn add(&mut self, column: &str, reason: String, failed: Expr) {
-        self.add_with_value(column, reason, failed, col(text_column(column)));
+    /// A check on canonical field `field`, reporting it as [`Checks::describe`] says (by
+    /// default, by its name and its text).
+    fn add(&mut self, field: &str, reason: String, failed: Expr) {
+        let (label, value) = match self.labels.iter().find(|(f, _, _)| f == field) {
+            Some((_, label, value)) => (label.clone(), value.clone()),
+            None => (field.to_string(), col(text_column(field))),
+        };
+        self.add_with_value(&label, reason, failed, value);
+    }
+
+    /// Reports problems of `field` under `label`, showing `value` (the file's own text).
+    fn describe(&mut self, field: &str, label: String, value: Expr) {
+        self.labels.push((field.to_string(), label, value));
     }
 
     /// A check on the record as a whole (no column, no value).

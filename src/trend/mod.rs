@@ -61,7 +61,7 @@ pub fn parse_metrics(names: &[String]) -> Result<Vec<&'static str>> {
     if names.is_empty() {
         return Ok(DEFAULT_METRICS.to_vec());
     }
-    names
+    let metrics: Vec<&'static str> = names
         .iter()
         .flat_map(|n| n.split(','))
         .map(str::trim)
@@ -78,7 +78,13 @@ pub fn parse_metrics(names: &[String]) -> Result<Vec<&'static str>> {
                     )
                 })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    if metrics.is_empty() {
+        return Err(user_error!(
+            "--metric: name at least one metric, e.g. --metric csat,fcr"
+        ));
+    }
+    Ok(metrics)
 }
 
 /// Reads the history and builds every series of the category, for every group the filters

@@ -8,7 +8,8 @@ use comfy_table::{CellAlignment, Table};
 use serde_json::json;
 
 use super::Series;
-use crate::report::{exact_number, group_json, io_error_of_csv, io_error_of_json, readable_value};
+use crate::metrics::{Measure, OUTPUT_COLUMNS};
+use crate::report::{group_json, io_error_of_csv, io_error_of_json, readable_value};
 use crate::units::format_duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,6 +119,18 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
         .collect()
 }
 
+/// A value of `metric` as JSON: counts as integers (`40`, not `40.0`), the rest exact.
+fn number_json(metric: &str, value: Option<f64>) -> serde_json::Value {
+    let is_count = OUTPUT_COLUMNS
+        .iter()
+        .any(|(name, measure)| *name == metric && *measure == Measure::Count);
+    match value {
+        Some(v) if is_count && v.fract() == 0.0 => json!(v as i64),
+        Some(v) => json!(v),
+        None => serde_json::Value::Null,
+    }
+}
+
 fn as_json(series: &[Series], category: &str) -> serde_json::Value {
     let series: Vec<serde_json::Value> = series
         .iter()
@@ -127,9 +140,9 @@ fn as_json(series: &[Series], category: &str) -> serde_json::Value {
                 "group": group_json(&one.group),
                 "points": one.points.iter().map(|p| json!({
                     "snapshot_at": p.snapshot_at,
-                    "value": p.value,
+                    "value": number_json(one.metric, p.value),
                     "n": p.n,
-                    "change": p.change,
+                    "change": number_json(one.metric, p.change),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -147,8 +160,8 @@ fn csv(series: &[Series], category: &str, out: &mut dyn Write) -> io::Result<()>
     header.extend(keys);
     header.extend(["metric", "value", "n", "change"].map(String::from));
     writer.write_record(&header).map_err(io_error_of_csv)?;
-    let number = |v: Option<f64>| v.map(exact_number).unwrap_or_default();
     for one in series {
+        let number = |v: Option<f64>| number_json(one.metric, v).to_string().replace("null", "");
         for point in &one.points {
             let mut record = vec![point.snapshot_at.clone(), category.to_string()];
             record.extend(one.group.iter().map(|(_, v)| v.clone().unwrap_or_default()));
