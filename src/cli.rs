@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::check::Format as CheckFormat;
 use crate::config::Config;
+use crate::metrics::OUTPUT_COLUMNS;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::timestamps::{parse_instant, parse_zone, to_micros};
@@ -233,6 +234,13 @@ impl InputArgs {
         for key in self.by.iter().map(|k| k.trim()) {
             if key.is_empty() {
                 return Err(user_error!("--by: an empty key name"));
+            }
+            let taken = OUTPUT_COLUMNS.iter().any(|(name, _)| *name == key)
+                || crate::snapshot::PREFIX.contains(&key);
+            if taken {
+                return Err(user_error!(
+                    "--by {key}: that is the name of an output column; group by another column"
+                ));
             }
             if !by.iter().any(|k| k == key) {
                 by.push(key.to_string());

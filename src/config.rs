@@ -39,7 +39,8 @@ pub enum Encoding {
 /// How the files are read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputOptions {
-    pub delimiter: u8,
+    /// The CSV delimiter; `None`: tab for `.tsv` files, comma otherwise.
+    pub delimiter: Option<u8>,
     pub encoding: Encoding,
     /// Cell texts read as missing, in every column.
     pub null_values: Vec<String>,
@@ -48,7 +49,7 @@ pub struct InputOptions {
 impl Default for InputOptions {
     fn default() -> Self {
         InputOptions {
-            delimiter: b',',
+            delimiter: None,
             encoding: Encoding::Utf8,
             null_values: Vec::new(),
         }
@@ -80,6 +81,8 @@ pub struct ColumnMapping {
     pub null_values: Vec<String>,
     /// With `values`: the value of every other present text; without: the value of a missing one.
     pub default: Option<String>,
+    /// When no file has the source column, the field is absent instead of an error.
+    pub optional: bool,
 }
 
 /// The category from a source column's values.
@@ -198,8 +201,8 @@ struct InputSection {
 impl InputSection {
     fn check(self) -> Result<InputOptions, String> {
         let delimiter = match self.delimiter.as_deref() {
-            None => b',',
-            Some(text) if text.len() == 1 && text.is_ascii() => text.as_bytes()[0],
+            None => None,
+            Some(text) if text.len() == 1 && text.is_ascii() => Some(text.as_bytes()[0]),
             Some(text) => {
                 return Err(format!(
                     "delimiter: \"{text}\" is not a single ASCII character (write \",\", \";\" or \"\\t\")"
@@ -240,6 +243,7 @@ struct ColumnTable {
     values: Option<toml::Table>,
     null_values: Option<Vec<String>>,
     default: Option<toml::Value>,
+    optional: Option<bool>,
 }
 
 /// `field = "Source"` or `field = { column = …, … }`.
@@ -261,6 +265,7 @@ fn column_mapping(field: &str, spec: toml::Value) -> Result<ColumnMapping> {
             values: None,
             null_values: None,
             default: None,
+            optional: None,
         },
         toml::Value::Table(table) => toml::Value::Table(table)
             .try_into()
@@ -326,6 +331,7 @@ fn column_mapping(field: &str, spec: toml::Value) -> Result<ColumnMapping> {
         values,
         null_values: table.null_values.unwrap_or_default(),
         default,
+        optional: table.optional.unwrap_or(false),
     })
 }
 
@@ -427,14 +433,18 @@ impl ScalesSection {
                 ));
             }
         }
-        let satisfied = self.csat_satisfied_min.unwrap_or_else(|| {
-            // Keep "the top two answers" when only the scale changes: 4 of 1–5, 9 of 1–10.
-            if self.csat.is_some() {
-                csat.1 - 1.0
-            } else {
-                defaults.csat_satisfied_min
+        let satisfied = match (self.csat_satisfied_min, self.csat) {
+            (Some(min), _) => min,
+            (None, None) => defaults.csat_satisfied_min,
+            // "The top two answers" (4 of 1–5, 9 of 1–10) means something on a short scale only.
+            (None, Some(_)) if csat.1 - csat.0 <= 10.0 => csat.1 - 1.0,
+            (None, Some(_)) => {
+                return Err(format!(
+                    "csat_satisfied_min: say which answers count as satisfied on the {}–{} scale",
+                    csat.0, csat.1
+                ))
             }
-        });
+        };
         if satisfied < csat.0 || satisfied > csat.1 {
             return Err(format!(
                 "csat_satisfied_min: {satisfied} is outside the CSAT scale {}–{}",
@@ -480,7 +490,7 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(config.input.delimiter, b'\t');
+        assert_eq!(config.input.delimiter, Some(b'\t'));
         assert_eq!(config.input.encoding, Encoding::Windows1252);
         let created = config.mapping("created_at").unwrap();
         assert_eq!(created.sources, ["Date", "Time"]);

@@ -30,6 +30,8 @@ pub struct Rejected {
     pub file: String,
     pub record: u32,
     pub column: String,
+    /// How the message names the column (see [`Check::label`]).
+    pub label: String,
     pub value: Option<String>,
     pub reason: String,
 }
@@ -37,8 +39,8 @@ pub struct Rejected {
 impl std::fmt::Display for Rejected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: record {}: ", self.file, self.record)?;
-        if !self.column.is_empty() {
-            write!(f, "column {}: ", self.column)?;
+        if !self.label.is_empty() {
+            write!(f, "column {}: ", self.label)?;
         }
         match &self.value {
             Some(value) => write!(f, "value \"{}\" {}", printable(value), self.reason),
@@ -119,6 +121,7 @@ fn rejected_records(
                 file: sources[files.get(i).unwrap_or(0) as usize].clone(),
                 record: records.get(i).unwrap_or(0),
                 column: check.column.clone(),
+                label: check.label.clone(),
                 value: values.get(i).map(str::to_string),
                 reason: check.reason.clone(),
             }
@@ -142,10 +145,10 @@ fn summary(invalid: &DataFrame, checks: &[Check]) -> Result<String> {
         .zip(counts.iter())
         .map(|(problem, n)| {
             let check = &checks[problem.unwrap_or(0) as usize];
-            let what = if check.column.is_empty() {
+            let what = if check.label.is_empty() {
                 check.reason.clone()
             } else {
-                format!("{} {}", check.column, check.reason)
+                format!("{} {}", check.label, check.reason)
             };
             format!("{} × {what}", n.unwrap_or(0))
         })

@@ -222,9 +222,18 @@ fn input_tab_delimiter() {
     assert_values(chat, &[("interactions", 1.0), ("csat_n", 0.0)]);
     assert_null(chat, &["csat"]);
 
-    // Read with the default comma, the whole header is one column.
-    let comma = report_with_config(
+    // Without a configured delimiter a .tsv file is read with tabs: the same 5 records.
+    let by_extension = report_with_config(
         "[columns]\ninteraction_id = \"Ticket ID\"\n",
+        &["tickets.tsv"],
+    );
+    assert_eq!(by_extension.code, Some(0), "{by_extension:#?}");
+    let parsed: Value = serde_json::from_str(&by_extension.stdout).unwrap();
+    assert_input(&parsed, 5, 0);
+
+    // A configured comma overrides the extension: the whole header is one column.
+    let comma = report_with_config(
+        "[input]\ndelimiter = \",\"\n[columns]\ninteraction_id = \"Ticket ID\"\n",
         &["tickets.tsv"],
     );
     assert_fails(
@@ -1954,4 +1963,166 @@ fn example_technion() {
     assert_values(all, &[("interactions", 33344.0), ("aht_n", 27451.0)]);
     assert_mean(all, "aht_s", 175.3312083348512);
     assert_values(row(&report, "support", &[]), &[("interactions", 293.0)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strict conversions, optional columns, labels (added with the fixes they test)
+// ---------------------------------------------------------------------------------------------
+
+/// Writes `log` as `NAME` in a fresh directory and runs cxkpi there with the config text.
+fn run_on(log: &str, name: &str, config: &str, extra: &[&str]) -> (TempDir, Run) {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join(name), log).unwrap();
+    fs::write(dir.path().join("c.toml"), config).unwrap();
+    let mut args = vec!["report", "--format", "json", "--config", "c.toml"];
+    args.extend_from_slice(extra);
+    args.push(name);
+    let output = Command::cargo_bin("cxkpi")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(&args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let run = Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    (dir, run)
+}
+
+#[test]
+fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
+    // "150" is a valid number of seconds, but the config says H:MM:SS: record 2 is invalid.
+    let log = "id,talk\nA,0:02:30\nB,150\n";
+    let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
+    let (_dir, run) = run_on(log, "calls.csv", config, &[]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "error: calls.csv: record 2: column talk_seconds (from \"talk\"): value \"150\" \
+         is not a duration written H:MM:SS\n"
+    );
+    // The same holds for a timestamp that is canonical but not in the configured format.
+    let log = "id,opened\nA,01/03/2026 09:00:00\nB,2026-03-01 09:00:00\n";
+    let config = "[columns]\ninteraction_id = \"id\"\ncreated_at = { column = \"opened\", format = \"%d/%m/%Y %H:%M:%S\" }\n";
+    let (_dir, run) = run_on(log, "t.csv", config, &[]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains(
+            "record 2: column created_at (from \"opened\"): value \"2026-03-01 09:00:00\" \
+             is not a timestamp in the format %d/%m/%Y %H:%M:%S"
+        ),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn the_rejects_file_names_the_canonical_column_and_messages_the_source() {
+    let log = "id,talk\nA,0:02:30\nB,oops\n";
+    let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
+    let (dir, run) = run_on(
+        log,
+        "calls.csv",
+        config,
+        &["--on-invalid", "skip", "--rejects", "rejects.csv"],
+    );
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "cxkpi: skipped 1 invalid record: 1 × talk_seconds (from \"talk\") is not a duration \
+         written H:MM:SS\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("rejects.csv")).unwrap(),
+        "file,record,column,value,reason\ncalls.csv,2,talk_seconds,oops,is not a duration written H:MM:SS\n"
+    );
+}
+
+#[test]
+fn null_values_are_compared_case_insensitively() {
+    // "na", "NA" and "N/a" are all missing: 1 CSAT answer (5), 100 %.
+    let log = "id,csat\nA,na\nB,NA\nC,5\nD,N/a\n";
+    let config = "[input]\nnull_values = [\"NA\", \"n/a\"]\n[columns]\ninteraction_id = \"id\"\n";
+    let (_dir, run) = run_on(log, "s.csv", config, &[]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let all = row(&report, "all", &[]);
+    assert_values(all, &[("csat", 100.0), ("csat_n", 1.0)]);
+}
+
+#[test]
+fn a_preset_tolerates_missing_optional_columns() {
+    // A Zendesk export without the satisfaction and reopen columns: 2 tickets, both Incident
+    // (support), both resolved with 1 reply → FCR 100 % of 2; CSAT has n = 0.
+    let log = "Id,Ticket type,Created at,Solved at,Replies\n\
+               1,Incident,2026-03-01 09:00:00,2026-03-01 10:00:00,1\n\
+               2,Incident,2026-03-02 09:00:00,2026-03-02 10:00:00,1\n";
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("zd.csv"), log).unwrap();
+    let output = Command::cargo_bin("cxkpi")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "report", "--format", "json", "--preset", "zendesk", "zd.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:#?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let support = row(&report, "support", &[]);
+    assert_values(
+        support,
+        &[
+            ("interactions", 2.0),
+            ("fcr", 100.0),
+            ("fcr_n", 2.0),
+            ("csat_n", 0.0),
+        ],
+    );
+    assert_null(support, &["csat"]);
+}
+
+#[test]
+fn a_wide_csat_scale_needs_an_explicit_satisfied_minimum() {
+    let (_dir, run) = run_on(
+        "id,csat\nA,80\n",
+        "s.csv",
+        "[columns]\ninteraction_id = \"id\"\n[scales]\ncsat = [0, 100]\n",
+        &[],
+    );
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("csat_satisfied_min"), "{run:#?}");
+    // With it, 80 of 0–100 with satisfied from 75 counts: 100 %.
+    let (_dir, run) = run_on(
+        "id,csat\nA,80\n",
+        "s.csv",
+        "[columns]\ninteraction_id = \"id\"\n[scales]\ncsat = [0, 100]\ncsat_satisfied_min = 75\n",
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_values(
+        row(&report, "all", &[]),
+        &[("csat", 100.0), ("csat_n", 1.0)],
+    );
+}
+
+#[test]
+fn a_by_key_named_like_an_output_column_is_refused() {
+    for key in ["csat", "frt_p90_s", "snapshot_at"] {
+        let (_dir, run) = run_on(
+            "id,csat\nA,5\n",
+            "s.csv",
+            "[columns]\ninteraction_id = \"id\"\n",
+            &["--by", key],
+        );
+        assert_eq!(run.code, Some(2), "{key}: {run:#?}");
+        assert!(
+            run.stderr
+                .contains(&format!("--by {key}: that is the name of an output column")),
+            "{run:#?}"
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! columns become canonical text columns, which normalization then parses and checks.
 //!
 //! A conversion that fails (a duration that is not `H:MM:SS`, a timestamp not in the configured
-//! format) leaves the original text in place, so that validation reports it with its value.
+//! format) yields a text no parser reads, so that validation reports the record, showing the
+//! file's own text; a value that merely looks canonical is not let through.
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -20,6 +21,14 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
     if config.columns.is_empty() && config.categories.is_none() && nulls.is_empty() {
         return Ok(raw);
     }
+    // An optional mapping whose column no file has is dropped: the field is absent.
+    let config = &Config {
+        columns: (config.columns.iter())
+            .filter(|m| !m.optional || m.sources.iter().all(|s| raw.columns.contains(s)))
+            .cloned()
+            .collect(),
+        ..config.clone()
+    };
     check_sources(&raw, config)?;
     let mut produced: Vec<String> = config.columns.iter().map(|m| m.field.to_string()).collect();
     let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
@@ -78,7 +87,10 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
 /// Every column the config reads must be in every file (a JSON file without records has none).
 fn check_sources(raw: &RawLog, config: &Config) -> Result<()> {
     let mut needed: Vec<(String, &str)> = Vec::new();
-    for mapping in &config.columns {
+    // The required field first, so that a wrong export is named by what matters most.
+    let mut mappings: Vec<&ColumnMapping> = config.columns.iter().collect();
+    mappings.sort_by_key(|m| m.field != crate::canonical::INTERACTION_ID);
+    for mapping in mappings {
         for source in &mapping.sources {
             needed.push((format!("[columns] {}", mapping.field), source));
         }
@@ -106,8 +118,7 @@ fn cleaned(text: Expr, nulls: &[String]) -> Expr {
     let trimmed = text.str().strip_chars(lit(NULL));
     let mut missing = trimmed.clone().eq(lit(""));
     if !nulls.is_empty() {
-        let words: Vec<&str> = nulls.iter().map(String::as_str).collect();
-        missing = missing.or(is_one_of(trimmed.clone(), &words));
+        missing = missing.or(is_null_word(trimmed.clone(), nulls));
     }
     when(missing)
         .then(lit(NULL).cast(DataType::String))
@@ -121,6 +132,13 @@ fn without_nulls(text: Expr, nulls: &[String]) -> Expr {
     } else {
         cleaned(text, nulls)
     }
+}
+
+/// True where `text` is one of the null words, compared case-insensitively (`NA`, `n/a`).
+fn is_null_word(text: Expr, nulls: &[String]) -> Expr {
+    let words: Vec<String> = nulls.iter().map(|w| w.trim().to_lowercase()).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    is_one_of(text.str().to_lowercase(), &words)
 }
 
 /// The field's source column(s), cleaned and joined with a space: the text as the file has it.
@@ -162,8 +180,7 @@ fn expected(mapping: &ColumnMapping) -> Option<String> {
 fn mapped(mapping: &ColumnMapping, nulls: &[String]) -> Expr {
     let mut text = source_text(mapping, nulls);
     if !mapping.null_values.is_empty() {
-        let words: Vec<&str> = mapping.null_values.iter().map(String::as_str).collect();
-        text = when(is_one_of(text.clone(), &words))
+        text = when(is_null_word(text.clone(), &mapping.null_values))
             .then(lit(NULL).cast(DataType::String))
             .otherwise(text);
     }
@@ -214,7 +231,20 @@ fn in_seconds(text: Expr, unit: Unit) -> Expr {
             part(1).fill_null(lit(0.0)) * lit(3600.0) + part(2) * lit(60.0) + part(3)
         }
     };
-    coalesce(&[converted.cast(DataType::String), text])
+    unreadable_unless(converted.cast(DataType::String), text)
+}
+
+/// Text that no canonical parser reads, standing for a value a conversion could not read.
+const UNREADABLE: &str = "\u{1}unreadable";
+
+/// `converted`, or [`UNREADABLE`] where the conversion failed on a present `text`.
+fn unreadable_unless(converted: Expr, text: Expr) -> Expr {
+    coalesce(&[
+        converted,
+        when(text.is_not_null())
+            .then(lit(UNREADABLE))
+            .otherwise(lit(NULL).cast(DataType::String)),
+    ])
 }
 
 /// A timestamp in `format` rewritten in a canonical form (naive, or UTC when the format has
@@ -227,7 +257,7 @@ fn reformatted(text: Expr, format: &str) -> Expr {
     } else {
         parsed.dt().strftime("%Y-%m-%d %H:%M:%S%.f")
     };
-    coalesce(&[canonical, text])
+    unreadable_unless(canonical, text)
 }
 
 /// The category from the rule's column: listed support or service values (compared trimmed and

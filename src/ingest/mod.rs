@@ -187,7 +187,13 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFram
                 Some(buffer) => CsvSource::Bytes(buffer),
                 None => CsvSource::Path(path),
             };
-            self::csv::scan(source, &head, name, options.delimiter)?
+            let is_tsv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+            let delimiter = options
+                .delimiter
+                .unwrap_or(if is_tsv { b'\t' } else { b',' });
+            self::csv::scan(source, &head, name, delimiter)?
         }
         Format::JsonArray | Format::Ndjson => {
             let bytes = match bytes {

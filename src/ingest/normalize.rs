@@ -43,6 +43,8 @@ pub struct NormalizeOptions<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     pub column: String,
+    /// How messages name the column, e.g. `talk_seconds (from "AvgTalkDuration")`.
+    pub label: String,
     pub reason: String,
 }
 
@@ -69,7 +71,9 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
         // A JSON source without records has no columns to check.
         if !columns.is_empty() && !columns.iter().any(|c| c == canonical::INTERACTION_ID) {
             return Err(user_error!(
-                "{source}: missing required column {}{}; the file has columns: {}",
+                "{source}: missing required column {}{}; the file has columns: {}\n\
+                 (for an export with its own column names, map them with --config, see \
+                 docs/your-export.md, or use --preset zendesk or --preset freshdesk)",
                 canonical::INTERACTION_ID,
                 closest(canonical::INTERACTION_ID, columns),
                 found_columns(columns)
@@ -392,7 +396,7 @@ impl Checks {
             Some((_, label, value)) => (label.clone(), value.clone()),
             None => (field.to_string(), col(text_column(field))),
         };
-        self.add_with_value(&label, reason, failed, value);
+        self.push(field, label, reason, failed, value);
     }
 
     /// Reports problems of `field` under `label`, showing `value` (the file's own text).
@@ -402,17 +406,18 @@ impl Checks {
 
     /// A check on the record as a whole (no column, no value).
     fn add_for_record(&mut self, reason: &str, failed: Expr) {
-        self.add_with_value(
-            "",
-            reason.to_string(),
-            failed,
-            lit(NULL).cast(DataType::String),
-        );
+        let no_value = lit(NULL).cast(DataType::String);
+        self.push("", String::new(), reason.to_string(), failed, no_value);
     }
 
     fn add_with_value(&mut self, column: &str, reason: String, failed: Expr, value: Expr) {
+        self.push(column, column.to_string(), reason, failed, value);
+    }
+
+    fn push(&mut self, column: &str, label: String, reason: String, failed: Expr, value: Expr) {
         self.described.push(Check {
             column: column.to_string(),
+            label,
             reason,
         });
         self.conditions.push(failed);
