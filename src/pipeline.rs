@@ -76,9 +76,21 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
         checks,
         sources,
     } = canonical;
-    let frame = frame.collect().map_err(|e| unreadable(&sources, &e))?;
+    // One read and parse serves both: the typed frame, and the invalid records with the text
+    // that made them invalid (found only for those records, after the filter).
+    let typed = frame.clone().drop(cols([normalize::BAD_VALUE_COLUMN]));
+    let invalid = validate::invalid_records(frame);
+    let optimizations = typed.get_current_optimizations();
+    let [frame, invalid]: [DataFrame; 2] = LazyFrame::collect_all_with_engine(
+        vec![typed.logical_plan, invalid.logical_plan],
+        Engine::Auto,
+        optimizations,
+    )
+    .map_err(|e| unreadable(&sources, &e))?
+    .try_into()
+    .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
     let records = frame.height() as u64;
-    let skipped = validate::screen(&frame, &checks, &sources, request)?;
+    let skipped = validate::screen(&invalid, &checks, &sources, request)?;
     let valid = frame
         .lazy()
         .filter(col(normalize::PROBLEM_COLUMN).is_null());

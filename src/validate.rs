@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::exit::printable;
@@ -49,26 +49,24 @@ impl std::fmt::Display for Rejected {
     }
 }
 
-/// Applies the `--on-invalid` policy to the canonical frame; returns how many records are
-/// skipped (0, or an error, under `fail`).
+/// The plan of the invalid records of the canonical frame: where each is, and its problem.
+pub fn invalid_records(canonical: LazyFrame) -> LazyFrame {
+    canonical.filter(col(PROBLEM_COLUMN).is_not_null()).select([
+        col(FILE_COLUMN),
+        col(RECORD_COLUMN),
+        col(PROBLEM_COLUMN),
+        col(BAD_VALUE_COLUMN),
+    ])
+}
+
+/// Applies the `--on-invalid` policy to the invalid records (see [`invalid_records`]);
+/// returns how many records are skipped (0, or an error, under `fail`).
 pub fn screen(
-    frame: &DataFrame,
+    invalid: &DataFrame,
     checks: &[Check],
     sources: &[String],
     request: &ReportRequest,
 ) -> Result<u64> {
-    let invalid = frame
-        .clone()
-        .lazy()
-        .filter(col(PROBLEM_COLUMN).is_not_null())
-        .select([
-            col(FILE_COLUMN),
-            col(RECORD_COLUMN),
-            col(PROBLEM_COLUMN),
-            col(BAD_VALUE_COLUMN),
-        ])
-        .collect()
-        .map_err(|e| anyhow!("finding invalid records: {e}"))?;
     let count = invalid.height();
     if count == 0 {
         if let Some(path) = &request.rejects {

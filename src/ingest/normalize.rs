@@ -206,8 +206,14 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
         id.clone().is_first_distinct().not(),
     );
 
+    // The identifiers and free-text fields are done with once checked (a --by key has its own
+    // column); the customer stays, for churn and repeat contacts.
     let mut keep = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
-    keep.extend(FIELDS.iter().map(|f| col(f.name)));
+    keep.extend(
+        (FIELDS.iter())
+            .filter(|f| f.kind != Kind::Text || f.name == canonical::CUSTOMER_ID)
+            .map(|f| col(f.name)),
+    );
     keep.extend((0..options.by.len()).map(|i| col(key_column(i))));
     keep.push(col(PROBLEM_COLUMN));
     keep.push(col(BAD_VALUE_COLUMN));
