@@ -96,7 +96,7 @@ pub fn screen(
             Err(user_error!("{message}"))
         }
         OnInvalid::Skip => {
-            crate::exit::warn(&summary(&invalid, checks)?);
+            crate::exit::warn(&summary(invalid, checks)?);
             Ok(count as u64)
         }
     }
