@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Benchmark cxkpi against DuckDB and polars on synthetic canonical logs, and cross-check that
+# the three compute the same KPIs.
+#
+#   benches/compare.sh [--sizes 1000000,10000000] [--runs 3] [--check-size N] [--out FILE]
+#
+# Environment:
+#   CXKPI=/path/to/cxkpi   use this binary instead of building a release one
+#   GEN=/path/to/gen       use this generator binary instead of `cargo run --release --example gen`
+#   CARGO_TARGET_DIR       honoured by the release build (binary: $CARGO_TARGET_DIR/release/cxkpi)
+#   PYTHON=python3         interpreter used to create benches/.venv
+#
+# Steps: (a) venv with duckdb + polars in benches/.venv; (b) logs in benches/data/ (generated
+# once, seed 42; a --no-contacts twin of each size for repeat-mode FCR); (c) cargo build
+# --release; (d) every command under /usr/bin/time -v, RUNS times (median wall, max peak RSS);
+# (e) cross-check of cxkpi vs DuckDB vs polars JSON rows (1e-9 relative) on the check size
+# (1,000,000 when benchmarked, else the smallest size), ticket mode and repeat mode;
+# (f) a Markdown report on stdout and in benches/results-latest.md.
+#
+# Exit status: 0 when every run succeeded and the cross-check agrees, 1 otherwise.
+
+set -euo pipefail
+export LC_ALL=C
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+DATA="$BENCH_DIR/data"
+VENV="$BENCH_DIR/.venv"
+
+SIZES="1000000,10000000"
+RUNS=3
+CHECK_SIZE=""
+OUT="$BENCH_DIR/results-latest.md"
+
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sizes) SIZES="$2"; shift 2 ;;
+        --sizes=*) SIZES="${1#*=}"; shift ;;
+        --runs) RUNS="$2"; shift 2 ;;
+        --runs=*) RUNS="${1#*=}"; shift ;;
+        --check-size) CHECK_SIZE="$2"; shift 2 ;;
+        --check-size=*) CHECK_SIZE="${1#*=}"; shift ;;
+        --out) OUT="$2"; shift 2 ;;
+        --out=*) OUT="${1#*=}"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "compare.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+IFS=',' read -r -a SIZE_LIST <<< "${SIZES//_/}"
+for s in "${SIZE_LIST[@]}"; do
+    [[ "$s" =~ ^[0-9]+$ ]] || { echo "compare.sh: bad size: $s" >&2; exit 2; }
+done
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad --runs: $RUNS" >&2; exit 2; }
+if [ -z "$CHECK_SIZE" ]; then
+    CHECK_SIZE=$(printf '%s\n' "${SIZE_LIST[@]}" | grep -qx 1000000 && echo 1000000 \
+        || printf '%s\n' "${SIZE_LIST[@]}" | sort -n | head -1)
+fi
+
+log() { echo "==> $*" >&2; }
+
+# --- /usr/bin/time --------------------------------------------------------------------------
+if ! [ -x /usr/bin/time ]; then
+    log "installing GNU time"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get install -y time >&2 || { $SUDO apt-get update >&2 && $SUDO apt-get install -y time >&2; }
+fi
+
+# --- (a) Python venv ------------------------------------------------------------------------
+if ! [ -x "$VENV/bin/python" ]; then
+    log "creating $VENV"
+    "${PYTHON:-python3}" -m venv "$VENV"
+fi
+log "pip install duckdb polars"
+"$VENV/bin/pip" install --quiet duckdb polars >&2
+PY="$VENV/bin/python"
+
+# --- (b) logs -------------------------------------------------------------------------------
+mkdir -p "$DATA"
+gen() { # ROWS OUT [--no-contacts]
+    if [ -n "${GEN:-}" ]; then
+        "$GEN" "$1" "$2" --seed 42 ${3:-}
+    else
+        (cd "$ROOT" && cargo run --quiet --release --example gen -- "$1" "$2" --seed 42 ${3:-})
+    fi
+}
+ALL_SIZES=("${SIZE_LIST[@]}")
+printf '%s\n' "${SIZE_LIST[@]}" | grep -qx "$CHECK_SIZE" || ALL_SIZES+=("$CHECK_SIZE")
+for n in "${ALL_SIZES[@]}"; do
+    for kind in "" "-nocontacts"; do
+        f="$DATA/log$n$kind.csv"
+        if [ -s "$f" ]; then
+            log "have $f"
+        else
+            log "generating $f"
+            gen "$n" "$f.tmp.csv" ${kind:+--no-contacts}
+            mv "$f.tmp.csv" "$f"
+        fi
+    done
+done
+
+# --- (c) cxkpi binary -----------------------------------------------------------------------
+if [ -n "${CXKPI:-}" ]; then
+    BIN="$CXKPI"
+    log "using CXKPI=$BIN (no build)"
+else
+    log "cargo build --release"
+    (cd "$ROOT" && cargo build --quiet --release)
+    BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/cxkpi"
+fi
+[ -x "$BIN" ] || { echo "compare.sh: no cxkpi binary at $BIN" >&2; exit 3; }
+BIN_KIND="release"
+case "$BIN" in */debug/*) BIN_KIND="DEBUG" ;; esac
+
+# --- (d) timings ----------------------------------------------------------------------------
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cxkpi-bench.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+RESULTS="$WORK/results.tsv"   # size  tool  variant  median_wall_s  max_rss_kib  runs  status
+: > "$RESULTS"
+FAILED=0
+
+wall_seconds() { # parse "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34"
+    awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, p, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]
+        printf "%.3f\n", s }' "$1"
+}
+max_rss_kib() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
+
+# bench SIZE TOOL VARIANT OUTFILE -- CMD...   (stdout of the last run kept in OUTFILE)
+bench() {
+    local size="$1" tool="$2" variant="$3" outfile="$4"; shift 5
+    local walls=() rss_max=0 status="ok" i tf
+    log "$size rows: $tool $variant (x$RUNS)"
+    for ((i = 1; i <= RUNS; i++)); do
+        tf="$WORK/time.$$.txt"
+        if ! /usr/bin/time -v -o "$tf" "$@" > "$outfile" 2> "$WORK/stderr.txt"; then
+            status="FAILED (exit $(awk -F': ' '/Exit status/ {print $2}' "$tf"))"
+            sed 's/^/    /' "$WORK/stderr.txt" | tail -5 >&2
+            FAILED=1
+        fi
+        walls+=("$(wall_seconds "$tf")")
+        local r; r=$(max_rss_kib "$tf")
+        [ "$r" -gt "$rss_max" ] && rss_max="$r"
+    done
+    local median
+    median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END {
+        if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$tool" "$variant" "$median" "$rss_max" \
+        "$(IFS=' '; echo "${walls[*]}")" "$status" >> "$RESULTS"
+}
+
+for n in "${SIZE_LIST[@]}"; do
+    f="$DATA/log$n.csv"; fnc="$DATA/log$n-nocontacts.csv"
+    cat "$f" "$fnc" > /dev/null   # same page-cache state for every tool
+    bench "$n" cxkpi "report (ticket FCR)" "$WORK/cxkpi-$n.json" -- \
+        "$BIN" report --format json "$f"
+    bench "$n" duckdb "same query (ticket FCR)" "$WORK/duckdb-$n.json" -- \
+        "$PY" "$BENCH_DIR/duckdb_kpis.py" "$f"
+    bench "$n" polars "same query (ticket FCR)" "$WORK/polars-$n.json" -- \
+        "$PY" "$BENCH_DIR/polars_kpis.py" "$f"
+    bench "$n" cxkpi "--by agent,channel" "$WORK/cxkpi-by-$n.json" -- \
+        "$BIN" report --format json --by agent,channel "$f"
+    bench "$n" cxkpi "--on-invalid skip" "$WORK/cxkpi-skip-$n.json" -- \
+        "$BIN" report --format json --on-invalid skip "$f"
+    bench "$n" cxkpi "repeat FCR (--no-contacts log)" "$WORK/cxkpi-nc-$n.json" -- \
+        "$BIN" report --format json "$fnc"
+    bench "$n" duckdb "repeat FCR (--no-contacts log)" "$WORK/duckdb-nc-$n.json" -- \
+        "$PY" "$BENCH_DIR/duckdb_kpis.py" "$fnc"
+    bench "$n" polars "repeat FCR (--no-contacts log)" "$WORK/polars-nc-$n.json" -- \
+        "$PY" "$BENCH_DIR/polars_kpis.py" "$fnc"
+done
+
+# --- (e) cross-check ------------------------------------------------------------------------
+n="$CHECK_SIZE"
+CHECK_TXT="$WORK/check.txt"
+CHECK_OK=1
+for kind in "" "-nc"; do
+    src="$DATA/log$n.csv"
+    [ -n "$kind" ] && src="$DATA/log$n-nocontacts.csv"
+    for tool in cxkpi duckdb polars; do
+        j="$WORK/$tool$kind-$n.json"
+        if ! [ -s "$j" ]; then   # the check size was not benchmarked: run it once
+            case "$tool" in
+                cxkpi) "$BIN" report --format json "$src" > "$j" ;;
+                *) "$PY" "$BENCH_DIR/${tool}_kpis.py" "$src" > "$j" ;;
+            esac
+        fi
+    done
+    mode="ticket-mode FCR"; [ -n "$kind" ] && mode="repeat-mode FCR"
+    echo "$(basename "$src") ($mode):" >> "$CHECK_TXT"
+    if ! "$PY" "$BENCH_DIR/compare_json.py" --rtol 1e-9 cxkpi="$WORK/cxkpi$kind-$n.json" \
+        duckdb="$WORK/duckdb$kind-$n.json" polars="$WORK/polars$kind-$n.json" >> "$CHECK_TXT"; then
+        CHECK_OK=0
+    fi
+done
+sed 's/^/    /' "$CHECK_TXT" >&2
+
+# --- (f) report -----------------------------------------------------------------------------
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+duckdb_v=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
+polars_v=$("$PY" -c 'import polars; print(polars.__version__)')
+python_v=$("$PY" -c 'import sys; print(sys.version.split()[0])')
+cxkpi_v=$("$BIN" --version 2>/dev/null || echo "?")
+rustc_v=$(rustc --version 2>/dev/null || echo "?")
+
+{
+    echo "# cxkpi benchmark: cxkpi vs DuckDB vs polars"
+    echo
+    echo "Generated $(date -u +%Y-%m-%dT%H:%M:%SZ) by \`benches/compare.sh --sizes $SIZES --runs $RUNS\`."
+    if [ "$BIN_KIND" = "DEBUG" ]; then
+        echo
+        echo "> **DEBUG binary ($BIN): these timings are for validating the harness only, not for the record.**"
+    fi
+    echo
+    echo "## Machine"
+    echo
+    echo "- CPU: ${cpu_model:-unknown}; \`nproc\` = $(nproc)"
+    echo "- Memory (\`free -h\`):"
+    echo
+    echo '```'
+    free -h
+    echo '```'
+    echo
+    echo "- Kernel: $(uname -sr)"
+    echo "- cxkpi: $cxkpi_v ($BIN_KIND build, \`$BIN\`), $rustc_v"
+    echo "- DuckDB $duckdb_v, polars $polars_v (Python $python_v)"
+    echo
+    echo "## Timings"
+    echo
+    echo "Logs: \`cargo run --release --example gen -- ROWS benches/data/logROWS.csv --seed 42\`"
+    echo "(the repeat-FCR rows use the same generator with \`--no-contacts\`). Each command ran"
+    echo "$RUNS time(s) under \`/usr/bin/time -v\`; wall = median, RSS = max peak resident set."
+    echo "The DuckDB and polars figures include Python start-up and the import of the library."
+    echo
+    echo "| rows | tool | variant | wall (s, median) | peak RSS (MiB, max) | runs (s) | status |"
+    echo "|---:|---|---|---:|---:|---|---|"
+    awk -F'\t' '{ printf "| %\047d | %s | %s | %.2f | %.0f | %s | %s |\n", $1, $2, $3, $4, $5 / 1024, $6, $7 }' "$RESULTS"
+    echo
+    echo "## Cross-check (log of $(printf "%'d" "$CHECK_SIZE") rows, every metric to 1e-9 relative)"
+    echo
+    echo '```'
+    cat "$CHECK_TXT"
+    echo '```'
+} | tee "$OUT"
+log "wrote $OUT"
+
+if [ "$FAILED" -ne 0 ] || [ "$CHECK_OK" -ne 1 ]; then
+    exit 1
+fi
