@@ -83,7 +83,7 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     let optimizations = typed.get_current_optimizations();
     let [frame, invalid]: [DataFrame; 2] = LazyFrame::collect_all_with_engine(
         vec![typed.logical_plan, invalid.logical_plan],
-        Engine::Auto,
+        Engine::Streaming,
         optimizations,
     )
     .map_err(|e| unreadable(&sources, &e))?

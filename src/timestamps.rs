@@ -86,12 +86,19 @@ pub fn parse_expr(text: Expr, zone: Tz) -> Expr {
     let remainder = when(has_time.clone())
         .then(text.clone().str().slice(lit(19), lit(NULL)))
         .otherwise(null_text());
+    // Most remainders are "Z" or nothing: those need no pattern.
+    let is_plain = |r: Expr| r.clone().eq(lit("")).or(r.eq(lit("Z")));
+    let is_utc = remainder.clone().eq(lit("Z"));
+    let plain = is_plain(remainder.clone());
+    let remainder = when(plain.clone())
+        .then(null_text())
+        .otherwise(remainder);
     let fraction_micros = (remainder.clone().str().extract(lit(REMAINDER), 1))
         .cast(DataType::Float64)
         .fill_null(lit(0.0))
         * lit(MICROS);
     let offset = remainder.clone().str().extract(lit(REMAINDER), 2);
-    let offset_micros = when(offset.clone().str().to_uppercase().eq(lit("Z")))
+    let offset_micros = when(is_utc.clone().or(offset.clone().str().to_uppercase().eq(lit("Z"))))
         .then(lit(0i64))
         .otherwise({
             let part = |start: i64| {
@@ -123,11 +130,11 @@ pub fn parse_expr(text: Expr, zone: Tz) -> Expr {
                 .cast(DataType::Int64)
         }
     };
-    let with_time = when(offset.is_not_null())
+    let with_time = when(offset.is_not_null().or(is_utc))
         .then(local.clone().cast(DataType::Int64) - offset_micros)
         .otherwise(in_zone(local))
         + fraction_micros.cast(DataType::Int64);
-    let well_formed = remainder.str().contains(lit(REMAINDER), true);
+    let well_formed = plain.or(remainder.str().contains(lit(REMAINDER), true));
     when(has_time.and(well_formed))
         .then(with_time)
         .otherwise(in_zone(date))
