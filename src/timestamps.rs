@@ -90,25 +90,26 @@ pub fn parse_expr(text: Expr, zone: Tz) -> Expr {
     let is_plain = |r: Expr| r.clone().eq(lit("")).or(r.eq(lit("Z")));
     let is_utc = remainder.clone().eq(lit("Z"));
     let plain = is_plain(remainder.clone());
-    let remainder = when(plain.clone())
-        .then(null_text())
-        .otherwise(remainder);
+    let remainder = when(plain.clone()).then(null_text()).otherwise(remainder);
     let fraction_micros = (remainder.clone().str().extract(lit(REMAINDER), 1))
         .cast(DataType::Float64)
         .fill_null(lit(0.0))
         * lit(MICROS);
     let offset = remainder.clone().str().extract(lit(REMAINDER), 2);
-    let offset_micros = when(is_utc.clone().or(offset.clone().str().to_uppercase().eq(lit("Z"))))
-        .then(lit(0i64))
-        .otherwise({
-            let part = |start: i64| {
-                (offset.clone().str().slice(lit(start), lit(2u64))).cast(DataType::Int64)
-            };
-            let magnitude = (part(1) * lit(3600i64) + part(4) * lit(60i64)) * lit(1_000_000i64);
-            when(offset.clone().str().starts_with(lit("-")))
-                .then(magnitude.clone() * lit(-1i64))
-                .otherwise(magnitude)
-        });
+    let offset_micros = when(
+        is_utc
+            .clone()
+            .or(offset.clone().str().to_uppercase().eq(lit("Z"))),
+    )
+    .then(lit(0i64))
+    .otherwise({
+        let part =
+            |start: i64| (offset.clone().str().slice(lit(start), lit(2u64))).cast(DataType::Int64);
+        let magnitude = (part(1) * lit(3600i64) + part(4) * lit(60i64)) * lit(1_000_000i64);
+        when(offset.clone().str().starts_with(lit("-")))
+            .then(magnitude.clone() * lit(-1i64))
+            .otherwise(magnitude)
+    });
     let local = strptime(date_time, "%Y-%m-%d %H:%M:%S");
     let date = strptime(
         when(length.eq(lit(10u32)))
