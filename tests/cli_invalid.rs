@@ -454,27 +454,41 @@ fn invalid_utf8_in_a_text_column() {
 }
 
 #[test]
-fn malformed_ndjson_line_names_the_line() {
+fn malformed_ndjson_line_is_an_invalid_record() {
+    // Line 4 is not JSON (an unquoted key); line 2 is blank and no record.
     let log = "{\"interaction_id\": \"A1\", \"csat\": 5}\n\
                \n\
                {\"interaction_id\": \"A2\", \"csat\": 4}\n\
                {\"interaction_id\": \"A3\", csat: 3}\n\
                {\"interaction_id\": \"A4\", \"csat\": 2}\n";
     let dir = dir_with("bad.ndjson", log.as_bytes());
-    for policy in ["fail", "skip"] {
-        let run = report_in(
-            dir.path(),
-            &["--format", "json", "--on-invalid", policy, "bad.ndjson"],
-        );
-        assert_eq!(run.code, Some(2), "{run:#?}");
-        assert_eq!(run.stdout, "", "{run:#?}");
-        assert!(
-            run.stderr
-                .starts_with("error: bad.ndjson: line 4: not valid JSON"),
-            "{run:#?}"
-        );
-        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
-    }
+    let run = report_in(dir.path(), &["--format", "json", "bad.ndjson"]);
+    assert_fails_with(
+        &run,
+        "error: bad.ndjson: record 4: is not a JSON object (a malformed line, or another kind of \
+         JSON value)\n",
+    );
+    // Skipped, it leaves A1, A2 and A4: CSAT 5, 4, 2 → 2 of 3 satisfied.
+    let run = report_in(
+        dir.path(),
+        &["--format", "json", "--on-invalid", "skip", "bad.ndjson"],
+    );
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "cxkpi: skipped 1 invalid record: 1 × is not a JSON object (a malformed line, or \
+         another kind of JSON value)\n"
+    );
+    let report = run.json();
+    assert_eq!(report["input"], json!({"records": 4, "skipped": 1}));
+    let all = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["category"] == "all")
+        .unwrap();
+    assert_eq!(all["csat_n"], json!(3));
+    assert_eq!(all["csat"], json!(200.0 / 3.0));
 }
 
 #[test]
@@ -484,7 +498,8 @@ fn json_array_element_that_is_not_an_object() {
     let run = report_in(dir.path(), &["--format", "json", "log.json"]);
     assert_fails_with(
         &run,
-        "error: log.json: record 2: expected a JSON object, found a number\n",
+        "error: log.json: record 2: is not a JSON object (a malformed line, or another kind of \
+         JSON value)\n",
     );
 }
 

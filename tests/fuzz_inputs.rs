@@ -112,8 +112,12 @@ fn invalid_count(stderr: &str, file: &str) -> Option<u64> {
         }
         let record = rest.strip_prefix(file)?.strip_prefix(": record ")?;
         let (number, what) = record.split_once(": ")?;
+        let record_level = [
+            "has more fields than the header",
+            "is not a JSON object (a malformed line, or another kind of JSON value)",
+        ];
         if number.parse::<u64>().is_ok()
-            && (what.starts_with("column ") || what == "has more fields than the header")
+            && (what.starts_with("column ") || record_level.contains(&what))
         {
             return Some(1);
         }
@@ -544,6 +548,9 @@ fn invalid_count_reads_both_message_forms() {
     assert_eq!(invalid_count(one, "log.csv"), Some(1));
     let ragged = "error: log.csv: record 4: has more fields than the header\n";
     assert_eq!(invalid_count(ragged, "log.csv"), Some(1));
+    let not_json = "error: log.ndjson: record 4: is not a JSON object (a malformed line, or \
+                    another kind of JSON value)\n";
+    assert_eq!(invalid_count(not_json, "log.ndjson"), Some(1));
     let many = "error: 7 invalid records; the first 5:\n  log.csv: record 2: …\n";
     assert_eq!(invalid_count(many, "log.csv"), Some(7));
     let file = "error: log.ndjson: line 4: not valid JSON: expected value\n";

@@ -10,11 +10,9 @@ use std::sync::Arc;
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::RECORD_COLUMN;
+use super::{EXTRA_FIELDS, MALFORMED_COLUMN, RECORD_COLUMN};
 use crate::user_error;
 
-/// Column of the raw frame: true for a record with more (non-empty) fields than the header.
-pub const RAGGED_COLUMN: &str = "__ragged";
 /// The sentinel column polars fills only from a record's extra fields.
 const EXTRA_COLUMN: &str = "__extra_field";
 
@@ -25,7 +23,7 @@ pub enum CsvSource<'a> {
 }
 
 /// Plans the read of one CSV source whose first bytes are `head`; returns the frame (with
-/// [`RECORD_COLUMN`] and [`RAGGED_COLUMN`]) and the header's column names.
+/// [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]) and the header's column names.
 pub fn scan(
     source: CsvSource,
     head: &[u8],
@@ -68,7 +66,12 @@ pub fn scan(
     let frame = frame
         .filter(has_a_value)
         .with_row_index(RECORD_COLUMN, Some(1))
-        .with_column(col(EXTRA_COLUMN).is_not_null().alias(RAGGED_COLUMN))
+        .with_column(
+            when(col(EXTRA_COLUMN).is_not_null())
+                .then(lit(EXTRA_FIELDS))
+                .otherwise(lit(NULL).cast(DataType::UInt32))
+                .alias(MALFORMED_COLUMN),
+        )
         .drop(cols([EXTRA_COLUMN]));
     Ok((frame, columns))
 }

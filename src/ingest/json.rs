@@ -1,11 +1,12 @@
 //! JSON input (an array of objects, or NDJSON lines) decoded into text columns, so that JSON and
-//! CSV go through one normalization.
+//! CSV go through one normalization. An element or line that is not a JSON object is kept as a
+//! malformed record, for `--on-invalid` to judge; a JSON array that does not parse is an error.
 
 use anyhow::Result;
 use polars::prelude::*;
 use serde_json::{Map, Value};
 
-use super::RECORD_COLUMN;
+use super::{MALFORMED_COLUMN, NOT_AN_OBJECT, RECORD_COLUMN};
 use crate::user_error;
 
 /// Text columns being filled record by record, in first-seen column order.
@@ -14,12 +15,14 @@ struct Columns {
     names: Vec<String>,
     values: Vec<Vec<Option<String>>>,
     records: Vec<u32>,
+    malformed: Vec<Option<u32>>,
 }
 
 impl Columns {
     fn push(&mut self, record: u32, object: Map<String, Value>) {
         let row = self.records.len();
         self.records.push(record);
+        self.malformed.push(None);
         for (key, value) in object {
             let index = match self.names.iter().position(|n| *n == key) {
                 Some(index) => index,
@@ -38,10 +41,20 @@ impl Columns {
         }
     }
 
+    /// A record that is not a JSON object: no values, only where it is.
+    fn push_malformed(&mut self, record: u32) {
+        self.records.push(record);
+        self.malformed.push(Some(NOT_AN_OBJECT));
+        for column in &mut self.values {
+            column.push(None);
+        }
+    }
+
     fn into_frame(self) -> Result<DataFrame> {
         let height = self.records.len();
         let mut columns = Vec::with_capacity(self.names.len() + 1);
         columns.push(Column::new(RECORD_COLUMN.into(), self.records));
+        columns.push(Column::new(MALFORMED_COLUMN.into(), self.malformed));
         for (name, values) in self.names.into_iter().zip(self.values) {
             columns.push(Column::new(name.into(), values));
         }
@@ -69,19 +82,14 @@ pub fn read_array(text: &str, name: &str) -> Result<DataFrame> {
         let record = index as u32 + 1;
         match item {
             Value::Object(object) => columns.push(record, object),
-            other => {
-                return Err(user_error!(
-                    "{name}: record {record}: expected a JSON object, found {}",
-                    kind_of(&other)
-                ))
-            }
+            _ => columns.push_malformed(record),
         }
     }
     columns.into_frame()
 }
 
 /// NDJSON: one object per line; blank lines are skipped; record numbers are line numbers.
-pub fn read_lines(text: &str, name: &str) -> Result<DataFrame> {
+pub fn read_lines(text: &str) -> Result<DataFrame> {
     let mut columns = Columns::default();
     for (index, line) in text.lines().enumerate() {
         let record = index as u32 + 1;
@@ -90,27 +98,10 @@ pub fn read_lines(text: &str, name: &str) -> Result<DataFrame> {
         }
         match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(object)) => columns.push(record, object),
-            Ok(other) => {
-                return Err(user_error!(
-                    "{name}: line {record}: expected a JSON object, found {}",
-                    kind_of(&other)
-                ))
-            }
-            Err(e) => return Err(user_error!("{name}: line {record}: not valid JSON: {e}")),
+            _ => columns.push_malformed(record),
         }
     }
     columns.into_frame()
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
@@ -143,7 +134,7 @@ mod tests {
 
     #[test]
     fn ndjson_records_are_line_numbers() {
-        let frame = read_lines("{\"id\":\"a\"}\n\n{\"id\":\"b\"}\n", "t.ndjson").unwrap();
+        let frame = read_lines("{\"id\":\"a\"}\n\n{\"id\":\"b\"}\n").unwrap();
         let records: Vec<Option<u32>> = frame
             .column(RECORD_COLUMN)
             .unwrap()
@@ -155,16 +146,22 @@ mod tests {
     }
 
     #[test]
-    fn malformed_lines_name_the_line() {
-        let err = read_lines("{\"id\":\"a\"}\n{oops\n", "t.ndjson").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("t.ndjson: line 2: not valid JSON"),
-            "{err}"
+    fn records_that_are_not_objects_are_kept_as_malformed() {
+        let malformed = |frame: &DataFrame| -> Vec<Option<u32>> {
+            let column = frame.column(MALFORMED_COLUMN).unwrap();
+            column.u32().unwrap().iter().collect()
+        };
+        let frame = read_lines("{\"id\":\"a\"}\n{oops\n[1]\n{\"id\":\"b\"}\n").unwrap();
+        assert_eq!(
+            malformed(&frame),
+            [None, Some(NOT_AN_OBJECT), Some(NOT_AN_OBJECT), None]
         );
-        let err = read_array("[1]", "t.json").unwrap_err();
-        assert!(err
-            .to_string()
-            .contains("record 1: expected a JSON object, found a number"));
+        assert_eq!(
+            texts(&frame, "id"),
+            [Some("a".into()), None, None, Some("b".into())]
+        );
+        let frame = read_array("[1, {\"id\":\"a\"}]", "t.json").unwrap();
+        assert_eq!(malformed(&frame), [Some(NOT_AN_OBJECT), None]);
+        assert!(read_array("[{\"id\":", "t.json").is_err());
     }
 }

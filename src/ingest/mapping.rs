@@ -8,7 +8,7 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::{origin_column, Origin, RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
+use super::{origin_column, Origin, RawLog, FILE_COLUMN, MALFORMED_COLUMN, RECORD_COLUMN};
 use crate::canonical::{CATEGORY, SERVICE, SUPPORT};
 use crate::config::{CategoryRules, ColumnMapping, Config, Unit};
 use crate::exprs::{first_match, is_one_of};
@@ -31,7 +31,7 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
     };
     check_sources(&raw, config)?;
     let mut produced: Vec<String> = config.columns.iter().map(|m| m.field.to_string()).collect();
-    let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
+    let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
     let mut origins = Vec::new();
     for mapping in &config.columns {
         exprs.push(mapped(mapping, nulls).alias(mapping.field));

@@ -6,7 +6,12 @@ mod json;
 pub mod mapping;
 pub mod normalize;
 
-pub use self::csv::RAGGED_COLUMN;
+/// Column of the raw frame: why a record could not be read as a record (null when it could).
+pub const MALFORMED_COLUMN: &str = "__malformed";
+/// A CSV record with more (non-empty) fields than the header.
+pub const EXTRA_FIELDS: u32 = 1;
+/// A JSON array element or NDJSON line that is not a JSON object.
+pub const NOT_AN_OBJECT: u32 = 2;
 
 use std::fs;
 use std::io::Read;
@@ -93,7 +98,7 @@ pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> 
     let aligned: Vec<LazyFrame> = frames
         .into_iter()
         .map(|(frame, names)| {
-            let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
+            let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
             exprs.extend(columns.iter().map(|c| {
                 if names.contains(c) {
                     col(c.as_str())
@@ -206,15 +211,15 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFram
             let frame = if format == Format::JsonArray {
                 json::read_array(text, name)?
             } else {
-                json::read_lines(text, name)?
+                json::read_lines(text)?
             };
             let names = frame
                 .get_column_names()
                 .into_iter()
-                .filter(|n| n.as_str() != RECORD_COLUMN)
+                .filter(|n| n.as_str() != RECORD_COLUMN && n.as_str() != MALFORMED_COLUMN)
                 .map(|n| n.to_string())
                 .collect();
-            let frame = frame.lazy().with_column(lit(false).alias(RAGGED_COLUMN));
+            let frame = frame.lazy();
             (frame, names)
         }
     };

@@ -10,7 +10,10 @@ use anyhow::Result;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::{origin_column, RawLog, FILE_COLUMN, RAGGED_COLUMN, RECORD_COLUMN};
+use super::{
+    origin_column, RawLog, EXTRA_FIELDS, FILE_COLUMN, MALFORMED_COLUMN, NOT_AN_OBJECT,
+    RECORD_COLUMN,
+};
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::Scales;
 use crate::exprs::{first_match, is_one_of};
@@ -65,7 +68,19 @@ impl Canonical {
 }
 
 /// Builds the canonical frame from the raw text frame (no data is read yet: this is a plan).
-pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
+pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
+    // Only sources without a single readable record lack columns; with nothing else they still
+    // make a (possibly empty) log.
+    if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID)
+        && raw.source_columns.iter().all(Vec::is_empty)
+    {
+        raw.frame = raw.frame.with_column(
+            lit(NULL)
+                .cast(DataType::String)
+                .alias(canonical::INTERACTION_ID),
+        );
+        raw.columns.push(canonical::INTERACTION_ID.to_string());
+    }
     let found = || found_columns(&raw.columns);
     for (source, columns) in raw.sources.iter().zip(&raw.source_columns) {
         // A JSON source without records has no columns to check.
@@ -105,7 +120,7 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
         .filter(|name| raw.columns.iter().any(|c| c == name))
         .collect();
 
-    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(RAGGED_COLUMN)];
+    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
     texts.extend(
         (raw.origins.iter())
             .filter(|o| o.converted)
@@ -126,7 +141,14 @@ pub fn normalize(raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
 
     let mut typed = Vec::with_capacity(FIELDS.len());
     let mut checks = Checks::default();
-    checks.add_for_record("has more fields than the header", col(RAGGED_COLUMN));
+    checks.add_for_record(
+        "has more fields than the header",
+        col(MALFORMED_COLUMN).eq(lit(EXTRA_FIELDS)),
+    );
+    checks.add_for_record(
+        "is not a JSON object (a malformed line, or another kind of JSON value)",
+        col(MALFORMED_COLUMN).eq(lit(NOT_AN_OBJECT)),
+    );
     // Undecodable bytes were read as U+FFFD; say so before any check on what they spell.
     let undecodable = |text: Expr| {
         text.str()
