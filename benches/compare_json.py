@@ -14,17 +14,8 @@ otherwise.
 import argparse
 import json
 import sys
+from report_shape import METRICS
 
-METRICS = [
-    "interactions",
-    "csat", "csat_n",
-    "nps", "nps_n",
-    "ces", "ces_n",
-    "fcr", "fcr_n",
-    "aht_s", "aht_n",
-    "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n",
-    "churn", "churn_n",
-]
 
 
 def agree(a, b, rtol):

@@ -27,10 +27,10 @@ reference for the metrics, not for cxkpi's validation, so `skipped` is always 0.
 
 import argparse
 import csv
-import json
 import sys
 
 import duckdb
+from report_shape import METRICS, write_report
 
 # Canonical columns and their DuckDB types; any other column is read as VARCHAR.
 TYPES = {
@@ -56,18 +56,7 @@ TYPES = {
     "churned_at": "TIMESTAMPTZ",
 }
 
-METRICS = [
-    "interactions",
-    "csat", "csat_n",
-    "nps", "nps_n",
-    "ces", "ces_n",
-    "fcr", "fcr_n",
-    "aht_s", "aht_n",
-    "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n",
-    "churn", "churn_n",
-]
 INT_METRICS = {m for m in METRICS if m == "interactions" or m.endswith("_n")}
-CATEGORY_ORDER = {"support": 0, "service": 1, "uncategorized": 2, "all": 3}
 
 
 def read_header(path):
@@ -196,15 +185,7 @@ def main():
             v = r[m]
             row[m] = None if v is None else (int(v) if m in INT_METRICS else float(v))
         rows.append(row)
-    rows.sort(key=lambda r: CATEGORY_ORDER[r["category"]])
-    records = next((r["interactions"] for r in rows if r["category"] == "all"), 0)
-    out = {
-        "window": {"from": None, "to": None},
-        "input": {"records": records, "skipped": 0},
-        "rows": rows,
-    }
-    json.dump(out, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    write_report(rows)
 
 
 if __name__ == "__main__":

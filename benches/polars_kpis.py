@@ -13,10 +13,10 @@ for the metrics, not for cxkpi's validation), so `skipped` is always 0.
 
 import argparse
 import csv
-import json
 import sys
 
 import polars as pl
+from report_shape import METRICS, write_report
 
 TS = pl.Datetime("us", "UTC")
 TYPES = {
@@ -42,21 +42,10 @@ TYPES = {
     "churned_at": TS,
 }
 
-METRICS = [
-    "interactions",
-    "csat", "csat_n",
-    "nps", "nps_n",
-    "ces", "ces_n",
-    "fcr", "fcr_n",
-    "aht_s", "aht_n",
-    "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n",
-    "churn", "churn_n",
-]
 N_OF = {
     "csat": "csat_n", "nps": "nps_n", "ces": "ces_n", "fcr": "fcr_n", "aht_s": "aht_n",
     "frt_mean_s": "frt_n", "frt_median_s": "frt_n", "frt_p90_s": "frt_n", "churn": "churn_n",
 }
-CATEGORY_ORDER = {"support": 0, "service": 1, "uncategorized": 2, "all": 3}
 
 
 def read_header(path):
@@ -224,15 +213,7 @@ def main():
                 v = int(v or 0)
             row[m] = v
         rows.append(row)
-    rows.sort(key=lambda r: CATEGORY_ORDER[r["category"]])
-    records = next((r["interactions"] for r in rows if r["category"] == "all"), 0)
-    out = {
-        "window": {"from": None, "to": None},
-        "input": {"records": records, "skipped": 0},
-        "rows": rows,
-    }
-    json.dump(out, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    write_report(rows)
 
 
 if __name__ == "__main__":
