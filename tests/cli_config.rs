@@ -44,9 +44,14 @@ struct Run {
 /// `cxkpi report --format json ARGS`, run in `tests/data/config` so that messages name the input
 /// files as given.
 fn cxkpi(args: &[&str]) -> Run {
+    cxkpi_in(&data_dir(), args)
+}
+
+/// `cxkpi report --format json ARGS`, run in `dir`.
+fn cxkpi_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::cargo_bin("cxkpi")
         .expect("the cxkpi binary is built")
-        .current_dir(data_dir())
+        .current_dir(dir)
         .args(["report", "--format", "json"])
         .args(args)
         .timeout(Duration::from_secs(300))
@@ -1974,21 +1979,10 @@ fn run_on(log: &str, name: &str, config: &str, extra: &[&str]) -> (TempDir, Run)
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join(name), log).unwrap();
     fs::write(dir.path().join("c.toml"), config).unwrap();
-    let mut args = vec!["report", "--format", "json", "--config", "c.toml"];
+    let mut args = vec!["--config", "c.toml"];
     args.extend_from_slice(extra);
     args.push(name);
-    let output = Command::cargo_bin("cxkpi")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(&args)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = cxkpi_in(dir.path(), &args);
     (dir, run)
 }
 
@@ -2061,16 +2055,9 @@ fn a_preset_tolerates_missing_optional_columns() {
                2,Incident,2026-03-02 09:00:00,2026-03-02 10:00:00,1\n";
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join("zd.csv"), log).unwrap();
-    let output = Command::cargo_bin("cxkpi")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "report", "--format", "json", "--preset", "zendesk", "zd.csv",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{output:#?}");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = cxkpi_in(dir.path(), &["--preset", "zendesk", "zd.csv"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let support = row(&report, "support", &[]);
     assert_values(
         support,
