@@ -62,7 +62,9 @@
 //! The SLA files in `tests/data/check/` repeat the expected actual value of each rule in a
 //! comment.
 
-use assert_cmd::Command;
+mod common;
+
+use common::Run;
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
@@ -75,23 +77,9 @@ fn sla(name: &str) -> String {
     format!("tests/data/check/{name}")
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// `cxkpi ARGS...`, run from the crate root so that fixture paths are `tests/data/...`.
 fn run(args: &[&str]) -> Run {
-    let mut cmd = Command::cargo_bin("cxkpi").expect("the cxkpi binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.args(args);
-    let output = cmd.output().expect("cxkpi runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    common::cxkpi_in(common::crate_root(), args, None, common::TIMEOUT).assert_utf8()
 }
 
 /// `cxkpi check --sla tests/data/check/SLA EXTRA... tests/data/check/log.csv`.

@@ -13,11 +13,12 @@
 //! figures were checked with an independent plain-Python computation (the `csv` module, no
 //! cxkpi code), quoted in each test.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use assert_cmd::Command;
+use common::Run;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -33,14 +34,6 @@ fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// `cxkpi report --format json ARGS`, run in `tests/data/config` so that messages name the input
 /// files as given.
 fn cxkpi(args: &[&str]) -> Run {
@@ -49,19 +42,9 @@ fn cxkpi(args: &[&str]) -> Run {
 
 /// `cxkpi report --format json ARGS`, run in `dir`.
 fn cxkpi_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("cxkpi")
-        .expect("the cxkpi binary is built")
-        .current_dir(dir)
-        .args(["report", "--format", "json"])
-        .args(args)
-        .timeout(Duration::from_secs(300))
-        .output()
-        .expect("cxkpi runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let mut all = vec!["report", "--format", "json"];
+    all.extend_from_slice(args);
+    common::cxkpi_in(dir, &all, None, common::TIMEOUT)
 }
 
 /// A run that must succeed: its JSON report.

@@ -5,11 +5,13 @@
 //! Fixtures live in `tests/data/invalid/`; the one-bad-record logs are written inline so that
 //! each test shows the bad record next to the message it must produce.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use assert_cmd::Command;
+use common::Run;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -21,44 +23,15 @@ fn fixtures() -> PathBuf {
 }
 
 /// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    /// Whether stderr was valid UTF-8 (`stderr` is decoded lossily).
-    stderr_utf8: bool,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
-    }
-}
-
 /// `cxkpi report ARGS` run in `dir` (so file names in messages are the relative names given).
 fn report_in(dir: &Path, args: &[&str]) -> Run {
     report_with_stdin(dir, args, None)
 }
 
 fn report_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut command = Command::cargo_bin("cxkpi").expect("the cxkpi binary is built");
-    command
-        .current_dir(dir)
-        .arg("report")
-        .args(args)
-        .timeout(Duration::from_secs(120));
-    if let Some(bytes) = stdin {
-        command.write_stdin(bytes.to_vec());
-    }
-    let output = command.output().expect("cxkpi runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stderr_utf8: std::str::from_utf8(&output.stderr).is_ok(),
-    }
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    common::cxkpi_in(dir, &all, stdin, Duration::from_secs(120))
 }
 
 /// A run that must stop with exit 2, print nothing on stdout, and exactly `stderr`.

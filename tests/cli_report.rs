@@ -19,11 +19,13 @@
 //!  9 aht_s  10 aht_n  11 frt_mean_s  12 frt_median_s  13 frt_p90_s  14 frt_n  15 churn  16 churn_n
 //! ```
 
+mod common;
+
 use std::fmt;
 use std::io::Write;
 use std::process::Stdio;
 
-use assert_cmd::Command;
+use common::Run;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
@@ -55,32 +57,10 @@ const METRICS: [&str; 17] = [
 const CSV_HEADER: &str = "category,interactions,csat,csat_n,nps,nps_n,ces,ces_n,fcr,fcr_n,\
 aht_s,aht_n,frt_mean_s,frt_median_s,frt_p90_s,frt_n,churn,churn_n";
 
-/// `cxkpi`, run from the crate root so that fixture paths (and the file names in messages) are
-/// `tests/data/...`.
-fn cxkpi() -> Command {
-    let mut cmd = Command::cargo_bin("cxkpi").expect("the cxkpi binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
+/// `cxkpi ARGS`, run from the crate root so that fixture paths (and the file names in
+/// messages) are `tests/data/...`.
 fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut cmd = cxkpi();
-    cmd.args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input.to_vec());
-    }
-    let output = cmd.output().expect("cxkpi runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    common::cxkpi_in(common::crate_root(), args, stdin, common::TIMEOUT).assert_utf8()
 }
 
 fn run(args: &[&str]) -> Run {

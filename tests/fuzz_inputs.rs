@@ -7,11 +7,13 @@
 //! overrides it). A failing case is written to
 //! `tests/data/invalid/fuzz_inputs.proptest-regressions` and replayed first on later runs.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
+use common::Run;
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 use serde_json::Value;
@@ -43,30 +45,13 @@ fn fixture(name: &str) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Running the binary
 
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// `cxkpi report --format json ARGS FILE` in `dir`.
 fn report(dir: &Path, file: &str, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("cxkpi")
-        .expect("the cxkpi binary is built")
-        .current_dir(dir)
-        .args(["report", "--format", "json"])
-        .args(args)
-        .arg(file)
-        // A hang is a failure too: the child is killed and has no exit code.
-        .timeout(Duration::from_secs(60))
-        .output()
-        .expect("cxkpi runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let mut all = vec!["report", "--format", "json"];
+    all.extend_from_slice(args);
+    all.push(file);
+    // A hang is a failure too: the child is killed and has no exit code.
+    common::cxkpi_in(dir, &all, None, Duration::from_secs(60))
 }
 
 /// Exit 0 with a JSON report, or exit 2 with an `error:` on stderr and nothing on stdout.
