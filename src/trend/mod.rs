@@ -143,7 +143,12 @@ pub fn load(request: &TrendRequest) -> Result<Vec<Series>> {
             }
         }
     }
-    let rows = frame.filter(selected);
+    // Read the history once; every metric's series comes from these rows.
+    let rows = frame
+        .filter(selected)
+        .collect()
+        .map_err(|e| user_error!("{name}: {e}"))?
+        .lazy();
     let key_exprs: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
     let mut order = key_exprs.clone();
     order.push(col(PREFIX[0]));
