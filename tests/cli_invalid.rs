@@ -416,6 +416,47 @@ fn row_with_an_extra_field() {
 }
 
 #[test]
+fn row_with_a_missing_field() {
+    // 13 fields against the header's 14: the final empty `ces` lacks its delimiter.
+    assert_third_record_invalid(
+        b"I3,C3,support,chat,,,,,,,,,",
+        "",
+        None,
+        "has fewer fields than the header (an empty value still needs its delimiter)",
+    );
+}
+
+#[test]
+fn short_rows_are_numbered_past_blank_lines_and_quoted_line_ends() {
+    // CRLF lines; an empty line before the header, a blank and a delimiter-only line between
+    // records (neither is a record), a channel value spanning two lines, then two short rows:
+    // records 3 and 4.
+    let log = format!(
+        "\r\n{HEADER}\r\n{GOOD_1}\r\n\r\n,,,,,,,,,,,,,\r\n\
+         I2,C2,service,\"e\r\nmail\",,,,,,,,,,\r\nI3,C3\r\nI4,C4,service,chat,,,,,,,,,\r\n\
+         I5,C5,service,chat,,,,,,,,,,\r\n"
+    );
+    let dir = dir_with("log.csv", log.as_bytes());
+    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
+    let reason = "has fewer fields than the header (an empty value still needs its delimiter)";
+    assert_fails_with(
+        &run,
+        &format!(
+            "error: 2 invalid records; the first 2:\n  \
+             log.csv: record 3: {reason}\n  \
+             log.csv: record 4: {reason}\n\
+             fix them, or pass --on-invalid skip to leave them out (--rejects FILE lists them all)\n"
+        ),
+    );
+    let run = report_in(
+        dir.path(),
+        &["--format", "json", "--on-invalid", "skip", "log.csv"],
+    );
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert_eq!(run.json()["input"], json!({"records": 5, "skipped": 2}));
+}
+
+#[test]
 fn invalid_utf8_in_a_text_column() {
     // 0xE9 is "é" in Latin-1 and not UTF-8; it is read as U+FFFD and reported as such.
     assert_third_record_invalid(

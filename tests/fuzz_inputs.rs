@@ -99,6 +99,7 @@ fn invalid_count(stderr: &str, file: &str) -> Option<u64> {
         let (number, what) = record.split_once(": ")?;
         let record_level = [
             "has more fields than the header",
+            "has fewer fields than the header (an empty value still needs its delimiter)",
             "is not a JSON object (a malformed line, or another kind of JSON value)",
         ];
         if number.parse::<u64>().is_ok()

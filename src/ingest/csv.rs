@@ -1,16 +1,15 @@
 //! CSV input through polars' reader, set up so that a bad record is a record-level problem the
 //! normalizer can find, not a failure of the whole file: every column is text, invalid UTF-8
-//! becomes U+FFFD, and a sentinel column past the header catches records with too many fields.
-//!
-//! Records with too few fields cannot be told apart from records whose trailing cells are
-//! empty: polars fills both the same way, so they read as missing values.
+//! becomes U+FFFD, a sentinel column past the header catches records with too many fields, and
+//! a pass of [`short_records`] finds those with too few.
 
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::{EXTRA_FIELDS, MALFORMED_COLUMN, RECORD_COLUMN};
+use super::short_records::short_records;
+use super::{EXTRA_FIELDS, MALFORMED_COLUMN, MISSING_FIELDS, RECORD_COLUMN};
 use crate::user_error;
 
 /// The sentinel column polars fills only from a record's extra fields.
@@ -36,6 +35,13 @@ pub fn scan(
         schema.with_column(column.as_str().into(), DataType::String);
     }
     schema.with_column(EXTRA_COLUMN.into(), DataType::String);
+    let short = match &source {
+        CsvSource::Path(path) => {
+            std::fs::File::open(path).and_then(|file| short_records(file, delimiter, columns.len()))
+        }
+        CsvSource::Bytes(bytes) => short_records(&bytes[..], delimiter, columns.len()),
+    }
+    .with_context(|| format!("reading {name}"))?;
     let reader = match source {
         CsvSource::Path(path) => {
             LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
@@ -49,7 +55,7 @@ pub fn scan(
     let frame = reader
         .with_has_header(false)
         .with_separator(delimiter)
-        .with_skip_rows(1)
+        .with_skip_rows(1 + empty_lines_before_header(head))
         .with_schema(Some(Arc::new(schema)))
         .with_raise_if_empty(false)
         .with_truncate_ragged_lines(true)
@@ -63,17 +69,35 @@ pub fn scan(
         .map(|c| col(c).is_not_null())
         .reduce(Expr::or)
         .expect("a header has at least one column");
+    let well_formed = lit(NULL).cast(DataType::UInt32);
+    let malformed = if short.is_empty() {
+        well_formed
+    } else {
+        let short = Series::new("short".into(), short);
+        when(col(RECORD_COLUMN).is_in(lit(short).implode(true), false))
+            .then(lit(MISSING_FIELDS))
+            .otherwise(well_formed)
+    };
     let frame = frame
         .filter(has_a_value)
         .with_row_index(RECORD_COLUMN, Some(1))
         .with_column(
             when(col(EXTRA_COLUMN).is_not_null())
                 .then(lit(EXTRA_FIELDS))
-                .otherwise(lit(NULL).cast(DataType::UInt32))
+                .otherwise(malformed)
                 .alias(MALFORMED_COLUMN),
         )
         .drop(cols([EXTRA_COLUMN]));
     Ok((frame, columns))
+}
+
+/// How many empty lines (nothing, or a lone `\r`) come before the header row: the reader
+/// counts them as rows to skip, the header parser does not.
+fn empty_lines_before_header(head: &[u8]) -> usize {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.split(|&b| b == b'\n')
+        .take_while(|line| line.is_empty() || *line == b"\r")
+        .count()
 }
 
 /// The header row: the first CSV record of `head` (after a UTF-8 BOM).
@@ -116,4 +140,48 @@ fn header(head: &[u8], name: &str, delimiter: u8) -> Result<Vec<String>> {
         columns.push(column);
     }
     Ok(columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::short_records::tests::{field, oracle};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The short-record pass and polars' reader number records alike: the frame has as
+        /// many records as the `csv` crate finds, and marks the same ones as short.
+        #[test]
+        fn short_records_are_marked_on_the_readers_records(
+            rows in prop::collection::vec(prop::collection::vec(field(), 1..5), 0..12),
+            crlf in any::<bool>(),
+        ) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("a,b,c{eol}");
+            for row in &rows {
+                text.push_str(&row.join(","));
+                text.push_str(eol);
+            }
+            let bytes = text.into_bytes();
+            let (records, short) = oracle(&bytes, 3);
+            let head = bytes.clone();
+            let (frame, _) = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',').unwrap();
+            let frame = frame.collect().unwrap();
+            prop_assert_eq!(frame.height() as IdxSize, records);
+            let marked: Vec<IdxSize> = frame
+                .lazy()
+                .filter(col(MALFORMED_COLUMN).eq(lit(MISSING_FIELDS)))
+                .select([col(RECORD_COLUMN)])
+                .collect()
+                .unwrap()
+                .column(RECORD_COLUMN)
+                .unwrap()
+                .idx()
+                .unwrap()
+                .into_no_null_iter()
+                .collect();
+            prop_assert_eq!(marked, short);
+        }
+    }
 }

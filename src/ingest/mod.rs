@@ -5,6 +5,7 @@ mod csv;
 mod json;
 pub mod mapping;
 pub mod normalize;
+pub mod short_records;
 
 /// Column of the raw frame: why a record could not be read as a record (null when it could).
 pub const MALFORMED_COLUMN: &str = "__malformed";
@@ -12,6 +13,8 @@ pub const MALFORMED_COLUMN: &str = "__malformed";
 pub const EXTRA_FIELDS: u32 = 1;
 /// A JSON array element or NDJSON line that is not a JSON object.
 pub const NOT_AN_OBJECT: u32 = 2;
+/// A CSV record with fewer fields than the header.
+pub const MISSING_FIELDS: u32 = 3;
 
 use std::fs;
 use std::io::Read;

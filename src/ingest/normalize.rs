@@ -11,8 +11,8 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 
 use super::{
-    origin_column, RawLog, EXTRA_FIELDS, FILE_COLUMN, MALFORMED_COLUMN, NOT_AN_OBJECT,
-    RECORD_COLUMN,
+    origin_column, RawLog, EXTRA_FIELDS, FILE_COLUMN, MALFORMED_COLUMN, MISSING_FIELDS,
+    NOT_AN_OBJECT, RECORD_COLUMN,
 };
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::Scales;
@@ -144,6 +144,10 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     checks.add_for_record(
         "has more fields than the header",
         col(MALFORMED_COLUMN).eq(lit(EXTRA_FIELDS)),
+    );
+    checks.add_for_record(
+        "has fewer fields than the header (an empty value still needs its delimiter)",
+        col(MALFORMED_COLUMN).eq(lit(MISSING_FIELDS)),
     );
     checks.add_for_record(
         "is not a JSON object (a malformed line, or another kind of JSON value)",
