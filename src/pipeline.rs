@@ -71,15 +71,14 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
         ));
     }
     let Canonical {
-        frame,
+        frame: typed,
+        invalid,
         present,
         checks,
         sources,
     } = canonical;
     // One read and parse serves both: the typed frame, and the invalid records with the text
-    // that made them invalid (found only for those records, after the filter).
-    let typed = frame.clone().drop(cols([normalize::BAD_VALUE_COLUMN]));
-    let invalid = validate::invalid_records(frame);
+    // that made them invalid.
     let optimizations = typed.get_current_optimizations();
     let [frame, invalid]: [DataFrame; 2] = LazyFrame::collect_all_with_engine(
         vec![typed.logical_plan, invalid.logical_plan],
@@ -91,9 +90,7 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
     let records = frame.height() as u64;
     let skipped = validate::screen(&invalid, &checks, &sources, request)?;
-    let valid = frame
-        .lazy()
-        .filter(col(normalize::PROBLEM_COLUMN).is_null());
+    let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
 
     let with_inputs = if present.contains(&canonical::CONTACTS) {
         valid.with_columns(metrics::fcr_ticket_mode())

@@ -49,17 +49,7 @@ impl std::fmt::Display for Rejected {
     }
 }
 
-/// The plan of the invalid records of the canonical frame: where each is, and its problem.
-pub fn invalid_records(canonical: LazyFrame) -> LazyFrame {
-    canonical.filter(col(PROBLEM_COLUMN).is_not_null()).select([
-        col(FILE_COLUMN),
-        col(RECORD_COLUMN),
-        col(PROBLEM_COLUMN),
-        col(BAD_VALUE_COLUMN),
-    ])
-}
-
-/// Applies the `--on-invalid` policy to the invalid records (see [`invalid_records`]);
+/// Applies the `--on-invalid` policy to the invalid records (see [`crate::ingest::normalize::Canonical::invalid`]);
 /// returns how many records are skipped (0, or an error, under `fail`).
 pub fn screen(
     invalid: &DataFrame,

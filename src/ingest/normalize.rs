@@ -2,7 +2,8 @@
 //! record marked (SPEC §2 "Invalid values") by polars expressions over the whole frame.
 //!
 //! Each value is parsed non-strictly and compared with its text: text present but no value
-//! means the text did not parse. The first failed check of a record is recorded as a code in
+//! means the text did not parse. A record failing any check is flagged in [`INVALID_COLUMN`];
+//! for those records only, [`Canonical::invalid`] gives the first failed check as a code in
 //! [`PROBLEM_COLUMN`] (an index into [`Canonical::checks`]) with the offending text in
 //! [`BAD_VALUE_COLUMN`].
 
@@ -20,7 +21,12 @@ use crate::exprs::{first_match, is_one_of};
 use crate::timestamps;
 use crate::user_error;
 
+/// Column of the canonical frame: whether the record failed any check.
+pub const INVALID_COLUMN: &str = "__invalid";
 pub const PROBLEM_COLUMN: &str = "__problem";
+/// Whether the record's `interaction_id` was seen in an earlier record; computed over the
+/// whole frame before the invalid records are picked out.
+const DUPLICATE_COLUMN: &str = "__duplicate";
 pub const BAD_VALUE_COLUMN: &str = "__bad_value";
 
 /// Name of the canonical frame's column holding the text of the `index`-th `--by` key.
@@ -54,7 +60,10 @@ pub struct Check {
 /// The typed canonical frame: every canonical field (absent ones as typed nulls), the `--by`
 /// keys as text, and the validity columns.
 pub struct Canonical {
+    /// Every record, typed, flagged in [`INVALID_COLUMN`].
     pub frame: LazyFrame,
+    /// The invalid records: file, record, [`PROBLEM_COLUMN`] and [`BAD_VALUE_COLUMN`].
+    pub invalid: LazyFrame,
     /// Canonical fields the input has (absent ones are all-null in the frame).
     pub present: Vec<&'static str>,
     pub checks: Vec<Check>,
@@ -129,17 +138,28 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     texts.extend(
         present
             .iter()
-            .map(|name| cleaned(col(*name)).alias(text_column(name))),
+            .map(|name| trimmed(col(*name)).alias(text_column(name))),
     );
     texts.extend(
         options
             .by
             .iter()
             .enumerate()
-            .map(|(i, key)| cleaned(col(key.as_str())).alias(key_column(i))),
+            .map(|(i, key)| trimmed(col(key.as_str())).alias(key_column(i))),
     );
+    // Blank is missing; a stage of its own, so that each value is trimmed once.
+    let blank_is_missing: Vec<Expr> = (present.iter().map(|name| text_column(name)))
+        .chain((0..options.by.len()).map(key_column))
+        .map(|column| {
+            when(col(column.as_str()).eq(lit("")))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(col(column.as_str()))
+                .alias(column)
+        })
+        .collect();
 
     let mut typed = Vec::with_capacity(FIELDS.len());
+    let mut timestamp_columns = Vec::new();
     let mut checks = Checks::default();
     checks.add_for_record(
         "has more fields than the header",
@@ -186,8 +206,11 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
             continue;
         }
         let text = col(text_column(field.name));
-        let value = parse(field.kind, text.clone(), options.zone);
-        typed.push(value.alias(field.name));
+        if field.kind == Kind::Timestamp {
+            timestamp_columns.push((text_column(field.name), field.name.to_string()));
+        } else {
+            typed.push(parse(field.kind, text.clone()).alias(field.name));
+        }
         let origin = raw.origins.iter().find(|o| o.field == field.name);
         if let Some(origin) = origin {
             let shown = if origin.converted {
@@ -220,7 +243,6 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
             );
         }
     }
-    let id = col(canonical::INTERACTION_ID);
     checks.add(
         canonical::INTERACTION_ID,
         "has no value (every record needs one)".into(),
@@ -229,7 +251,7 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     checks.add(
         canonical::INTERACTION_ID,
         "repeats the interaction_id of an earlier record".into(),
-        id.clone().is_first_distinct().not(),
+        col(DUPLICATE_COLUMN),
     );
 
     // The identifiers and free-text fields are done with once checked (a --by key has its own
@@ -241,17 +263,29 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
             .map(|f| col(f.name)),
     );
     keep.extend((0..options.by.len()).map(|i| col(key_column(i))));
-    keep.push(col(PROBLEM_COLUMN));
-    keep.push(col(BAD_VALUE_COLUMN));
-    let frame = raw
-        .frame
-        .select(texts)
+    keep.push(col(INVALID_COLUMN));
+    let texts = raw.frame.select(texts).with_columns(blank_is_missing);
+    let frame = timestamps::with_parsed(texts, &timestamp_columns, options.zone)
         .with_columns(typed)
+        .with_column(
+            (col(canonical::INTERACTION_ID).is_first_distinct().not()).alias(DUPLICATE_COLUMN),
+        )
+        .with_column(checks.any_failed()?);
+    // Which check failed, and on what text, only for the few invalid records.
+    let invalid = frame
+        .clone()
+        .filter(col(INVALID_COLUMN))
         .with_column(checks.problem_code())
         .with_column(checks.bad_value())
-        .select(keep);
+        .select([
+            col(FILE_COLUMN),
+            col(RECORD_COLUMN),
+            col(PROBLEM_COLUMN),
+            col(BAD_VALUE_COLUMN),
+        ]);
     Ok(Canonical {
-        frame,
+        frame: frame.select(keep),
+        invalid,
         present,
         checks: checks.described,
         sources: raw.sources,
@@ -284,12 +318,9 @@ fn closest(wanted: &str, columns: &[String]) -> String {
         .unwrap_or_default()
 }
 
-/// Trimmed text; blank is missing.
-fn cleaned(text: Expr) -> Expr {
-    let trimmed = text.cast(DataType::String).str().strip_chars(lit(NULL));
-    when(trimmed.clone().eq(lit("")))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(trimmed)
+/// Text without surrounding whitespace.
+fn trimmed(text: Expr) -> Expr {
+    text.cast(DataType::String).str().strip_chars(lit(NULL))
 }
 
 fn dtype_of(kind: Kind) -> DataType {
@@ -301,7 +332,8 @@ fn dtype_of(kind: Kind) -> DataType {
     }
 }
 
-fn parse(kind: Kind, text: Expr, zone: Tz) -> Expr {
+/// The typed value of `text` for every kind but timestamps (see [`timestamps::with_parsed`]).
+fn parse(kind: Kind, text: Expr) -> Expr {
     match kind {
         Kind::Text => text,
         Kind::Category => {
@@ -312,7 +344,7 @@ fn parse(kind: Kind, text: Expr, zone: Tz) -> Expr {
                 .then(lit(canonical::SERVICE))
                 .otherwise(lit(canonical::UNCATEGORIZED))
         }
-        Kind::Timestamp => timestamps::parse_expr(text, zone),
+        Kind::Timestamp => unreachable!("timestamps are parsed in stages"),
         Kind::Flag => {
             let lower = text.str().to_lowercase();
             when(is_one_of(lower.clone(), &["true", "1", "yes"]))
@@ -454,6 +486,13 @@ impl Checks {
         });
         self.conditions.push(failed);
         self.values.push(value);
+    }
+
+    /// Whether any check fails; a check that is null (unknown) does not fail.
+    fn any_failed(&self) -> Result<Expr> {
+        Ok(any_horizontal(&self.conditions)?
+            .fill_null(lit(false))
+            .alias(INVALID_COLUMN))
     }
 
     fn problem_code(&self) -> Expr {
