@@ -206,10 +206,9 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
             continue;
         }
         let text = col(text_column(field.name));
-        if field.kind == Kind::Timestamp {
-            timestamp_columns.push((text_column(field.name), field.name.to_string()));
-        } else {
-            typed.push(parse(field.kind, text.clone()).alias(field.name));
+        match parse(field.kind, text.clone()) {
+            Some(value) => typed.push(value.alias(field.name)),
+            None => timestamp_columns.push((text_column(field.name), field.name.to_string())),
         }
         let origin = raw.origins.iter().find(|o| o.field == field.name);
         if let Some(origin) = origin {
@@ -332,9 +331,10 @@ fn dtype_of(kind: Kind) -> DataType {
     }
 }
 
-/// The typed value of `text` for every kind but timestamps (see [`timestamps::with_parsed`]).
-fn parse(kind: Kind, text: Expr) -> Expr {
-    match kind {
+/// The typed value of `text`; `None` for timestamps, which are parsed in stages of their own
+/// (see [`timestamps::with_parsed`]).
+fn parse(kind: Kind, text: Expr) -> Option<Expr> {
+    let value = match kind {
         Kind::Text => text,
         Kind::Category => {
             let lower = text.str().to_lowercase();
@@ -344,7 +344,7 @@ fn parse(kind: Kind, text: Expr) -> Expr {
                 .then(lit(canonical::SERVICE))
                 .otherwise(lit(canonical::UNCATEGORIZED))
         }
-        Kind::Timestamp => unreachable!("timestamps are parsed in stages"),
+        Kind::Timestamp => return None,
         Kind::Flag => {
             let lower = text.str().to_lowercase();
             when(is_one_of(lower.clone(), &["true", "1", "yes"]))
@@ -356,7 +356,8 @@ fn parse(kind: Kind, text: Expr) -> Expr {
         Kind::Seconds | Kind::Count | Kind::Csat | Kind::Nps | Kind::Ces => {
             text.cast(DataType::Float64)
         }
-    }
+    };
+    Some(value)
 }
 
 fn value_checks(
