@@ -80,6 +80,13 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
     let null_text = || lit(NULL).cast(DataType::String);
     let step = |i: usize, name: &str| format!("__timestamp{i}_{name}");
     let temp = |i: usize, name: &str| col(step(i, name));
+    // Every intermediate column is named through `made`, which keeps the names to drop.
+    let made = std::cell::RefCell::new(Vec::new());
+    let out = |i: usize, name: &str| {
+        let column = step(i, name);
+        made.borrow_mut().push(column.clone());
+        column
+    };
     let stage = |frame: LazyFrame, exprs: &dyn Fn(usize, Expr) -> Vec<Expr>| {
         let all: Vec<Expr> = (columns.iter().enumerate())
             .flat_map(|(i, (text, _))| exprs(i, col(text.as_str())))
@@ -89,7 +96,7 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
 
     // The common shapes.
     let frame = stage(frame, &|i, text| {
-        vec![text.str().len_bytes().alias(step(i, "length"))]
+        vec![text.str().len_bytes().alias(out(i, "length"))]
     });
     let frame = stage(frame, &|i, text| {
         let length = temp(i, "length");
@@ -101,7 +108,7 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
                 "%Y-%m-%dT%H:%M:%SZ",
             )
             .cast(DataType::Int64)
-            .alias(step(i, "utc")),
+            .alias(out(i, "utc")),
             in_zone(
                 strptime(
                     when(length.eq(lit(19u32)))
@@ -111,7 +118,7 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
                 ),
                 zone,
             )
-            .alias(step(i, "naive")),
+            .alias(out(i, "naive")),
         ]
     });
     // The rest: only the values the common shapes did not parse.
@@ -122,13 +129,13 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
         vec![when(parsed)
             .then(null_text())
             .otherwise(text)
-            .alias(step(i, "other"))]
+            .alias(out(i, "other"))]
     });
     let frame = stage(frame, &|i, _| {
         vec![temp(i, "other")
             .str()
             .len_bytes()
-            .alias(step(i, "other_length"))]
+            .alias(out(i, "other_length"))]
     });
     let frame = stage(frame, &|i, _| {
         let other = temp(i, "other");
@@ -145,34 +152,34 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
                         .replace(lit("T"), lit(" "), true),
                 )
                 .otherwise(null_text())
-                .alias(step(i, "date_time")),
+                .alias(out(i, "date_time")),
             when(has_time)
                 .then(other.clone().str().slice(lit(19), lit(NULL)))
                 .otherwise(null_text())
-                .alias(step(i, "remainder")),
+                .alias(out(i, "remainder")),
             in_zone(
                 strptime(when(is_date).then(other).otherwise(null_text()), "%Y-%m-%d"),
                 zone,
             )
-            .alias(step(i, "date")),
+            .alias(out(i, "date")),
         ]
     });
     let frame = stage(frame, &|i, _| {
         let remainder = temp(i, "remainder");
         vec![
-            strptime(temp(i, "date_time"), "%Y-%m-%d %H:%M:%S").alias(step(i, "local")),
+            strptime(temp(i, "date_time"), "%Y-%m-%d %H:%M:%S").alias(out(i, "local")),
             // Most remainders are "Z" or nothing: those need no pattern.
-            remainder.clone().eq(lit("Z")).alias(step(i, "is_utc")),
+            remainder.clone().eq(lit("Z")).alias(out(i, "is_utc")),
             (remainder.clone().eq(lit("")))
                 .or(remainder.eq(lit("Z")))
-                .alias(step(i, "plain")),
+                .alias(out(i, "plain")),
         ]
     });
     let frame = stage(frame, &|i, _| {
         vec![when(temp(i, "plain"))
             .then(null_text())
             .otherwise(temp(i, "remainder"))
-            .alias(step(i, "pattern_remainder"))]
+            .alias(out(i, "pattern_remainder"))]
     });
     let frame = stage(frame, &|i, _| {
         let remainder = temp(i, "pattern_remainder");
@@ -180,15 +187,15 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
             (remainder.clone().str().extract(lit(REMAINDER), 1))
                 .cast(DataType::Float64)
                 .fill_null(lit(0.0))
-                .alias(step(i, "fraction")),
+                .alias(out(i, "fraction")),
             remainder
                 .clone()
                 .str()
                 .extract(lit(REMAINDER), 2)
-                .alias(step(i, "offset")),
+                .alias(out(i, "offset")),
             (temp(i, "plain"))
                 .or(remainder.str().contains(lit(REMAINDER), true))
-                .alias(step(i, "well_formed")),
+                .alias(out(i, "well_formed")),
         ]
     });
     let frame = stage(frame, &|i, _| {
@@ -204,7 +211,7 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
                     .then(magnitude.clone() * lit(-1i64))
                     .otherwise(magnitude),
             )
-            .alias(step(i, "offset_micros"))]
+            .alias(out(i, "offset_micros"))]
     });
     let frame = frame.with_columns(
         (columns.iter().enumerate())
@@ -222,30 +229,7 @@ pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> 
             })
             .collect::<Vec<_>>(),
     );
-    let steps: Vec<String> = (0..columns.len())
-        .flat_map(|i| {
-            [
-                "length",
-                "utc",
-                "naive",
-                "other",
-                "other_length",
-                "date_time",
-                "remainder",
-                "date",
-                "local",
-                "is_utc",
-                "plain",
-                "pattern_remainder",
-                "fraction",
-                "offset",
-                "well_formed",
-                "offset_micros",
-            ]
-            .map(|name| step(i, name))
-        })
-        .collect();
-    frame.drop(cols(steps))
+    frame.drop(cols(made.into_inner()))
 }
 
 /// A naive datetime read in `zone`, as epoch microseconds.
