@@ -74,7 +74,7 @@ pub fn format_micros(micros: i64) -> String {
 /// The steps are separate `with_columns` stages over named intermediate columns, so that each
 /// is computed once: as one nested expression, polars' common-subexpression elimination
 /// missed most of the repeats (the plan held 140 string slices for four columns) and parsing
-/// took 70 % of a report.
+/// took about 1.8 s of a 4.7 s report on 1M records.
 pub fn with_parsed(frame: LazyFrame, columns: &[(String, String)], zone: Tz) -> LazyFrame {
     const REMAINDER: &str = r"^(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)?$";
     let null_text = || lit(NULL).cast(DataType::String);
