@@ -468,6 +468,29 @@ fn invalid_utf8_in_a_text_column() {
 }
 
 #[test]
+fn a_replacement_character_written_in_utf8_is_a_value() {
+    // Both files hold "ch\u{FFFD}t" as a channel; only latin1.csv got it from a byte that is
+    // not UTF-8, so only its record is invalid.
+    let dir = dir_with(
+        "utf8.csv",
+        &log_with_third("I3,C3,support,ch\u{FFFD}t,,,,,,,,,,".as_bytes()),
+    );
+    let latin1 = format!("{HEADER}\nI4,C4,support,ch\u{E9}t,,,,,,,,,,\n");
+    let latin1: Vec<u8> = latin1.chars().map(|c| c as u32 as u8).collect();
+    fs::write(dir.path().join("latin1.csv"), latin1).expect("writing the input");
+
+    let run = report_in(dir.path(), &["--format", "json", "utf8.csv"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert_eq!(run.json()["input"], json!({"records": 3, "skipped": 0}));
+    let run = report_in(dir.path(), &["--format", "json", "utf8.csv", "latin1.csv"]);
+    assert_fails_with(
+        &run,
+        "error: latin1.csv: record 1: column channel: value \"ch\u{FFFD}t\" is not valid UTF-8 \
+         (is the file in another encoding, such as Latin-1?)\n",
+    );
+}
+
+#[test]
 fn malformed_ndjson_line_is_an_invalid_record() {
     // Line 4 is not JSON (an unquoted key); line 2 is blank and no record.
     let log = "{\"interaction_id\": \"A1\", \"csat\": 5}\n\

@@ -1,15 +1,17 @@
 //! CSV input through polars' reader, set up so that a bad record is a record-level problem the
 //! normalizer can find, not a failure of the whole file: every column is text, invalid UTF-8
 //! becomes U+FFFD, a sentinel column past the header catches records with too many fields, and
-//! a pass of [`short_records`] finds those with too few.
+//! a pass over the bytes finds those with too few ([`super::short_records`]) and tells whether
+//! they are all UTF-8 ([`super::utf8`]).
 
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::short_records::short_records;
-use super::{skip_bom, EXTRA_FIELDS, MALFORMED_COLUMN, MISSING_FIELDS, RECORD_COLUMN};
+use super::short_records::{read_chunks, FieldCounter};
+use super::utf8::Utf8Validator;
+use super::{skip_bom, Source, EXTRA_FIELDS, MALFORMED_COLUMN, MISSING_FIELDS, RECORD_COLUMN};
 use crate::user_error;
 
 /// The sentinel column polars fills only from a record's extra fields.
@@ -21,27 +23,27 @@ pub enum CsvSource<'a> {
     Bytes(Vec<u8>),
 }
 
-/// Plans the read of one CSV source whose first bytes are `head`; returns the frame (with
-/// [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]) and the header's column names.
-pub fn scan(
-    source: CsvSource,
-    head: &[u8],
-    name: &str,
-    delimiter: u8,
-) -> Result<(LazyFrame, Vec<String>)> {
+/// Plans the read of one CSV source whose first bytes are `head`, after one pass over its bytes
+/// for the records with too few fields and for bytes that are not UTF-8.
+pub fn scan(source: CsvSource, head: &[u8], name: &str, delimiter: u8) -> Result<Source> {
     let columns = header(head, name, delimiter)?;
     let mut schema = Schema::with_capacity(columns.len() + 1);
     for column in &columns {
         schema.with_column(column.as_str().into(), DataType::String);
     }
     schema.with_column(EXTRA_COLUMN.into(), DataType::String);
-    let short = match &source {
-        CsvSource::Path(path) => {
-            std::fs::File::open(path).and_then(|file| short_records(file, delimiter, columns.len()))
-        }
-        CsvSource::Bytes(bytes) => short_records(&bytes[..], delimiter, columns.len()),
+    let mut counter = FieldCounter::new(delimiter, columns.len());
+    let mut utf8 = Utf8Validator::default();
+    let pass = |chunk: &[u8]| {
+        counter.feed(chunk);
+        utf8.feed(chunk);
+    };
+    match &source {
+        CsvSource::Path(path) => std::fs::File::open(path).and_then(|file| read_chunks(file, pass)),
+        CsvSource::Bytes(bytes) => read_chunks(&bytes[..], pass),
     }
     .with_context(|| format!("reading {name}"))?;
+    let short = counter.finish();
     let reader = match source {
         CsvSource::Path(path) => {
             LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
@@ -88,7 +90,11 @@ pub fn scan(
                 .alias(MALFORMED_COLUMN),
         )
         .drop(cols([EXTRA_COLUMN]));
-    Ok((frame, columns))
+    Ok(Source {
+        frame,
+        columns,
+        utf8: utf8.finish(),
+    })
 }
 
 /// How many empty lines (nothing, or a lone `\r`) come before the header row: the reader
@@ -156,7 +162,7 @@ mod tests {
         fn short_records_are_marked_on_the_readers_records(bytes in log()) {
             let (records, short) = oracle(&bytes, 3);
             let head = bytes.clone();
-            let (frame, _) = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',').unwrap();
+            let frame = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',').unwrap().frame;
             let frame = frame.collect().unwrap();
             prop_assert_eq!(frame.height() as IdxSize, records);
             let marked: Vec<IdxSize> = frame

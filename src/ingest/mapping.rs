@@ -66,6 +66,7 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
             .map(|c| without_nulls(col(c.as_str()), nulls).alias(c.as_str())),
     );
     Ok(RawLog {
+        undecodable: raw.undecodable,
         frame: raw.frame.select(exprs),
         columns: kept(&raw.columns),
         source_columns: raw

@@ -6,6 +6,7 @@ mod json;
 pub mod mapping;
 pub mod normalize;
 pub mod short_records;
+mod utf8;
 
 /// Column of the raw frame: why a record could not be read as a record (null when it could).
 pub const MALFORMED_COLUMN: &str = "__malformed";
@@ -44,6 +45,16 @@ pub struct RawLog {
     pub source_columns: Vec<Vec<String>>,
     /// Canonical fields a config converted from other columns (see [`Origin`]).
     pub origins: Vec<Origin>,
+    /// The sources (as [`FILE_COLUMN`] values) with bytes that are not UTF-8, read as U+FFFD.
+    pub undecodable: Vec<u32>,
+}
+
+/// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
+pub struct Source {
+    pub frame: LazyFrame,
+    pub columns: Vec<String>,
+    /// Whether every byte of the source is UTF-8 (else some values hold U+FFFD).
+    pub utf8: bool,
 }
 
 /// Where a config took a canonical field from, so that a bad value is reported as the file
@@ -84,9 +95,17 @@ pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> 
     let mut sources = Vec::with_capacity(paths.len());
     let mut columns: Vec<String> = Vec::new();
     let mut source_columns = Vec::with_capacity(paths.len());
+    let mut undecodable = Vec::new();
     for (index, path) in paths.iter().enumerate() {
         let name = display_name(path);
-        let (frame, names) = read_one(path, &name, options)?;
+        let Source {
+            frame,
+            columns: names,
+            utf8,
+        } = read_one(path, &name, options)?;
+        if !utf8 {
+            undecodable.push(index as u32);
+        }
         for column in &names {
             if !columns.contains(column) {
                 columns.push(column.clone());
@@ -123,13 +142,15 @@ pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> 
         sources,
         source_columns,
         origins: Vec::new(),
+        undecodable,
     })
 }
 
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
 /// returns it with its column names.
 pub fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
-    read_one(path, &display_name(path), &InputOptions::default())
+    let source = read_one(path, &display_name(path), &InputOptions::default())?;
+    Ok((source.frame, source.columns))
 }
 
 fn display_name(path: &Path) -> String {
@@ -140,8 +161,8 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// Reads one source; returns its frame (with [`RECORD_COLUMN`]) and its column names.
-fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFrame, Vec<String>)> {
+/// Plans the read of one source.
+fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<Source> {
     let is_stdin = path.as_os_str() == "-";
     let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
@@ -183,7 +204,7 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFram
         ));
     }
     let format = detect_format(path, content);
-    let frame = match format {
+    let source = match format {
         Format::Csv => {
             if head.len() == HEAD_BYTES && !head.contains(&b'\n') {
                 return Err(user_error!(
@@ -191,7 +212,7 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFram
                      this does not look like a CSV header row"
                 ));
             }
-            let source = match bytes {
+            let bytes = match bytes {
                 Some(buffer) => CsvSource::Bytes(buffer),
                 None => CsvSource::Path(path),
             };
@@ -201,7 +222,7 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFram
             let delimiter = options
                 .delimiter
                 .unwrap_or(if is_tsv { b'\t' } else { b',' });
-            self::csv::scan(source, &head, name, delimiter)?
+            self::csv::scan(bytes, &head, name, delimiter)?
         }
         Format::JsonArray | Format::Ndjson => {
             let bytes = match bytes {
@@ -222,11 +243,14 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<(LazyFram
                 .filter(|n| n.as_str() != RECORD_COLUMN && n.as_str() != MALFORMED_COLUMN)
                 .map(|n| n.to_string())
                 .collect();
-            let frame = frame.lazy();
-            (frame, names)
+            Source {
+                frame: frame.lazy(),
+                columns: names,
+                utf8: true,
+            }
         }
     };
-    Ok(frame)
+    Ok(source)
 }
 
 /// How much of a source is looked at to detect its format and read a CSV header.

@@ -173,26 +173,36 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
         "is not a JSON object (a malformed line, or another kind of JSON value)",
         col(MALFORMED_COLUMN).eq(lit(NOT_AN_OBJECT)),
     );
-    // Undecodable bytes were read as U+FFFD; say so before any check on what they spell.
-    let undecodable = |text: Expr| {
-        text.str()
-            .contains_literal(lit(char::REPLACEMENT_CHARACTER.to_string()))
-    };
-    for name in &present {
-        checks.add(
-            name,
-            ENCODING_REASON.into(),
-            undecodable(col(text_column(name))),
-        );
-    }
-    for (i, key) in options.by.iter().enumerate() {
-        if !present.contains(&key.as_str()) {
-            checks.add_with_value(
-                key,
+    // Undecodable bytes were read as U+FFFD; say so before any check on what they spell. Only
+    // sources with such bytes are searched, so a U+FFFD written in a UTF-8 file is a value.
+    if !raw.undecodable.is_empty() {
+        let in_undecodable_source = if raw.undecodable.len() == raw.sources.len() {
+            lit(true)
+        } else {
+            let sources = Series::new("undecodable".into(), &raw.undecodable);
+            col(FILE_COLUMN).is_in(lit(sources).implode(true), false)
+        };
+        let undecodable = |text: Expr| {
+            (text.str())
+                .contains_literal(lit(char::REPLACEMENT_CHARACTER.to_string()))
+                .and(in_undecodable_source.clone())
+        };
+        for name in &present {
+            checks.add(
+                name,
                 ENCODING_REASON.into(),
-                undecodable(col(key_column(i))),
-                col(key_column(i)),
+                undecodable(col(text_column(name))),
             );
+        }
+        for (i, key) in options.by.iter().enumerate() {
+            if !present.contains(&key.as_str()) {
+                checks.add_with_value(
+                    key,
+                    ENCODING_REASON.into(),
+                    undecodable(col(key_column(i))),
+                    col(key_column(i)),
+                );
+            }
         }
     }
     for field in &FIELDS {

@@ -139,16 +139,22 @@ impl FieldCounter {
 
 /// The short records of everything `reader` yields (see [`FieldCounter::finish`]).
 pub fn short_records(
-    mut reader: impl Read,
+    reader: impl Read,
     delimiter: u8,
     header_fields: usize,
 ) -> std::io::Result<Vec<IdxSize>> {
     let mut counter = FieldCounter::new(delimiter, header_fields);
+    read_chunks(reader, |chunk| counter.feed(chunk))?;
+    Ok(counter.finish())
+}
+
+/// Hands everything `reader` yields to `each`, a chunk at a time.
+pub fn read_chunks(mut reader: impl Read, mut each: impl FnMut(&[u8])) -> std::io::Result<()> {
     let mut chunk = vec![0; 1 << 20];
     loop {
         match reader.read(&mut chunk) {
-            Ok(0) => return Ok(counter.finish()),
-            Ok(read) => counter.feed(&chunk[..read]),
+            Ok(0) => return Ok(()),
+            Ok(read) => each(&chunk[..read]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
