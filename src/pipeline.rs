@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::exit::printable;
 use crate::exprs::first_match;
 use crate::ingest;
-use crate::ingest::normalize::{self, key_column, Canonical, NormalizeOptions};
+use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::metrics::{self, Measure, OUTPUT_COLUMNS};
 use crate::report::{Cell, Report, Row};
 use crate::user_error;
@@ -54,42 +54,26 @@ pub struct Prepared {
 /// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
 /// `keys` are the group keys any later [`Prepared::report`] may use.
 pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
-    let raw = ingest::read_inputs(&request.inputs, &request.config.input)?;
-    let raw = ingest::mapping::apply(raw, &request.config)?;
-    let canonical = normalize::normalize(
-        raw,
-        &NormalizeOptions {
-            zone: request.zone,
-            scales: &request.config.scales,
-            by: keys,
-            by_option_keys: request.by.len(),
-        },
-    )?;
-    if (request.from.is_some() || request.to.is_some()) && !canonical.has(CREATED_AT) {
-        return Err(user_error!(
-            "--from/--to select records by {CREATED_AT}, and the input has no {CREATED_AT} column"
-        ));
+    let mut input = read_checked(request, keys, DuplicateTest::Hashed)?;
+    if normalize::ids_may_repeat(&input.frame)? {
+        input = read_checked(request, keys, DuplicateTest::Exact)?;
     }
-    let Canonical {
-        frame: typed,
+    let ReadInput {
+        mut frame,
         invalid,
         present,
         checks,
         sources,
-    } = canonical;
-    // One read and parse serves both: the typed frame, and the invalid records with the text
-    // that made them invalid.
-    let optimizations = typed.get_current_optimizations();
-    let [frame, invalid]: [DataFrame; 2] = LazyFrame::collect_all_with_engine(
-        vec![typed.logical_plan, invalid.logical_plan],
-        Engine::Streaming,
-        optimizations,
-    )
-    .map_err(|e| unreadable(&sources, &e))?
-    .try_into()
-    .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
+    } = input;
     let records = frame.height() as u64;
     let skipped = validate::screen(&invalid, &checks, &sources, request)?;
+    drop(invalid);
+    if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
+        frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
+    }
+    if present.contains(&canonical::CUSTOMER_ID) {
+        replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
+    }
     let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
 
     let with_inputs = if present.contains(&canonical::CONTACTS) {
@@ -123,6 +107,99 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
         skipped,
         csat_satisfied_min: request.config.scales.csat_satisfied_min,
     })
+}
+
+/// The input read, typed and checked (see [`read_checked`]).
+struct ReadInput {
+    /// Every record, typed, flagged in [`normalize::INVALID_COLUMN`].
+    frame: DataFrame,
+    /// The invalid records, with what made them so.
+    invalid: DataFrame,
+    present: Vec<&'static str>,
+    checks: Vec<normalize::Check>,
+    sources: Vec<String>,
+}
+
+/// Reads, parses and checks the input: one read serves both the typed frame and the invalid
+/// records with the text that made them invalid.
+fn read_checked(
+    request: &ReportRequest,
+    keys: &[String],
+    duplicates: DuplicateTest,
+) -> Result<ReadInput> {
+    let raw = ingest::read_inputs(&request.inputs, &request.config.input)?;
+    let raw = ingest::mapping::apply(raw, &request.config)?;
+    let canonical = normalize::normalize(
+        raw,
+        &NormalizeOptions {
+            zone: request.zone,
+            scales: &request.config.scales,
+            by: keys,
+            by_option_keys: request.by.len(),
+            duplicates,
+        },
+    )?;
+    if (request.from.is_some() || request.to.is_some()) && !canonical.has(CREATED_AT) {
+        return Err(user_error!(
+            "--from/--to select records by {CREATED_AT}, and the input has no {CREATED_AT} column"
+        ));
+    }
+    let Canonical {
+        frame: typed,
+        invalid,
+        present,
+        checks,
+        sources,
+    } = canonical;
+    let optimizations = typed.get_current_optimizations();
+    let [frame, invalid]: [DataFrame; 2] = LazyFrame::collect_all_with_engine(
+        vec![typed.logical_plan, invalid.logical_plan],
+        Engine::Streaming,
+        optimizations,
+    )
+    .map_err(|e| unreadable(&sources, &e))?
+    .try_into()
+    .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
+    Ok(ReadInput {
+        frame,
+        invalid,
+        present,
+        checks,
+        sources,
+    })
+}
+
+/// Replaces column `name` by 64-bit hashes of its values (by `hash`, which keeps nulls), on
+/// which counting distinct values and matching equal ones are several times faster than on
+/// text, when no two distinct values share a hash (checked exactly: sorted by hash, neighbours
+/// with the same hash hold the same value). Otherwise the column stays as it is. Returns
+/// whether it was replaced.
+fn replace_by_hashes(
+    frame: &mut DataFrame,
+    name: &str,
+    hash: impl Fn(Expr) -> Expr,
+) -> Result<bool> {
+    const HASH: &str = "__hash";
+    let hashed = frame
+        .clone()
+        .lazy()
+        .select([col(name), hash(col(name)).alias(HASH)])
+        .collect()?;
+    // A null is not equal to anything here, so missing values never count.
+    let same_hash = col(HASH).eq(col(HASH).shift(lit(1)));
+    let other_value = col(name).neq(col(name).shift(lit(1)));
+    let collisions = hashed
+        .clone()
+        .lazy()
+        .sort([HASH], SortMultipleOptions::default())
+        .select([same_hash.and(other_value).sum()])
+        .collect()?;
+    if collisions.column(HASH)?.u32()?.get(0) != Some(0) {
+        return Ok(false);
+    }
+    let hashes = hashed.column(HASH)?.clone().with_name(name.into());
+    frame.replace(name, hashes)?;
+    Ok(true)
 }
 
 impl Prepared {
@@ -259,5 +336,48 @@ fn ensure_category_rows(rows: &mut Vec<Row>) {
         if !rows.iter().any(|r| r.category == category) {
             rows.insert(position.min(rows.len()), Row::empty(category));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customers() -> DataFrame {
+        df!(canonical::CUSTOMER_ID => [Some("ab"), Some("cd"), None, Some("ab"), Some("x")])
+            .unwrap()
+    }
+
+    #[test]
+    fn values_are_replaced_by_hashes_that_do_not_collide() {
+        let mut frame = customers();
+        assert!(replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed).unwrap());
+        let hashes = frame.column(canonical::CUSTOMER_ID).unwrap().u64().unwrap();
+        let hashes: Vec<Option<u64>> = hashes.iter().collect();
+        assert_eq!(hashes[2], None);
+        assert_eq!(hashes[0], hashes[3]);
+        let distinct: std::collections::HashSet<_> = hashes.iter().flatten().collect();
+        assert_eq!(distinct.len(), 3);
+    }
+
+    #[test]
+    fn values_stay_when_two_share_a_hash() {
+        // By length, "ab" and "cd" share a hash.
+        let by_length = |value: Expr| value.str().len_bytes().cast(DataType::UInt64);
+        let mut frame = customers();
+        assert!(!replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, by_length).unwrap());
+        assert!(frame.equals_missing(&customers()));
+        // Without "cd", equal lengths mean equal values: no collision.
+        let mut frame = customers()
+            .filter(&BooleanChunked::new(
+                "".into(),
+                [true, false, true, true, true],
+            ))
+            .unwrap();
+        assert!(replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, by_length).unwrap());
+        assert_eq!(
+            frame.column(canonical::CUSTOMER_ID).unwrap().dtype(),
+            &DataType::UInt64
+        );
     }
 }

@@ -25,8 +25,11 @@ use crate::user_error;
 pub const INVALID_COLUMN: &str = "__invalid";
 pub const PROBLEM_COLUMN: &str = "__problem";
 /// Whether the record's `interaction_id` was seen in an earlier record; computed over the
-/// whole frame before the invalid records are picked out.
+/// whole frame before the invalid records are picked out (with [`DuplicateTest::Exact`]).
 const DUPLICATE_COLUMN: &str = "__duplicate";
+/// Column of the canonical frame (with [`DuplicateTest::Hashed`]): a 64-bit hash of the
+/// `interaction_id`, null where it is missing.
+pub const ID_HASH_COLUMN: &str = "__id_hash";
 pub const BAD_VALUE_COLUMN: &str = "__bad_value";
 
 /// Name of the canonical frame's column holding the text of the `index`-th `--by` key.
@@ -45,6 +48,19 @@ pub struct NormalizeOptions<'a> {
     /// How many of `by`, from the start, come from the `--by` option (the rest from elsewhere,
     /// such as SLA rules), for error messages.
     pub by_option_keys: usize,
+    pub duplicates: DuplicateTest,
+}
+
+/// How repeated `interaction_id`s are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateTest {
+    /// Record by record, comparing the ids themselves (a hash set of every id: slow on large
+    /// logs).
+    Exact,
+    /// Not in the frame: it carries [`ID_HASH_COLUMN`] instead. When the hashes are all
+    /// distinct, so are the ids, and no record repeats one; otherwise the caller normalizes
+    /// again with [`DuplicateTest::Exact`] (see [`ids_may_repeat`]).
+    Hashed,
 }
 
 /// What makes a record invalid: the column it concerns (empty for the record as a whole) and
@@ -257,10 +273,14 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
         "has no value (every record needs one)".into(),
         col(text_column(canonical::INTERACTION_ID)).is_null(),
     );
+    let repeated_id = match options.duplicates {
+        DuplicateTest::Exact => col(DUPLICATE_COLUMN),
+        DuplicateTest::Hashed => lit(false),
+    };
     checks.add(
         canonical::INTERACTION_ID,
         "repeats the interaction_id of an earlier record".into(),
-        col(DUPLICATE_COLUMN),
+        repeated_id,
     );
 
     // The identifiers and free-text fields are done with once checked (a --by key has its own
@@ -274,12 +294,20 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     keep.extend((0..options.by.len()).map(|i| col(key_column(i))));
     keep.push(col(INVALID_COLUMN));
     let texts = raw.frame.select(texts).with_columns(blank_is_missing);
-    let frame = timestamps::with_parsed(texts, &timestamp_columns, options.zone)
-        .with_columns(typed)
-        .with_column(
-            (col(canonical::INTERACTION_ID).is_first_distinct().not()).alias(DUPLICATE_COLUMN),
-        )
-        .with_column(checks.any_failed()?);
+    let mut frame =
+        timestamps::with_parsed(texts, &timestamp_columns, options.zone).with_columns(typed);
+    match options.duplicates {
+        DuplicateTest::Exact => {
+            frame = frame.with_column(
+                (col(canonical::INTERACTION_ID).is_first_distinct().not()).alias(DUPLICATE_COLUMN),
+            );
+        }
+        DuplicateTest::Hashed => {
+            frame = frame.with_column(hashed(col(canonical::INTERACTION_ID)).alias(ID_HASH_COLUMN));
+            keep.push(col(ID_HASH_COLUMN));
+        }
+    }
+    let frame = frame.with_column(checks.any_failed()?);
     // Which check failed, and on what text, only for the few invalid records.
     let invalid = frame
         .clone()
@@ -299,6 +327,28 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
         checks: checks.described,
         sources: raw.sources,
     })
+}
+
+/// A 64-bit hash of each value; null stays null.
+pub fn hashed(value: Expr) -> Expr {
+    // Fixed seeds: the same value hashes alike in every run.
+    when(value.clone().is_not_null())
+        .then(value.hash(
+            0x6378_6b70_6921,
+            0x9e37_79b9_7f4a_7c15,
+            0x2545_f491_4f6c_dd1d,
+            7,
+        ))
+        .otherwise(lit(NULL).cast(DataType::UInt64))
+}
+
+/// Whether a frame normalized with [`DuplicateTest::Hashed`] may hold a repeated
+/// `interaction_id`: whether two of its id hashes are equal. When they are all distinct the ids
+/// are too, so `false` is exact; `true` may come from a hash collision, so the caller checks
+/// again with [`DuplicateTest::Exact`].
+pub fn ids_may_repeat(frame: &DataFrame) -> PolarsResult<bool> {
+    let hashes = frame.column(ID_HASH_COLUMN)?.drop_nulls();
+    Ok(hashes.n_unique()? < hashes.len())
 }
 
 /// The columns a file has, for error messages: quoted, and cut short when there are many.
@@ -526,6 +576,13 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_may_repeat_when_two_hashes_are_equal_not_when_two_are_missing() {
+        let frame = |hashes: &[Option<u64>]| df!(ID_HASH_COLUMN => hashes).unwrap();
+        assert!(!ids_may_repeat(&frame(&[Some(1), None, Some(2), None])).unwrap());
+        assert!(ids_may_repeat(&frame(&[Some(1), Some(2), Some(1)])).unwrap());
+    }
 
     #[test]
     fn suggests_the_closest_column_name() {
