@@ -20,6 +20,8 @@ pub const FCR_FIRST_CONTACT: &str = "__fcr_first_contact";
 pub const CHURN_BASE: &str = "__churn_base";
 pub const CHURNED: &str = "__churned";
 const NEXT_CONTACT_AT: &str = "__next_contact_at";
+const REPEATED: &str = "__repeated";
+const ROW: &str = "__row";
 
 /// Whether an output column is a count (an integer) or a measured value (a float, null at n = 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,46 +217,58 @@ pub fn fcr_ticket_mode() -> [Expr; 2] {
 /// `frame` must hold every valid record of the input: repeats are searched outside the report
 /// window too.
 pub fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<LazyFrame> {
-    let keys = [col(CUSTOMER_ID), col(CATEGORY), col(CREATED_AT)];
-    // The next distinct creation time of the same customer and category: ties at `t` itself
-    // are not in `(t, t + window]`, so distinct times suffice.
-    let next_contacts = frame
+    // In (customer, category, created_at) order, a record's next contact is the first later
+    // row of the same customer and category with a later time: ties at `t` are not in
+    // `(t, t + window]`. Each row looks at the row after it: another customer or category ends
+    // the run (END), the same time defers to the rows after (null, filled backwards).
+    const END: i64 = i64::MIN;
+    let next = |name: &str| col(name).shift(lit(-1i64));
+    let same_contact = (col(CUSTOMER_ID).eq(next(CUSTOMER_ID)))
+        .and(col(CATEGORY).eq(next(CATEGORY)))
+        .fill_null(lit(false));
+    let step = when(same_contact.not())
+        .then(lit(END))
+        .when(next(CREATED_AT).neq(col(CREATED_AT)))
+        .then(next(CREATED_AT))
+        .otherwise(lit(NULL).cast(DataType::Int64));
+    let next_contact_at = step.fill_null_with_strategy(FillNullStrategy::Backward(None));
+    let repeated = col(CUSTOMER_ID)
+        .is_not_null()
+        .and(col(CREATED_AT).is_not_null())
+        .and(col(NEXT_CONTACT_AT).neq(lit(END)))
+        .and(col(NEXT_CONTACT_AT).lt_eq(col(CREATED_AT) + lit(window_micros)))
+        .fill_null(lit(false));
+    let frame = frame.with_row_index(ROW, None);
+    let repeats = frame
         .clone()
-        .filter(
-            col(CUSTOMER_ID)
-                .is_not_null()
-                .and(col(CREATED_AT).is_not_null()),
-        )
-        .select(keys.clone())
-        .unique(None, UniqueKeepStrategy::Any)
+        .select([col(ROW), col(CUSTOMER_ID), col(CATEGORY), col(CREATED_AT)])
         .sort(
             [CUSTOMER_ID, CATEGORY, CREATED_AT],
-            SortMultipleOptions::default(),
+            SortMultipleOptions::default().with_nulls_last(false),
         )
-        .with_column(
-            col(CREATED_AT)
-                .shift(lit(-1i64))
-                .over([col(CUSTOMER_ID), col(CATEGORY)])?
-                .alias(NEXT_CONTACT_AT),
-        );
-    let join = JoinArgs {
-        maintain_order: MaintainOrderJoin::Left,
-        ..JoinArgs::new(JoinType::Left)
-    };
-    let repeated = col(NEXT_CONTACT_AT)
-        .lt_eq(col(CREATED_AT) + lit(window_micros))
-        .fill_null(lit(false));
-    Ok(frame
-        .join(next_contacts, keys.clone(), keys, join)
-        .with_columns([
-            col(RESOLVED_AT)
-                .is_not_null()
-                .and(col(CUSTOMER_ID).is_not_null())
-                .and(col(CREATED_AT).is_not_null())
-                .alias(FCR_ELIGIBLE),
-            not_reopened().and(repeated.not()).alias(FCR_FIRST_CONTACT),
+        .select([
+            col(ROW),
+            next_contact_at.alias(NEXT_CONTACT_AT),
+            col(CREATED_AT),
+            col(CUSTOMER_ID),
         ])
-        .drop(cols([NEXT_CONTACT_AT])))
+        .select([col(ROW), repeated.alias(REPEATED)])
+        .sort([ROW], SortMultipleOptions::default())
+        .select([col(REPEATED)]);
+    Ok(
+        concat_lf_horizontal([frame, repeats], HConcatOptions::default())?
+            .with_columns([
+                col(RESOLVED_AT)
+                    .is_not_null()
+                    .and(col(CUSTOMER_ID).is_not_null())
+                    .and(col(CREATED_AT).is_not_null())
+                    .alias(FCR_ELIGIBLE),
+                not_reopened()
+                    .and(col(REPEATED).not())
+                    .alias(FCR_FIRST_CONTACT),
+            ])
+            .drop(cols([ROW, REPEATED])),
+    )
 }
 
 /// Churn flags for the window `[from, to)` (open where a bound is `None`): the base is
@@ -551,6 +565,45 @@ mod tests {
         // 9 eligible, first-contact among them: all but a@0 and e@0 → 7 / 9.
         assert_eq!(value(&r, "fcr_n"), Some(9.0));
         assert!((value(&r, "fcr").unwrap() - 700.0 / 9.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fcr_repeat_mode_looks_past_ties_but_not_past_the_customer() {
+        let window = 7 * DAY;
+        // Out of order on purpose. f: two contacts at 0, then one at DAY. g: two at 0, and
+        // h (another customer) at DAY. i: one contact without a creation time, one at 0 and
+        // one at 2 * DAY (customer ids as numbers, as the pipeline's hashes are).
+        let frame = df!(
+            CUSTOMER_ID => [Some(6u64), Some(8), Some(6), Some(7), Some(9), Some(6), Some(7), Some(9), Some(9)],
+            CATEGORY => ["support"; 9],
+            CREATED_AT => [Some(0i64), Some(DAY), Some(DAY), Some(0), None, Some(0), Some(0), Some(0), Some(2 * DAY)],
+            RESOLVED_AT => [Some(DAY); 9],
+            REOPENED => [None::<bool>; 9],
+        )
+        .unwrap();
+        let flagged = fcr_repeat_mode(frame.lazy(), window)
+            .unwrap()
+            .collect()
+            .unwrap();
+        let first: Vec<Option<bool>> = (flagged.column(FCR_FIRST_CONTACT).unwrap())
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        // Both f@0 are followed by f@DAY (past the tie): repeats; f@DAY is the last. Neither
+        // g@0 has a later contact of g (h's is not one); h@DAY neither. i without a time is not
+        // a repeat (nor eligible); i@0 is followed by i@2d: a repeat; i@2d is the last.
+        assert_eq!(
+            first,
+            [false, true, true, true, true, false, true, false, true].map(Some)
+        );
+        let eligible = (flagged.column(FCR_ELIGIBLE).unwrap())
+            .bool()
+            .unwrap()
+            .iter()
+            .filter(|e| *e == Some(true))
+            .count();
+        assert_eq!(eligible, 8);
     }
 
     fn churn_of(from: Option<i64>, to: Option<i64>) -> (Option<f64>, Option<f64>) {
