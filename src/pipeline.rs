@@ -15,6 +15,7 @@ use crate::ingest;
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::metrics::{self, Measure, OUTPUT_COLUMNS};
 use crate::report::{Cell, Report, Row};
+use crate::timestamps::Shapes;
 use crate::user_error;
 use crate::validate::{self, OnInvalid};
 
@@ -54,9 +55,22 @@ pub struct Prepared {
 /// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
 /// `keys` are the group keys any later [`Prepared::report`] may use.
 pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
-    let mut input = read_checked(request, keys, DuplicateTest::Hashed)?;
-    if normalize::ids_may_repeat(&input.frame)? {
-        input = read_checked(request, keys, DuplicateTest::Exact)?;
+    // The fast plan first; the exact one only where the fast one cannot be trusted.
+    let mut input = read_checked(request, keys, DuplicateTest::Hashed, None)?;
+    let ids_may_repeat = normalize::ids_may_repeat(&input.frame)?;
+    let other_timestamps = input.timestamps == Shapes::Common && input.has_unparsed_timestamps()?;
+    if ids_may_repeat || other_timestamps {
+        let duplicates = if ids_may_repeat {
+            DuplicateTest::Exact
+        } else {
+            DuplicateTest::Hashed
+        };
+        let timestamps = if other_timestamps {
+            Shapes::All
+        } else {
+            input.timestamps
+        };
+        input = read_checked(request, keys, duplicates, Some(timestamps))?;
     }
     let ReadInput {
         mut frame,
@@ -64,6 +78,7 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
         present,
         checks,
         sources,
+        ..
     } = input;
     let records = frame.height() as u64;
     let skipped = validate::screen(&invalid, &checks, &sources, request)?;
@@ -118,17 +133,44 @@ struct ReadInput {
     present: Vec<&'static str>,
     checks: Vec<normalize::Check>,
     sources: Vec<String>,
+    /// The timestamp shapes read.
+    timestamps: Shapes,
+    /// The codes of the checks that a timestamp did not parse.
+    timestamp_checks: Vec<u32>,
+}
+
+impl ReadInput {
+    /// Whether some record is invalid first of all because a timestamp did not parse.
+    fn has_unparsed_timestamps(&self) -> PolarsResult<bool> {
+        if self.invalid.height() == 0 || self.timestamp_checks.is_empty() {
+            return Ok(false);
+        }
+        let codes = Series::new("codes".into(), &self.timestamp_checks);
+        let found = (self.invalid.clone().lazy())
+            .select([col(normalize::PROBLEM_COLUMN)
+                .is_in(lit(codes).implode(true), false)
+                .any(true)])
+            .collect()?;
+        Ok(found.columns()[0].bool()?.get(0) == Some(true))
+    }
 }
 
 /// Reads, parses and checks the input: one read serves both the typed frame and the invalid
-/// records with the text that made them invalid.
+/// records with the text that made them invalid. Without `timestamps`, the common shapes only
+/// if the first records have no other.
 fn read_checked(
     request: &ReportRequest,
     keys: &[String],
     duplicates: DuplicateTest,
+    timestamps: Option<Shapes>,
 ) -> Result<ReadInput> {
     let raw = ingest::read_inputs(&request.inputs, &request.config.input)?;
     let raw = ingest::mapping::apply(raw, &request.config)?;
+    let timestamps = match timestamps {
+        Some(shapes) => shapes,
+        None if normalize::timestamps_look_common(&raw) => Shapes::Common,
+        None => Shapes::All,
+    };
     let canonical = normalize::normalize(
         raw,
         &NormalizeOptions {
@@ -137,6 +179,7 @@ fn read_checked(
             by: keys,
             by_option_keys: request.by.len(),
             duplicates,
+            timestamps,
         },
     )?;
     if (request.from.is_some() || request.to.is_some()) && !canonical.has(CREATED_AT) {
@@ -149,6 +192,7 @@ fn read_checked(
         invalid,
         present,
         checks,
+        timestamp_checks,
         sources,
     } = canonical;
     let optimizations = typed.get_current_optimizations();
@@ -166,6 +210,8 @@ fn read_checked(
         present,
         checks,
         sources,
+        timestamps,
+        timestamp_checks,
     })
 }
 

@@ -467,6 +467,61 @@ fn invalid_utf8_in_a_text_column() {
     );
 }
 
+/// 10,000 records whose timestamps have the common shapes, then `last`.
+fn log_ending_with(last: &str) -> String {
+    let mut log = String::from("interaction_id,created_at,first_response_at\n");
+    for i in 1..=10_000 {
+        log.push_str(&format!("I{i},2026-02-02T09:00:00Z,2026-02-02 09:01:00\n"));
+    }
+    log.push_str(last);
+    log.push('\n');
+    log
+}
+
+#[test]
+fn timestamps_of_other_shapes_after_the_first_records_are_read() {
+    // The first 10,000 records only have the common shapes, so the first read parses only
+    // those; record 10,001's created_at has a fraction and an offset and must still be read:
+    // 07:00:00.5 UTC, first response at 07:00:30 UTC, so FRT 29.5 s, the only record in the
+    // window.
+    let dir = dir_with(
+        "log.csv",
+        log_ending_with("I10001,2026-02-02T09:00:00.5+02:00,2026-02-02T07:00:30Z").as_bytes(),
+    );
+    let run = report_in(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--from",
+            "2026-02-02T07:00:00Z",
+            "--to",
+            "2026-02-02T08:00:00Z",
+            "log.csv",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let output = run.json();
+    assert_eq!(output["input"], json!({"records": 10_001, "skipped": 0}));
+    let all = (output["rows"].as_array().expect("rows").iter())
+        .find(|row| row["category"] == "all")
+        .expect("an `all` row");
+    assert_eq!(all["interactions"], 1, "{output:#}");
+    assert_eq!(all["frt_mean_s"], 29.5, "{output:#}");
+
+    // A value that is no timestamp at all is still reported as such.
+    let dir = dir_with(
+        "log.csv",
+        log_ending_with("I10001,yesterday,2026-02-02T07:00:30Z").as_bytes(),
+    );
+    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
+    assert_fails_with(
+        &run,
+        "error: log.csv: record 10001: column created_at: value \"yesterday\" is not a timestamp \
+         (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 or 2026-03-01 09:15:00)\n",
+    );
+}
+
 #[test]
 fn a_replacement_character_written_in_utf8_is_a_value() {
     // Both files hold "ch\u{FFFD}t" as a channel; only latin1.csv got it from a byte that is

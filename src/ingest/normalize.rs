@@ -18,7 +18,7 @@ use super::{
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::Scales;
 use crate::exprs::{first_match, is_one_of};
-use crate::timestamps;
+use crate::timestamps::{self, Shapes};
 use crate::user_error;
 
 /// Column of the canonical frame: whether the record failed any check.
@@ -49,6 +49,7 @@ pub struct NormalizeOptions<'a> {
     /// such as SLA rules), for error messages.
     pub by_option_keys: usize,
     pub duplicates: DuplicateTest,
+    pub timestamps: Shapes,
 }
 
 /// How repeated `interaction_id`s are found.
@@ -83,6 +84,8 @@ pub struct Canonical {
     /// Canonical fields the input has (absent ones are all-null in the frame).
     pub present: Vec<&'static str>,
     pub checks: Vec<Check>,
+    /// The codes of the checks that a timestamp did not parse.
+    pub timestamp_checks: Vec<u32>,
     pub sources: Vec<String>,
 }
 
@@ -295,7 +298,8 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     keep.push(col(INVALID_COLUMN));
     let texts = raw.frame.select(texts).with_columns(blank_is_missing);
     let mut frame =
-        timestamps::with_parsed(texts, &timestamp_columns, options.zone).with_columns(typed);
+        timestamps::with_parsed(texts, &timestamp_columns, options.zone, options.timestamps)
+            .with_columns(typed);
     match options.duplicates {
         DuplicateTest::Exact => {
             frame = frame.with_column(
@@ -324,8 +328,39 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
         frame: frame.select(keep),
         invalid,
         present,
+        timestamp_checks: checks.timestamps,
         checks: checks.described,
         sources: raw.sources,
+    })
+}
+
+/// How many records [`timestamps_look_common`] looks at.
+const TIMESTAMP_SAMPLE: u32 = 10_000;
+
+/// Whether the timestamps of the first records all have the common shapes (see
+/// [`Shapes::Common`]), which predicts that parsing only those will do.
+pub fn timestamps_look_common(raw: &RawLog) -> bool {
+    let looks_common: Vec<Expr> = (FIELDS.iter())
+        .filter(|f| f.kind == Kind::Timestamp && raw.columns.iter().any(|c| c == f.name))
+        .map(|f| {
+            let text = trimmed(col(f.name));
+            (text.clone().eq(lit("")))
+                .or(timestamps::common_shape(text))
+                .fill_null(lit(true))
+                .all(true)
+                .alias(f.name)
+        })
+        .collect();
+    if looks_common.is_empty() {
+        return true;
+    }
+    let sample = (raw.frame.clone())
+        .limit(TIMESTAMP_SAMPLE)
+        .select(looks_common)
+        .collect_with_engine(Engine::Streaming);
+    // A sample that cannot be read is left to the full read, which says why.
+    sample.is_ok_and(|sample| {
+        (sample.unwrap_single().columns().iter()).all(|c| c.bool().is_ok_and(|b| b.all()))
     })
 }
 
@@ -449,14 +484,17 @@ fn value_checks(
     };
     match kind {
         Kind::Text | Kind::Category => {}
-        Kind::Timestamp => checks.add(
-            name,
-            not_expected(
-                "is not a timestamp (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 \
-                 or 2026-03-01 09:15:00)",
-            ),
-            unparsed,
-        ),
+        Kind::Timestamp => {
+            checks.timestamps.push(checks.described.len() as u32);
+            checks.add(
+                name,
+                not_expected(
+                    "is not a timestamp (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 \
+                     or 2026-03-01 09:15:00)",
+                ),
+                unparsed,
+            )
+        }
         Kind::Flag => checks.add(
             name,
             "is not a boolean (write true/false, 1/0 or yes/no)".into(),
@@ -510,6 +548,8 @@ struct Checks {
     values: Vec<Expr>,
     /// Fields reported otherwise than by name and text: (field, label, value).
     labels: Vec<(String, String, Expr)>,
+    /// The codes of the checks that a timestamp did not parse.
+    timestamps: Vec<u32>,
 }
 
 impl Checks {
