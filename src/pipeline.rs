@@ -56,21 +56,20 @@ pub struct Prepared {
 /// `keys` are the group keys any later [`Prepared::report`] may use.
 pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     // The fast plan first; the exact one only where the fast one cannot be trusted.
-    let mut input = read_checked(request, keys, DuplicateTest::Hashed, None)?;
+    let mut input = read_checked(request, keys, ReadPlan::default())?;
     let ids_may_repeat = normalize::ids_may_repeat(&input.frame)?;
-    let other_timestamps = input.timestamps == Shapes::Common && input.has_unparsed_timestamps()?;
-    if ids_may_repeat || other_timestamps {
-        let duplicates = if ids_may_repeat {
-            DuplicateTest::Exact
-        } else {
-            DuplicateTest::Hashed
-        };
-        let timestamps = if other_timestamps {
-            Shapes::All
-        } else {
-            input.timestamps
-        };
-        input = read_checked(request, keys, duplicates, Some(timestamps))?;
+    let other_timestamps =
+        input.plan.timestamps == Some(Shapes::Common) && input.has_unparsed_timestamps()?;
+    if ids_may_repeat || other_timestamps || !input.byte_scans_as_assumed {
+        let mut plan = input.plan;
+        if ids_may_repeat {
+            plan.duplicates = DuplicateTest::Exact;
+        }
+        if other_timestamps {
+            plan.timestamps = Some(Shapes::All);
+        }
+        plan.byte_scans = Some(input.byte_scans);
+        input = read_checked(request, keys, plan)?;
     }
     let ReadInput {
         mut frame,
@@ -133,10 +132,25 @@ struct ReadInput {
     present: Vec<&'static str>,
     checks: Vec<normalize::Check>,
     sources: Vec<String>,
-    /// The timestamp shapes read.
-    timestamps: Shapes,
     /// The codes of the checks that a timestamp did not parse.
     timestamp_checks: Vec<u32>,
+    /// How it was read (with the timestamp shapes chosen).
+    plan: ReadPlan,
+    /// Each source's byte scan (none for JSON).
+    byte_scans: Vec<Option<ingest::ByteScan>>,
+    /// Whether the scans that ran beside the read found what its plan assumed.
+    byte_scans_as_assumed: bool,
+}
+
+/// How [`read_checked`] reads: by default the fastest plan, which the result may prove wrong
+/// for the input (see [`prepare`]).
+#[derive(Debug, Clone, Default)]
+struct ReadPlan {
+    duplicates: DuplicateTest,
+    /// `None`: chosen from the first records.
+    timestamps: Option<Shapes>,
+    /// `None`: made during the read (beside it where it can be).
+    byte_scans: Option<Vec<Option<ingest::ByteScan>>>,
 }
 
 impl ReadInput {
@@ -156,21 +170,21 @@ impl ReadInput {
 }
 
 /// Reads, parses and checks the input: one read serves both the typed frame and the invalid
-/// records with the text that made them invalid. Without `timestamps`, the common shapes only
-/// if the first records have no other.
-fn read_checked(
-    request: &ReportRequest,
-    keys: &[String],
-    duplicates: DuplicateTest,
-    timestamps: Option<Shapes>,
-) -> Result<ReadInput> {
-    let raw = ingest::read_inputs(&request.inputs, &request.config.input)?;
-    let raw = ingest::mapping::apply(raw, &request.config)?;
-    let timestamps = match timestamps {
+/// records with the text that made them invalid.
+fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) -> Result<ReadInput> {
+    let raw = ingest::read_inputs(
+        &request.inputs,
+        &request.config.input,
+        plan.byte_scans.take(),
+    )?;
+    let mut raw = ingest::mapping::apply(raw, &request.config)?;
+    let running_scans = std::mem::take(&mut raw.byte_scans);
+    let timestamps = match plan.timestamps {
         Some(shapes) => shapes,
         None if normalize::timestamps_look_common(&raw) => Shapes::Common,
         None => Shapes::All,
     };
+    plan.timestamps = Some(timestamps);
     let canonical = normalize::normalize(
         raw,
         &NormalizeOptions {
@@ -178,7 +192,7 @@ fn read_checked(
             scales: &request.config.scales,
             by: keys,
             by_option_keys: request.by.len(),
-            duplicates,
+            duplicates: plan.duplicates,
             timestamps,
         },
     )?;
@@ -204,14 +218,28 @@ fn read_checked(
     .map_err(|e| unreadable(&sources, &e))?
     .try_into()
     .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
+    let mut byte_scans = Vec::with_capacity(running_scans.len());
+    let mut byte_scans_as_assumed = true;
+    for state in running_scans {
+        byte_scans.push(match state {
+            Some(state) => {
+                let (scan, as_assumed) = state.finish()?;
+                byte_scans_as_assumed &= as_assumed;
+                Some(scan)
+            }
+            None => None,
+        });
+    }
     Ok(ReadInput {
         frame,
         invalid,
         present,
         checks,
         sources,
-        timestamps,
         timestamp_checks,
+        plan,
+        byte_scans,
+        byte_scans_as_assumed,
     })
 }
 

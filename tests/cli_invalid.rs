@@ -523,6 +523,31 @@ fn timestamps_of_other_shapes_after_the_first_records_are_read() {
 }
 
 #[test]
+fn bytes_that_are_not_utf8_past_the_first_64_kib_are_found() {
+    // The first 64 KiB are UTF-8, so the pass over the bytes runs beside the read, which
+    // assumes they all are; the Latin-1 "é" of the last record must still be reported.
+    let mut log = format!("{HEADER}\n");
+    let mut records = 0;
+    while log.len() < 70_000 {
+        records += 1;
+        log.push_str(&format!("I{records},C1,support,chat,,,,,,,,,,\n"));
+    }
+    let last = records + 1;
+    let mut bytes = log.into_bytes();
+    bytes.extend_from_slice(format!("I{last},C1,support,ch").as_bytes());
+    bytes.extend_from_slice(b"\xE9t,,,,,,,,,,\n");
+    let dir = dir_with("log.csv", &bytes);
+    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
+    assert_fails_with(
+        &run,
+        &format!(
+            "error: log.csv: record {last}: column channel: value \"ch\u{FFFD}t\" is not valid \
+             UTF-8 (is the file in another encoding, such as Latin-1?)\n"
+        ),
+    );
+}
+
+#[test]
 fn a_replacement_character_written_in_utf8_is_a_value() {
     // Both files hold "ch\u{FFFD}t" as a channel; only latin1.csv got it from a byte that is
     // not UTF-8, so only its record is invalid.

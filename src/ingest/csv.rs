@@ -10,8 +10,11 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use super::short_records::{read_chunks, FieldCounter};
-use super::utf8::Utf8Validator;
-use super::{skip_bom, Source, EXTRA_FIELDS, MALFORMED_COLUMN, MISSING_FIELDS, RECORD_COLUMN};
+use super::utf8::{self, Utf8Validator};
+use super::{
+    skip_bom, ByteScan, ByteScanState, Source, EXTRA_FIELDS, MALFORMED_COLUMN, MISSING_FIELDS,
+    RECORD_COLUMN,
+};
 use crate::user_error;
 
 /// The sentinel column polars fills only from a record's extra fields.
@@ -23,27 +26,47 @@ pub enum CsvSource<'a> {
     Bytes(Vec<u8>),
 }
 
-/// Plans the read of one CSV source whose first bytes are `head`, after one pass over its bytes
-/// for the records with too few fields and for bytes that are not UTF-8.
-pub fn scan(source: CsvSource, head: &[u8], name: &str, delimiter: u8) -> Result<Source> {
+/// Plans the read of one CSV source whose first bytes are `head`. The pass over its bytes (see
+/// [`ByteScan`]) is `known` from an earlier read, or made now: beside the read, in a thread, for
+/// a file whose head is UTF-8 (the plan then assumes a clean scan, and the caller checks it),
+/// here for the rest.
+pub fn scan(
+    source: CsvSource,
+    head: &[u8],
+    name: &str,
+    delimiter: u8,
+    known: Option<ByteScan>,
+) -> Result<Source> {
     let columns = header(head, name, delimiter)?;
     let mut schema = Schema::with_capacity(columns.len() + 1);
     for column in &columns {
         schema.with_column(column.as_str().into(), DataType::String);
     }
     schema.with_column(EXTRA_COLUMN.into(), DataType::String);
-    let mut counter = FieldCounter::new(delimiter, columns.len());
-    let mut utf8 = Utf8Validator::default();
-    let pass = |chunk: &[u8]| {
-        counter.feed(chunk);
-        utf8.feed(chunk);
+    let fields = columns.len();
+    let scan_file = move |path: std::path::PathBuf, name: String| {
+        std::fs::File::open(path)
+            .and_then(|file| scan_bytes(file, delimiter, fields))
+            .with_context(|| format!("reading {name}"))
     };
-    match &source {
-        CsvSource::Path(path) => std::fs::File::open(path).and_then(|file| read_chunks(file, pass)),
-        CsvSource::Bytes(bytes) => read_chunks(&bytes[..], pass),
-    }
-    .with_context(|| format!("reading {name}"))?;
-    let short = counter.finish();
+    let byte_scan = match (known, &source) {
+        (Some(known), _) => ByteScanState::Known(known),
+        // A file that starts as UTF-8 is most likely all UTF-8, with no short record.
+        (None, CsvSource::Path(path)) if utf8::is_utf8_start(head) => {
+            let (path, name) = (path.to_path_buf(), name.to_string());
+            ByteScanState::Running(std::thread::spawn(move || scan_file(path, name)))
+        }
+        (None, CsvSource::Path(path)) => {
+            ByteScanState::Known(scan_file(path.to_path_buf(), name.to_string())?)
+        }
+        (None, CsvSource::Bytes(bytes)) => ByteScanState::Known(
+            scan_bytes(&bytes[..], delimiter, fields).with_context(|| format!("reading {name}"))?,
+        ),
+    };
+    let short = match &byte_scan {
+        ByteScanState::Known(scan) => scan.short.clone(),
+        ByteScanState::Running(_) => Vec::new(),
+    };
     let reader = match source {
         CsvSource::Path(path) => {
             LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
@@ -93,6 +116,24 @@ pub fn scan(source: CsvSource, head: &[u8], name: &str, delimiter: u8) -> Result
     Ok(Source {
         frame,
         columns,
+        byte_scan: Some(byte_scan),
+    })
+}
+
+/// The pass over a CSV source's bytes.
+fn scan_bytes(
+    reader: impl std::io::Read,
+    delimiter: u8,
+    fields: usize,
+) -> std::io::Result<ByteScan> {
+    let mut counter = FieldCounter::new(delimiter, fields);
+    let mut utf8 = Utf8Validator::default();
+    read_chunks(reader, |chunk| {
+        counter.feed(chunk);
+        utf8.feed(chunk);
+    })?;
+    Ok(ByteScan {
+        short: counter.finish(),
         utf8: utf8.finish(),
     })
 }
@@ -162,7 +203,7 @@ mod tests {
         fn short_records_are_marked_on_the_readers_records(bytes in log()) {
             let (records, short) = oracle(&bytes, 3);
             let head = bytes.clone();
-            let frame = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',').unwrap().frame;
+            let frame = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',', None).unwrap().frame;
             let frame = frame.collect().unwrap();
             prop_assert_eq!(frame.height() as IdxSize, records);
             let marked: Vec<IdxSize> = frame

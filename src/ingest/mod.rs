@@ -47,14 +47,54 @@ pub struct RawLog {
     pub origins: Vec<Origin>,
     /// The sources (as [`FILE_COLUMN`] values) with bytes that are not UTF-8, read as U+FFFD.
     pub undecodable: Vec<u32>,
+    /// Each source's byte scan (none for JSON), in the order of `sources`.
+    pub byte_scans: Vec<Option<ByteScanState>>,
 }
 
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
 pub struct Source {
     pub frame: LazyFrame,
     pub columns: Vec<String>,
-    /// Whether every byte of the source is UTF-8 (else some values hold U+FFFD).
+    /// The pass over a CSV source's bytes; none for JSON.
+    pub byte_scan: Option<ByteScanState>,
+}
+
+/// What one pass over a CSV source's bytes finds, before polars reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteScan {
+    /// The records with fewer fields than the header (see [`short_records`]).
+    pub short: Vec<IdxSize>,
+    /// Whether every byte is UTF-8 (else some values hold U+FFFD).
     pub utf8: bool,
+}
+
+impl ByteScan {
+    /// What a plan assumes while the scan runs beside the read.
+    pub fn is_clean(&self) -> bool {
+        self.short.is_empty() && self.utf8
+    }
+}
+
+/// A source's byte scan: known when the read was planned, or running beside the read, the plan
+/// having assumed a clean one ([`ByteScan::is_clean`]) that [`ByteScanState::finish`] checks.
+pub enum ByteScanState {
+    Known(ByteScan),
+    Running(std::thread::JoinHandle<Result<ByteScan>>),
+}
+
+impl ByteScanState {
+    /// The scan's result, and whether the plan assumed it.
+    pub fn finish(self) -> Result<(ByteScan, bool)> {
+        match self {
+            ByteScanState::Known(scan) => Ok((scan, true)),
+            ByteScanState::Running(thread) => {
+                let scan = (thread.join())
+                    .map_err(|_| anyhow::anyhow!("the pass over the CSV bytes panicked"))??;
+                let assumed = scan.is_clean();
+                Ok((scan, assumed))
+            }
+        }
+    }
 }
 
 /// Where a config took a canonical field from, so that a bad value is reported as the file
@@ -83,8 +123,13 @@ enum Format {
     Ndjson,
 }
 
-/// Reads every input (`-` or none: standard input) and concatenates them.
-pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> {
+/// Reads every input (`-` or none: standard input) and concatenates them. `known` are the
+/// sources' byte scans from an earlier read of the same inputs, if any.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    options: &InputOptions,
+    known: Option<Vec<Option<ByteScan>>>,
+) -> Result<RawLog> {
     let stdin_only = [PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
@@ -96,16 +141,20 @@ pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> 
     let mut columns: Vec<String> = Vec::new();
     let mut source_columns = Vec::with_capacity(paths.len());
     let mut undecodable = Vec::new();
+    let mut byte_scans = Vec::with_capacity(paths.len());
+    let mut known = known.map(Vec::into_iter);
     for (index, path) in paths.iter().enumerate() {
         let name = display_name(path);
+        let known = known.as_mut().and_then(Iterator::next).flatten();
         let Source {
             frame,
             columns: names,
-            utf8,
-        } = read_one(path, &name, options)?;
-        if !utf8 {
+            byte_scan,
+        } = read_one(path, &name, options, known)?;
+        if let Some(ByteScanState::Known(ByteScan { utf8: false, .. })) = byte_scan {
             undecodable.push(index as u32);
         }
+        byte_scans.push(byte_scan);
         for column in &names {
             if !columns.contains(column) {
                 columns.push(column.clone());
@@ -143,13 +192,14 @@ pub fn read_inputs(paths: &[PathBuf], options: &InputOptions) -> Result<RawLog> 
         source_columns,
         origins: Vec::new(),
         undecodable,
+        byte_scans,
     })
 }
 
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
 /// returns it with its column names.
 pub fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
-    let source = read_one(path, &display_name(path), &InputOptions::default())?;
+    let source = read_one(path, &display_name(path), &InputOptions::default(), None)?;
     Ok((source.frame, source.columns))
 }
 
@@ -161,8 +211,13 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// Plans the read of one source.
-fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<Source> {
+/// Plans the read of one source (see [`read_inputs`] for `known`).
+fn read_one(
+    path: &Path,
+    name: &str,
+    options: &InputOptions,
+    known: Option<ByteScan>,
+) -> Result<Source> {
     let is_stdin = path.as_os_str() == "-";
     let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
@@ -222,7 +277,7 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<Source> {
             let delimiter = options
                 .delimiter
                 .unwrap_or(if is_tsv { b'\t' } else { b',' });
-            self::csv::scan(bytes, &head, name, delimiter)?
+            self::csv::scan(bytes, &head, name, delimiter, known)?
         }
         Format::JsonArray | Format::Ndjson => {
             let bytes = match bytes {
@@ -246,7 +301,7 @@ fn read_one(path: &Path, name: &str, options: &InputOptions) -> Result<Source> {
             Source {
                 frame: frame.lazy(),
                 columns: names,
-                utf8: true,
+                byte_scan: None,
             }
         }
     };

@@ -53,7 +53,7 @@ pub struct NormalizeOptions<'a> {
 }
 
 /// How repeated `interaction_id`s are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DuplicateTest {
     /// Record by record, comparing the ids themselves (a hash set of every id: slow on large
     /// logs).
@@ -61,6 +61,7 @@ pub enum DuplicateTest {
     /// Not in the frame: it carries [`ID_HASH_COLUMN`] instead. When the hashes are all
     /// distinct, so are the ids, and no record repeats one; otherwise the caller normalizes
     /// again with [`DuplicateTest::Exact`] (see [`ids_may_repeat`]).
+    #[default]
     Hashed,
 }
 

@@ -47,6 +47,15 @@ impl Utf8Validator {
     }
 }
 
+/// Whether `start`, the first bytes of a longer text, is UTF-8 (its last character may be cut
+/// off).
+pub fn is_utf8_start(start: &[u8]) -> bool {
+    match simdutf8::compat::from_utf8(start) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none(),
+    }
+}
+
 /// How many bytes the character led by `lead` takes (1 for a byte that cannot lead one: the
 /// validation then fails on it).
 fn char_width(lead: u8) -> usize {
