@@ -25,6 +25,13 @@ pub const UNCATEGORIZED: &str = "uncategorized";
 pub const ALL: &str = "all";
 pub const CATEGORY_ORDER: [&str; 4] = [SUPPORT, SERVICE, UNCATEGORIZED, ALL];
 
+/// How the typed frame holds a category: its position in [`CATEGORY_ORDER`] (grouping and
+/// sorting by a small integer is several times faster than by text).
+pub fn category_code(category: &str) -> u32 {
+    let position = CATEGORY_ORDER.iter().position(|c| *c == category);
+    position.expect("one of CATEGORY_ORDER") as u32
+}
+
 /// How a field's text is read, and so what makes a value invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -10,7 +10,6 @@ use polars::prelude::*;
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
 use crate::exit::printable;
-use crate::exprs::first_match;
 use crate::ingest;
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::metrics::{self, Measure, OUTPUT_COLUMNS};
@@ -333,7 +332,11 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) 
     } else {
         frame.group_by(keys.clone()).agg(aggs)
     }
-    .with_column(lit(canonical::ALL).alias(CATEGORY));
+    .with_column(
+        lit(canonical::category_code(canonical::ALL))
+            .cast(DataType::UInt32)
+            .alias(CATEGORY),
+    );
 
     let mut order = vec![col(CATEGORY)];
     order.extend(keys.iter().cloned());
@@ -344,13 +347,8 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) 
     )
     .expect("both sides have the same columns");
 
-    let rank = first_match(
-        (CATEGORY_ORDER.iter().enumerate())
-            .map(|(position, category)| (col(CATEGORY).eq(lit(*category)), lit(position as u32)))
-            .collect(),
-        lit(CATEGORY_ORDER.len() as u32),
-    );
-    let mut sort_by = vec![rank];
+    // Category codes are in report order.
+    let mut sort_by = vec![col(CATEGORY)];
     sort_by.extend(keys);
     let columns = sort_by.len();
     union.sort_by_exprs(
@@ -363,7 +361,7 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) 
 }
 
 fn rows_of(groups: &DataFrame, key_columns: &[String]) -> Result<Vec<Row>> {
-    let categories = groups.column(CATEGORY)?.str()?;
+    let categories = groups.column(CATEGORY)?.u32()?;
     let key_columns = (key_columns.iter())
         .map(|name| groups.column(name).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
@@ -388,9 +386,9 @@ fn rows_of(groups: &DataFrame, key_columns: &[String]) -> Result<Vec<Row>> {
     }
     Ok((0..groups.height())
         .map(|i| Row {
-            category: categories
-                .get(i)
-                .unwrap_or(canonical::UNCATEGORIZED)
+            category: (categories.get(i))
+                .and_then(|code| CATEGORY_ORDER.get(code as usize))
+                .unwrap_or(&canonical::UNCATEGORIZED)
                 .to_string(),
             keys: key_columns
                 .iter()

@@ -228,7 +228,7 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     for field in &FIELDS {
         if !present.contains(&field.name) {
             let absent = if field.kind == Kind::Category {
-                lit(canonical::UNCATEGORIZED)
+                lit(canonical::category_code(canonical::UNCATEGORIZED)).cast(DataType::UInt32)
             } else {
                 lit(NULL).cast(dtype_of(field.kind))
             };
@@ -420,7 +420,8 @@ fn trimmed(text: Expr) -> Expr {
 
 fn dtype_of(kind: Kind) -> DataType {
     match kind {
-        Kind::Text | Kind::Category => DataType::String,
+        Kind::Text => DataType::String,
+        Kind::Category => DataType::UInt32,
         Kind::Timestamp => DataType::Int64,
         Kind::Flag => DataType::Boolean,
         Kind::Seconds | Kind::Count | Kind::Csat | Kind::Nps | Kind::Ces => DataType::Float64,
@@ -434,11 +435,12 @@ fn parse(kind: Kind, text: Expr) -> Option<Expr> {
         Kind::Text => text,
         Kind::Category => {
             let lower = text.str().to_lowercase();
+            let code = |category| lit(canonical::category_code(category)).cast(DataType::UInt32);
             when(lower.clone().eq(lit(canonical::SUPPORT)))
-                .then(lit(canonical::SUPPORT))
+                .then(code(canonical::SUPPORT))
                 .when(lower.eq(lit(canonical::SERVICE)))
-                .then(lit(canonical::SERVICE))
-                .otherwise(lit(canonical::UNCATEGORIZED))
+                .then(code(canonical::SERVICE))
+                .otherwise(code(canonical::UNCATEGORIZED))
         }
         Kind::Timestamp => return None,
         Kind::Flag => {
