@@ -1,9 +1,11 @@
-//! The short-record pass over a CSV log (`ingest::short_records`), hand-written because it reads
-//! every byte of every CSV input; beside it the `csv` crate doing the same count, the simpler
-//! way it replaced. Run with `cargo bench --bench short_records`.
+//! The pass over a CSV log's bytes, hand-written because it reads every byte of every CSV input:
+//! the short-record count (`ingest::short_records`), beside the `csv` crate doing the same count
+//! (the simpler way it replaced), and the chunked UTF-8 check (`ingest::utf8`), beside one
+//! check of the whole buffer. Run with `cargo bench --bench short_records`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use cxkpi::ingest::short_records::short_records;
+use cxkpi::ingest::short_records::{read_chunks, short_records};
+use cxkpi::ingest::utf8::Utf8Validator;
 
 /// About 20 MB of a canonical log: 14 fields a record, some of them quoted with a delimiter or
 /// a line end inside, CRLF line ends.
@@ -58,5 +60,26 @@ fn count_fields(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, count_fields);
+fn check_utf8(c: &mut Criterion) {
+    // Two-byte characters, so that some chunks end inside one.
+    let log = String::from_utf8(log())
+        .unwrap()
+        .replace("chat", "chât")
+        .into_bytes();
+    let mut group = c.benchmark_group("utf8");
+    group.throughput(Throughput::Bytes(log.len() as u64));
+    group.bench_function("validator over 1 MiB chunks", |b| {
+        b.iter(|| {
+            let mut validator = Utf8Validator::default();
+            read_chunks(&log[..], |chunk| validator.feed(chunk)).unwrap();
+            assert!(validator.finish());
+        })
+    });
+    group.bench_function("std::str::from_utf8 over the whole buffer", |b| {
+        b.iter(|| assert!(std::str::from_utf8(&log).is_ok()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, count_fields, check_utf8);
 criterion_main!(benches);

@@ -6,7 +6,7 @@ mod json;
 pub mod mapping;
 pub mod normalize;
 pub mod short_records;
-mod utf8;
+pub mod utf8;
 
 /// Column of the raw frame: why a record could not be read as a record (null when it could).
 pub const MALFORMED_COLUMN: &str = "__malformed";
