@@ -180,7 +180,7 @@ fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) ->
     let running_scans = std::mem::take(&mut raw.byte_scans);
     let timestamps = match plan.timestamps {
         Some(shapes) => shapes,
-        None if normalize::timestamps_look_common(&raw) => Shapes::Common,
+        None if timestamps_look_common(&raw) => Shapes::Common,
         None => Shapes::All,
     };
     plan.timestamps = Some(timestamps);
@@ -239,6 +239,18 @@ fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) ->
         plan,
         byte_scans,
         byte_scans_as_assumed,
+    })
+}
+
+/// Whether the first records' timestamps all have the common shapes (see
+/// [`normalize::timestamp_sample`]).
+fn timestamps_look_common(raw: &ingest::RawLog) -> bool {
+    let Some(sample) = normalize::timestamp_sample(raw) else {
+        return true;
+    };
+    // A sample that cannot be read is left to the full read, which says why.
+    (sample.collect_with_engine(Engine::Streaming)).is_ok_and(|sample| {
+        (sample.unwrap_single().columns().iter()).all(|c| c.bool().is_ok_and(|b| b.all()))
     })
 }
 

@@ -335,12 +335,13 @@ pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonica
     })
 }
 
-/// How many records [`timestamps_look_common`] looks at.
+/// How many records [`timestamp_sample`] looks at.
 const TIMESTAMP_SAMPLE: u32 = 10_000;
 
-/// Whether the timestamps of the first records all have the common shapes (see
-/// [`Shapes::Common`]), which predicts that parsing only those will do.
-pub fn timestamps_look_common(raw: &RawLog) -> bool {
+/// A plan of one row: for each timestamp column, whether its values in the first records all
+/// have the common shapes (see [`Shapes::Common`]), which predicts that parsing only those will
+/// do. `None` when the input has no timestamp column.
+pub fn timestamp_sample(raw: &RawLog) -> Option<LazyFrame> {
     let looks_common: Vec<Expr> = (FIELDS.iter())
         .filter(|f| f.kind == Kind::Timestamp && raw.columns.iter().any(|c| c == f.name))
         .map(|f| {
@@ -353,16 +354,13 @@ pub fn timestamps_look_common(raw: &RawLog) -> bool {
         })
         .collect();
     if looks_common.is_empty() {
-        return true;
+        return None;
     }
-    let sample = (raw.frame.clone())
-        .limit(TIMESTAMP_SAMPLE)
-        .select(looks_common)
-        .collect_with_engine(Engine::Streaming);
-    // A sample that cannot be read is left to the full read, which says why.
-    sample.is_ok_and(|sample| {
-        (sample.unwrap_single().columns().iter()).all(|c| c.bool().is_ok_and(|b| b.all()))
-    })
+    Some(
+        (raw.frame.clone())
+            .limit(TIMESTAMP_SAMPLE)
+            .select(looks_common),
+    )
 }
 
 /// A 64-bit hash of each value; null stays null.
