@@ -54,9 +54,16 @@ pub struct Prepared {
 /// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
 /// `keys` are the group keys any later [`Prepared::report`] may use.
 pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
-    // The fast plan first; the exact one only where the fast one cannot be trusted.
-    let mut input = read_checked(request, keys, ReadPlan::default())?;
-    let ids_may_repeat = normalize::ids_may_repeat(&input.frame)?;
+    // The fast plan first; the exact one only where the fast one cannot be trusted. Standard
+    // input cannot be read twice: it gets the exact plan at once.
+    let plan = if ingest::reads_stdin(&request.inputs) {
+        ReadPlan::exact()
+    } else {
+        ReadPlan::default()
+    };
+    let mut input = read_checked(request, keys, plan)?;
+    let ids_may_repeat =
+        input.plan.duplicates == DuplicateTest::Hashed && normalize::ids_may_repeat(&input.frame)?;
     let other_timestamps =
         input.plan.timestamps == Some(Shapes::Common) && input.has_unparsed_timestamps()?;
     if ids_may_repeat || other_timestamps || !input.byte_scans_as_assumed {
@@ -148,8 +155,21 @@ struct ReadPlan {
     duplicates: DuplicateTest,
     /// `None`: chosen from the first records.
     timestamps: Option<Shapes>,
-    /// `None`: made during the read (beside it where it can be).
+    /// `None`: made during the read (beside it where it can be, unless `scan_first`).
     byte_scans: Option<Vec<Option<ingest::ByteScan>>>,
+    scan_first: bool,
+}
+
+impl ReadPlan {
+    /// The plan whose result needs no second read.
+    fn exact() -> Self {
+        ReadPlan {
+            duplicates: DuplicateTest::Exact,
+            timestamps: Some(Shapes::All),
+            byte_scans: None,
+            scan_first: true,
+        }
+    }
 }
 
 impl ReadInput {
@@ -175,6 +195,7 @@ fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) ->
         &request.inputs,
         &request.config.input,
         plan.byte_scans.take(),
+        !plan.scan_first,
     )?;
     let mut raw = ingest::mapping::apply(raw, &request.config)?;
     let running_scans = std::mem::take(&mut raw.byte_scans);

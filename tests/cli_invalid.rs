@@ -548,6 +548,32 @@ fn bytes_that_are_not_utf8_past_the_first_64_kib_are_found() {
 }
 
 #[test]
+fn standard_input_is_read_once_even_when_a_file_would_be_read_again() {
+    // A repeated id makes a file's first read untrustworthy, and the file is read again;
+    // standard input cannot be, so it gets the exact plan at once.
+    let log = format!("{HEADER}\n{GOOD_1}\n{GOOD_1}\n");
+    let dir = dir_with("short.csv", format!("{HEADER}\nI9,C9\n").as_bytes());
+    let run = report_with_stdin(dir.path(), &["--format", "json", "-"], Some(log.as_bytes()));
+    assert_fails_with(
+        &run,
+        "error: <stdin>: record 2: column interaction_id: value \"I1\" repeats the \
+         interaction_id of an earlier record\n",
+    );
+    // Beside a file, the file's short record is still found (its scan is made first).
+    let log = format!("{HEADER}\n{GOOD_1}\n");
+    let run = report_with_stdin(
+        dir.path(),
+        &["--format", "json", "-", "short.csv"],
+        Some(log.as_bytes()),
+    );
+    assert_fails_with(
+        &run,
+        "error: short.csv: record 1: has fewer fields than the header (an empty value still \
+         needs its delimiter)\n",
+    );
+}
+
+#[test]
 fn a_replacement_character_written_in_utf8_is_a_value() {
     // Both files hold "ch\u{FFFD}t" as a channel; only latin1.csv got it from a byte that is
     // not UTF-8, so only its record is invalid.

@@ -27,15 +27,16 @@ pub enum CsvSource<'a> {
 }
 
 /// Plans the read of one CSV source whose first bytes are `head`. The pass over its bytes (see
-/// [`ByteScan`]) is `known` from an earlier read, or made now: beside the read, in a thread, for
-/// a file whose head is UTF-8 (the plan then assumes a clean scan, and the caller checks it),
-/// here for the rest.
+/// [`ByteScan`]) is `known` from an earlier read, or made now: if `scan_beside`, beside the
+/// read, in a thread, for a file whose head is UTF-8 (the plan then assumes a clean scan, and
+/// the caller checks it); here for the rest.
 pub fn scan(
     source: CsvSource,
     head: &[u8],
     name: &str,
     delimiter: u8,
     known: Option<ByteScan>,
+    scan_beside: bool,
 ) -> Result<Source> {
     let columns = header(head, name, delimiter)?;
     let mut schema = Schema::with_capacity(columns.len() + 1);
@@ -52,7 +53,7 @@ pub fn scan(
     let byte_scan = match (known, &source) {
         (Some(known), _) => ByteScanState::Known(known),
         // A file that starts as UTF-8 is most likely all UTF-8, with no short record.
-        (None, CsvSource::Path(path)) if utf8::is_utf8_start(head) => {
+        (None, CsvSource::Path(path)) if scan_beside && utf8::is_utf8_start(head) => {
             let (path, name) = (path.to_path_buf(), name.to_string());
             ByteScanState::Running(std::thread::spawn(move || scan_file(path, name)))
         }
@@ -203,7 +204,7 @@ mod tests {
         fn short_records_are_marked_on_the_readers_records(bytes in log()) {
             let (records, short) = oracle(&bytes, 3);
             let head = bytes.clone();
-            let frame = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',', None).unwrap().frame;
+            let frame = scan(CsvSource::Bytes(bytes), &head, "t.csv", b',', None, false).unwrap().frame;
             let frame = frame.collect().unwrap();
             prop_assert_eq!(frame.height() as IdxSize, records);
             let marked: Vec<IdxSize> = frame

@@ -123,12 +123,20 @@ enum Format {
     Ndjson,
 }
 
+/// Whether `paths` (as [`read_inputs`] takes them) include standard input, which can be read
+/// only once.
+pub fn reads_stdin(paths: &[PathBuf]) -> bool {
+    paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-")
+}
+
 /// Reads every input (`-` or none: standard input) and concatenates them. `known` are the
-/// sources' byte scans from an earlier read of the same inputs, if any.
+/// sources' byte scans from an earlier read of the same inputs, if any; otherwise a file's scan
+/// may run beside the read if `scan_beside` (see [`csv::scan`]).
 pub fn read_inputs(
     paths: &[PathBuf],
     options: &InputOptions,
     known: Option<Vec<Option<ByteScan>>>,
+    scan_beside: bool,
 ) -> Result<RawLog> {
     let stdin_only = [PathBuf::from("-")];
     let paths = if paths.is_empty() {
@@ -150,7 +158,7 @@ pub fn read_inputs(
             frame,
             columns: names,
             byte_scan,
-        } = read_one(path, &name, options, known)?;
+        } = read_one(path, &name, options, known, scan_beside)?;
         if let Some(ByteScanState::Known(ByteScan { utf8: false, .. })) = byte_scan {
             undecodable.push(index as u32);
         }
@@ -199,7 +207,13 @@ pub fn read_inputs(
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
 /// returns it with its column names.
 pub fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
-    let source = read_one(path, &display_name(path), &InputOptions::default(), None)?;
+    let source = read_one(
+        path,
+        &display_name(path),
+        &InputOptions::default(),
+        None,
+        false,
+    )?;
     Ok((source.frame, source.columns))
 }
 
@@ -217,6 +231,7 @@ fn read_one(
     name: &str,
     options: &InputOptions,
     known: Option<ByteScan>,
+    scan_beside: bool,
 ) -> Result<Source> {
     let is_stdin = path.as_os_str() == "-";
     let transcode = options.encoding != Encoding::Utf8;
@@ -277,7 +292,7 @@ fn read_one(
             let delimiter = options
                 .delimiter
                 .unwrap_or(if is_tsv { b'\t' } else { b',' });
-            self::csv::scan(bytes, &head, name, delimiter, known)?
+            self::csv::scan(bytes, &head, name, delimiter, known, scan_beside)?
         }
         Format::JsonArray | Format::Ndjson => {
             let bytes = match bytes {
