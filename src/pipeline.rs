@@ -91,7 +91,10 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
         frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
     }
-    if present.contains(&canonical::CUSTOMER_ID) {
+    // Only churn and repeat-mode FCR look at customers.
+    let customers_used =
+        present.contains(&canonical::CHURNED_AT) || !present.contains(&canonical::CONTACTS);
+    if customers_used && present.contains(&canonical::CUSTOMER_ID) {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
     let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
