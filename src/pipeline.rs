@@ -194,14 +194,13 @@ impl ReadInput {
 /// Reads, parses and checks the input: one read serves both the typed frame and the invalid
 /// records with the text that made them invalid.
 fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) -> Result<ReadInput> {
-    let raw = ingest::read_inputs(
+    let (raw, running_scans) = ingest::read_inputs(
         &request.inputs,
         &request.config.input,
         plan.byte_scans.take(),
         !plan.scan_first,
     )?;
-    let mut raw = ingest::mapping::apply(raw, &request.config)?;
-    let running_scans = std::mem::take(&mut raw.byte_scans);
+    let raw = ingest::mapping::apply(raw, &request.config)?;
     let timestamps = match plan.timestamps {
         Some(shapes) => shapes,
         None if timestamps_look_common(&raw) => Shapes::Common,

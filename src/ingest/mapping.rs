@@ -67,7 +67,6 @@ pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
     );
     Ok(RawLog {
         undecodable: raw.undecodable,
-        byte_scans: raw.byte_scans,
         frame: raw.frame.select(exprs),
         columns: kept(&raw.columns),
         source_columns: raw

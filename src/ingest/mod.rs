@@ -47,8 +47,6 @@ pub struct RawLog {
     pub origins: Vec<Origin>,
     /// The sources (as [`FILE_COLUMN`] values) with bytes that are not UTF-8, read as U+FFFD.
     pub undecodable: Vec<u32>,
-    /// Each source's byte scan (none for JSON), in the order of `sources`.
-    pub byte_scans: Vec<Option<ByteScanState>>,
 }
 
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
@@ -129,15 +127,16 @@ pub fn reads_stdin(paths: &[PathBuf]) -> bool {
     paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-")
 }
 
-/// Reads every input (`-` or none: standard input) and concatenates them. `known` are the
-/// sources' byte scans from an earlier read of the same inputs, if any; otherwise a file's scan
-/// may run beside the read if `scan_beside` (see [`csv::scan`]).
+/// Reads every input (`-` or none: standard input) and concatenates them; returns the log and
+/// each source's byte scan (none for JSON). `known` are the sources' byte scans from an earlier
+/// read of the same inputs, if any; otherwise a file's scan may run beside the read if
+/// `scan_beside` (see [`csv::scan`]).
 pub fn read_inputs(
     paths: &[PathBuf],
     options: &InputOptions,
     known: Option<Vec<Option<ByteScan>>>,
     scan_beside: bool,
-) -> Result<RawLog> {
+) -> Result<(RawLog, Vec<Option<ByteScanState>>)> {
     let stdin_only = [PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
@@ -193,15 +192,17 @@ pub fn read_inputs(
     } else {
         concat(aligned, UnionArgs::default())?
     };
-    Ok(RawLog {
-        frame,
-        columns,
-        sources,
-        source_columns,
-        origins: Vec::new(),
-        undecodable,
+    Ok((
+        RawLog {
+            frame,
+            columns,
+            sources,
+            source_columns,
+            origins: Vec::new(),
+            undecodable,
+        },
         byte_scans,
-    })
+    ))
 }
 
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
