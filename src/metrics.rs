@@ -232,10 +232,8 @@ pub fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<Laz
         .then(next(CREATED_AT))
         .otherwise(lit(NULL).cast(DataType::Int64));
     let next_contact_at = step.fill_null_with_strategy(FillNullStrategy::Backward(None));
-    let repeated = col(CUSTOMER_ID)
-        .is_not_null()
-        .and(col(CREATED_AT).is_not_null())
-        .and(col(NEXT_CONTACT_AT).neq(lit(END)))
+    // A missing customer or time ends or leaves unknown every comparison: never a repeat.
+    let repeated = (col(NEXT_CONTACT_AT).neq(lit(END)))
         .and(col(NEXT_CONTACT_AT).lt_eq(col(CREATED_AT) + lit(window_micros)))
         .fill_null(lit(false));
     let frame = frame.with_row_index(ROW, None);
@@ -246,12 +244,7 @@ pub fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<Laz
             [CUSTOMER_ID, CATEGORY, CREATED_AT],
             SortMultipleOptions::default().with_nulls_last(false),
         )
-        .select([
-            col(ROW),
-            next_contact_at.alias(NEXT_CONTACT_AT),
-            col(CREATED_AT),
-            col(CUSTOMER_ID),
-        ])
+        .with_column(next_contact_at.alias(NEXT_CONTACT_AT))
         .select([col(ROW), repeated.alias(REPEATED)])
         .sort([ROW], SortMultipleOptions::default())
         .select([col(REPEATED)]);
@@ -519,6 +512,16 @@ mod tests {
         assert_eq!(value(&r, "fcr_n"), Some(4.0));
     }
 
+    fn flags(frame: &DataFrame, column: &str) -> Vec<Option<bool>> {
+        frame
+            .column(column)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect()
+    }
+
     #[test]
     fn fcr_repeat_mode_window_is_open_at_t_and_closed_at_t_plus_window() {
         let window = 7 * DAY;
@@ -534,20 +537,8 @@ mod tests {
             .unwrap()
             .collect()
             .unwrap();
-        let first: Vec<Option<bool>> = flagged
-            .column(FCR_FIRST_CONTACT)
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
-        let eligible: Vec<Option<bool>> = flagged
-            .column(FCR_ELIGIBLE)
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
+        let first = flags(&flagged, FCR_FIRST_CONTACT);
+        let eligible = flags(&flagged, FCR_ELIGIBLE);
         // a@0 is followed at exactly t + window: a repeat (window closed at the end).
         // a@window: no later contact. b@0 followed at window + 1: outside, first contact.
         // c@0 twice: a tie at t is not in (t, t + window]. d: the other contact is another
@@ -585,11 +576,7 @@ mod tests {
             .unwrap()
             .collect()
             .unwrap();
-        let first: Vec<Option<bool>> = (flagged.column(FCR_FIRST_CONTACT).unwrap())
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
+        let first = flags(&flagged, FCR_FIRST_CONTACT);
         // Both f@0 are followed by f@DAY (past the tie): repeats; f@DAY is the last. Neither
         // g@0 has a later contact of g (h's is not one); h@DAY neither. i without a time is not
         // a repeat (nor eligible); i@0 is followed by i@2d: a repeat; i@2d is the last.
@@ -597,13 +584,8 @@ mod tests {
             first,
             [false, true, true, true, true, false, true, false, true].map(Some)
         );
-        let eligible = (flagged.column(FCR_ELIGIBLE).unwrap())
-            .bool()
-            .unwrap()
-            .iter()
-            .filter(|e| *e == Some(true))
-            .count();
-        assert_eq!(eligible, 8);
+        let eligible = flags(&flagged, FCR_ELIGIBLE);
+        assert_eq!(eligible.iter().filter(|e| **e == Some(true)).count(), 8);
     }
 
     fn churn_of(from: Option<i64>, to: Option<i64>) -> (Option<f64>, Option<f64>) {

@@ -130,13 +130,15 @@ pub fn with_parsed(
             .alias(out(i, "naive")),
         ]
     });
-    if shapes == Shapes::Common {
+    // Each parsed column: the first of its readings that is not null.
+    let finish = |frame: LazyFrame, readings: &dyn Fn(usize) -> Vec<Expr>| {
         let parsed = (columns.iter().enumerate())
-            .map(|(i, (_, parsed))| {
-                coalesce(&[temp(i, "utc"), temp(i, "naive")]).alias(parsed.as_str())
-            })
+            .map(|(i, (_, parsed))| coalesce(&readings(i)).alias(parsed.as_str()))
             .collect::<Vec<_>>();
-        return frame.with_columns(parsed).drop(cols(made.into_inner()));
+        frame.with_columns(parsed).drop(cols(made.borrow().clone()))
+    };
+    if shapes == Shapes::Common {
+        return finish(frame, &|i| vec![temp(i, "utc"), temp(i, "naive")]);
     }
     // The rest: only the values the common shapes did not parse.
     let frame = stage(frame, &|i, text| {
@@ -230,23 +232,17 @@ pub fn with_parsed(
             )
             .alias(out(i, "offset_micros"))]
     });
-    let frame = frame.with_columns(
-        (columns.iter().enumerate())
-            .map(|(i, (_, parsed))| {
-                let local = temp(i, "local");
-                let with_time = when(temp(i, "offset").is_not_null().or(temp(i, "is_utc")))
-                    .then(local.clone().cast(DataType::Int64) - temp(i, "offset_micros"))
-                    .otherwise(in_zone(local, zone))
-                    + (temp(i, "fraction") * lit(MICROS)).cast(DataType::Int64);
-                let general =
-                    when((temp(i, "other_length").gt_eq(lit(19u32))).and(temp(i, "well_formed")))
-                        .then(with_time)
-                        .otherwise(temp(i, "date"));
-                coalesce(&[temp(i, "utc"), temp(i, "naive"), general]).alias(parsed.as_str())
-            })
-            .collect::<Vec<_>>(),
-    );
-    frame.drop(cols(made.into_inner()))
+    finish(frame, &|i| {
+        let local = temp(i, "local");
+        let with_time = when(temp(i, "offset").is_not_null().or(temp(i, "is_utc")))
+            .then(local.clone().cast(DataType::Int64) - temp(i, "offset_micros"))
+            .otherwise(in_zone(local, zone))
+            + (temp(i, "fraction") * lit(MICROS)).cast(DataType::Int64);
+        let general = when((temp(i, "other_length").gt_eq(lit(19u32))).and(temp(i, "well_formed")))
+            .then(with_time)
+            .otherwise(temp(i, "date"));
+        vec![temp(i, "utc"), temp(i, "naive"), general]
+    })
 }
 
 /// Which shapes of timestamp [`with_parsed`] reads.
