@@ -1,40 +1,40 @@
 //! The canonical interaction log (SPEC §2): field names and the type each field is read as.
 
-pub const INTERACTION_ID: &str = "interaction_id";
-pub const CUSTOMER_ID: &str = "customer_id";
-pub const CATEGORY: &str = "category";
-pub const CREATED_AT: &str = "created_at";
-pub const FIRST_RESPONSE_AT: &str = "first_response_at";
-pub const FIRST_RESPONSE_SECONDS: &str = "first_response_seconds";
-pub const RESOLVED_AT: &str = "resolved_at";
-pub const TALK_SECONDS: &str = "talk_seconds";
-pub const HOLD_SECONDS: &str = "hold_seconds";
-pub const WRAP_SECONDS: &str = "wrap_seconds";
-pub const HANDLE_SECONDS: &str = "handle_seconds";
-pub const CONTACTS: &str = "contacts";
-pub const REOPENED: &str = "reopened";
-pub const CSAT: &str = "csat";
-pub const NPS: &str = "nps";
-pub const CES: &str = "ces";
-pub const CHURNED_AT: &str = "churned_at";
+pub(crate) const INTERACTION_ID: &str = "interaction_id";
+pub(crate) const CUSTOMER_ID: &str = "customer_id";
+pub(crate) const CATEGORY: &str = "category";
+pub(crate) const CREATED_AT: &str = "created_at";
+pub(crate) const FIRST_RESPONSE_AT: &str = "first_response_at";
+pub(crate) const FIRST_RESPONSE_SECONDS: &str = "first_response_seconds";
+pub(crate) const RESOLVED_AT: &str = "resolved_at";
+pub(crate) const TALK_SECONDS: &str = "talk_seconds";
+pub(crate) const HOLD_SECONDS: &str = "hold_seconds";
+pub(crate) const WRAP_SECONDS: &str = "wrap_seconds";
+pub(crate) const HANDLE_SECONDS: &str = "handle_seconds";
+pub(crate) const CONTACTS: &str = "contacts";
+pub(crate) const REOPENED: &str = "reopened";
+pub(crate) const CSAT: &str = "csat";
+pub(crate) const NPS: &str = "nps";
+pub(crate) const CES: &str = "ces";
+pub(crate) const CHURNED_AT: &str = "churned_at";
 
 /// The category values a record can end up with, in report order (before `all`).
-pub const SUPPORT: &str = "support";
-pub const SERVICE: &str = "service";
-pub const UNCATEGORIZED: &str = "uncategorized";
-pub const ALL: &str = "all";
-pub const CATEGORY_ORDER: [&str; 4] = [SUPPORT, SERVICE, UNCATEGORIZED, ALL];
+pub(crate) const SUPPORT: &str = "support";
+pub(crate) const SERVICE: &str = "service";
+pub(crate) const UNCATEGORIZED: &str = "uncategorized";
+pub(crate) const ALL: &str = "all";
+pub(crate) const CATEGORY_ORDER: [&str; 4] = [SUPPORT, SERVICE, UNCATEGORIZED, ALL];
 
 /// How the typed frame holds a category: its position in [`CATEGORY_ORDER`] (grouping and
 /// sorting by a small integer is several times faster than by text).
-pub fn category_code(category: &str) -> u32 {
+pub(crate) fn category_code(category: &str) -> u32 {
     let position = CATEGORY_ORDER.iter().position(|c| *c == category);
     position.expect("one of CATEGORY_ORDER") as u32
 }
 
 /// How a field's text is read, and so what makes a value invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Kept as text (identifiers).
     Text,
     /// `support`/`service`, anything else uncategorized.
@@ -55,13 +55,13 @@ pub enum Kind {
     Ces,
 }
 
-pub struct Field {
-    pub name: &'static str,
-    pub kind: Kind,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
 }
 
 /// Every canonical field, in the order of the SPEC's table.
-pub const FIELDS: [Field; 20] = [
+pub(crate) const FIELDS: [Field; 20] = [
     Field {
         name: INTERACTION_ID,
         kind: Kind::Text,

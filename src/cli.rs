@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::check::Format as CheckFormat;
 use crate::config::Config;
-use crate::metrics::OUTPUT_COLUMNS;
+use crate::metrics::catalogue;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::timestamps::{parse_instant, parse_zone, to_micros};
@@ -29,11 +29,11 @@ use crate::validate::OnInvalid;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Compute the KPIs and print them
     Report(ReportArgs),
     /// Compare the KPIs with SLA thresholds; exit 1 on any breach
@@ -45,30 +45,30 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct TrendArgs {
+pub(crate) struct TrendArgs {
     /// The history file written by `cxkpi snapshot`
     #[arg(long, value_name = "HISTORY")]
-    pub history: PathBuf,
+    pub(crate) history: PathBuf,
 
     /// Metrics to show (comma list) [default: interactions and every KPI]
     #[arg(long, value_name = "METRIC,...")]
-    pub metric: Vec<String>,
+    pub(crate) metric: Vec<String>,
 
     /// The category to show: support, service, uncategorized or all
     #[arg(long, default_value = "all")]
-    pub category: String,
+    pub(crate) category: String,
 
     /// Only the group with this key value, e.g. --by-key agent=agent-007 (repeatable)
     #[arg(long, value_name = "KEY=VALUE")]
-    pub by_key: Vec<String>,
+    pub(crate) by_key: Vec<String>,
 
     /// Output format [default: table]
     #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
-    pub format: TrendFormat,
+    pub(crate) format: TrendFormat,
 }
 
 impl TrendArgs {
-    pub fn into_request(self) -> Result<TrendRequest> {
+    pub(crate) fn into_request(self) -> Result<TrendRequest> {
         let filters = self
             .by_key
             .iter()
@@ -91,22 +91,22 @@ impl TrendArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SnapshotArgs {
+pub(crate) struct SnapshotArgs {
     /// The history file: .csv or .ndjson/.jsonl; created when absent
     #[arg(long, value_name = "HISTORY")]
-    pub history: PathBuf,
+    pub(crate) history: PathBuf,
 
     /// The snapshot's date and time [default: now]; a rerun with the same value replaces that snapshot
     #[arg(long, value_name = "WHEN")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
 
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
 }
 
 impl SnapshotArgs {
     /// The snapshot's stamp: `--as-of` (read in `zone`) or now, in whole seconds.
-    pub fn snapshot_at(&self, zone: chrono_tz::Tz) -> Result<i64> {
+    pub(crate) fn snapshot_at(&self, zone: chrono_tz::Tz) -> Result<i64> {
         let instant = match &self.as_of {
             Some(text) => parse_instant(text, zone).map_err(|e| user_error!("--as-of: {e}"))?,
             None => chrono::Utc::now(),
@@ -116,75 +116,79 @@ impl SnapshotArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The SLA file: TOML [[rule]] entries with category, metric, min or max, optional min_n and by
     #[arg(long, value_name = "SLA.toml")]
-    pub sla: PathBuf,
+    pub(crate) sla: PathBuf,
 
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    pub(crate) format: CheckFormat,
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
 
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub(crate) format: Option<Format>,
 }
 
 /// Options shared by every command that reads an interaction log.
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Interaction logs: CSV, JSON array or NDJSON (.ndjson/.jsonl); `-` or none reads standard input
     #[arg(value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
 
     /// Only records created at or after this date or timestamp (a date means midnight)
     #[arg(long, value_name = "WHEN")]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
 
     /// Only records created before this date or timestamp (a date means midnight)
     #[arg(long, value_name = "WHEN")]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
 
     /// Time zone for naive timestamps and dates, e.g. Europe/Paris
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    pub tz: String,
+    pub(crate) tz: String,
 
     /// Extra group keys: any input column, e.g. channel,agent,team
     #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
-    pub by: Vec<String>,
+    pub(crate) by: Vec<String>,
 
     /// Repeat-mode FCR: a contact within this time after another is a repeat (90s, 30m, 72h, 7d)
     #[arg(long, value_name = "DURATION", default_value = "7d")]
-    pub fcr_window: String,
+    pub(crate) fcr_window: String,
 
     /// What to do with invalid records: stop with exit 2, or leave them out and count them
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnInvalid::Fail)]
-    pub on_invalid: OnInvalid,
+    pub(crate) on_invalid: OnInvalid,
 
     /// Write each invalid record (file, record, column, value, reason) to this CSV file
     #[arg(long, value_name = "FILE")]
-    pub rejects: Option<PathBuf>,
+    pub(crate) rejects: Option<PathBuf>,
 
     /// A TOML config for the export: [input], [columns] mapping, [categories] rules, [scales]
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// A built-in config for a known export format: zendesk or freshdesk
     #[arg(long, value_name = "NAME", conflicts_with = "config")]
-    pub preset: Option<String>,
+    pub(crate) preset: Option<String>,
 }
 
 /// Refuses an output path that is one of the inputs: the inputs are only ever read.
-pub fn refuse_input_as_output(option: &str, output: &Path, inputs: &[PathBuf]) -> Result<()> {
+pub(crate) fn refuse_input_as_output(
+    option: &str,
+    output: &Path,
+    inputs: &[PathBuf],
+) -> Result<()> {
     // An output that does not exist yet cannot be an input.
     let Ok(output) = std::fs::canonicalize(output) else {
         return Ok(());
@@ -204,7 +208,7 @@ pub fn refuse_input_as_output(option: &str, output: &Path, inputs: &[PathBuf]) -
 
 impl InputArgs {
     /// Checks the option values and builds the report request.
-    pub fn into_request(self) -> Result<ReportRequest> {
+    pub(crate) fn into_request(self) -> Result<ReportRequest> {
         let zone = parse_zone(&self.tz).map_err(|e| user_error!("--tz: {e}"))?;
         let bound = |name: &str, value: &Option<String>| -> Result<Option<i64>> {
             value
@@ -235,8 +239,7 @@ impl InputArgs {
             if key.is_empty() {
                 return Err(user_error!("--by: an empty key name"));
             }
-            let taken = OUTPUT_COLUMNS.iter().any(|(name, _)| *name == key)
-                || crate::snapshot::PREFIX.contains(&key);
+            let taken = catalogue::column(key).is_some() || crate::history::COLUMNS.contains(&key);
             if taken {
                 return Err(user_error!(
                     "--by {key}: that is the name of an output column; group by another column"

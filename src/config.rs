@@ -12,10 +12,10 @@ use crate::user_error;
 
 /// Survey answer scales and the CSAT "satisfied" threshold.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scales {
-    pub csat: (f64, f64),
-    pub csat_satisfied_min: f64,
-    pub ces: (f64, f64),
+pub(crate) struct Scales {
+    pub(crate) csat: (f64, f64),
+    pub(crate) csat_satisfied_min: f64,
+    pub(crate) ces: (f64, f64),
 }
 
 impl Default for Scales {
@@ -29,7 +29,7 @@ impl Default for Scales {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     #[default]
     Utf8,
     /// Windows-1252, which also reads Latin-1 (ISO 8859-1) text.
@@ -38,12 +38,12 @@ pub enum Encoding {
 
 /// How the files are read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InputOptions {
+pub(crate) struct InputOptions {
     /// The CSV delimiter; `None`: tab for `.tsv` files, comma otherwise.
-    pub delimiter: Option<u8>,
-    pub encoding: Encoding,
+    pub(crate) delimiter: Option<u8>,
+    pub(crate) encoding: Encoding,
     /// Cell texts read as missing, in every column.
-    pub null_values: Vec<String>,
+    pub(crate) null_values: Vec<String>,
 }
 
 impl Default for InputOptions {
@@ -58,7 +58,7 @@ impl Default for InputOptions {
 
 /// A duration column's unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
+pub(crate) enum Unit {
     Seconds,
     Minutes,
     Hours,
@@ -68,50 +68,50 @@ pub enum Unit {
 
 /// Where a canonical field comes from, and how its text is converted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ColumnMapping {
-    pub field: &'static str,
+pub(crate) struct ColumnMapping {
+    pub(crate) field: &'static str,
     /// One source column, or several joined with a space.
-    pub sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
     /// A strftime format for a timestamp field.
-    pub format: Option<String>,
-    pub unit: Option<Unit>,
+    pub(crate) format: Option<String>,
+    pub(crate) unit: Option<Unit>,
     /// Raw text → canonical text (`None`: missing).
-    pub values: Vec<(String, Option<String>)>,
+    pub(crate) values: Vec<(String, Option<String>)>,
     /// Texts of this column read as missing.
-    pub null_values: Vec<String>,
+    pub(crate) null_values: Vec<String>,
     /// With `values`: the value of every other present text; without: the value of a missing one.
-    pub default: Option<String>,
+    pub(crate) default: Option<String>,
     /// When no file has the source column, the field is absent instead of an error.
-    pub optional: bool,
+    pub(crate) optional: bool,
 }
 
 /// The category from a source column's values.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CategoryRules {
+pub(crate) struct CategoryRules {
     /// The source column; `None` when every record gets the default.
-    pub column: Option<String>,
-    pub support: Vec<String>,
-    pub service: Vec<String>,
+    pub(crate) column: Option<String>,
+    pub(crate) support: Vec<String>,
+    pub(crate) service: Vec<String>,
     /// The category of every other value (`uncategorized` when not given).
-    pub default: String,
+    pub(crate) default: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Config {
-    pub input: InputOptions,
-    pub columns: Vec<ColumnMapping>,
-    pub categories: Option<CategoryRules>,
-    pub scales: Scales,
+pub(crate) struct Config {
+    pub(crate) input: InputOptions,
+    pub(crate) columns: Vec<ColumnMapping>,
+    pub(crate) categories: Option<CategoryRules>,
+    pub(crate) scales: Scales,
 }
 
 /// The built-in configs for known export formats (`--preset NAME`).
-pub const PRESETS: [(&str, &str); 2] = [
+pub(crate) const PRESETS: [(&str, &str); 2] = [
     ("zendesk", include_str!("presets/zendesk.toml")),
     ("freshdesk", include_str!("presets/freshdesk.toml")),
 ];
 
 /// The text of a file the user named (a config, an SLA file); a missing one is exit 2.
-pub fn read_user_file(path: &Path, what: &str) -> Result<String> {
+pub(crate) fn read_user_file(path: &Path, what: &str) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             user_error!("{}: no such {what} file", path.display())
@@ -123,13 +123,13 @@ pub fn read_user_file(path: &Path, what: &str) -> Result<String> {
 
 impl Config {
     /// Reads a config file.
-    pub fn load(path: &Path) -> Result<Config> {
+    pub(crate) fn load(path: &Path) -> Result<Config> {
         let text = read_user_file(path, "config")?;
         Config::parse(&text).with_context(|| format!("config {}", path.display()))
     }
 
     /// A built-in preset by name.
-    pub fn preset(name: &str) -> Result<Config> {
+    pub(crate) fn preset(name: &str) -> Result<Config> {
         let (_, text) = PRESETS
             .iter()
             .find(|(preset, _)| preset.eq_ignore_ascii_case(name.trim()))
@@ -144,7 +144,7 @@ impl Config {
     }
 
     /// Parses and checks config TOML; errors name the section, key and problem (exit 2).
-    pub fn parse(text: &str) -> Result<Config> {
+    pub(crate) fn parse(text: &str) -> Result<Config> {
         let file: ConfigFile =
             toml::from_str(text).map_err(|e| user_error!("{}", e.to_string().trim_end()))?;
         let config = Config {
@@ -173,7 +173,8 @@ impl Config {
     }
 
     /// The mapping of canonical field `field`, if the config has one.
-    pub fn mapping(&self, field: &str) -> Option<&ColumnMapping> {
+    #[cfg(test)]
+    pub(crate) fn mapping(&self, field: &str) -> Option<&ColumnMapping> {
         self.columns.iter().find(|m| m.field == field)
     }
 }

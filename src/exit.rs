@@ -50,26 +50,7 @@ pub fn exit_code(result: anyhow::Result<Outcome>) -> u8 {
     }
 }
 
-/// `text` safe to print on one line of a terminal: control characters (escape sequences,
-/// carriage returns, newlines) are shown escaped, as `\u{1b}` or `\n`.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// A one-line notice on standard error (never fails: stderr may be closed).
-pub fn warn(message: &str) {
-    let _ = writeln!(io::stderr(), "cxkpi: {message}");
-}
-
-pub fn is_user_error(err: &anyhow::Error) -> bool {
+pub(crate) fn is_user_error(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| cause.is::<UserError>())
 }
 
@@ -92,11 +73,6 @@ mod tests {
         let err: anyhow::Result<Outcome> =
             Err(user_error!("bad value")).context("reading tickets.csv");
         assert_eq!(exit_code(err), BAD_INPUT);
-    }
-
-    #[test]
-    fn printable_escapes_control_characters_only() {
-        assert_eq!(printable("9\u{1b}[2J\r\nX é"), "9\\u{1b}[2J\\r\\nX é");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 /// True where `text` equals one of `words` (which must not be empty).
-pub fn is_one_of(text: Expr, words: &[&str]) -> Expr {
+pub(crate) fn is_one_of(text: Expr, words: &[&str]) -> Expr {
     words
         .iter()
         .map(|word| text.clone().eq(lit(*word)))
@@ -13,7 +13,7 @@ pub fn is_one_of(text: Expr, words: &[&str]) -> Expr {
 
 /// `when(c1).then(v1).when(c2).then(v2)…otherwise(default)` over any number of cases: the value
 /// of the first case whose condition holds.
-pub fn first_match(cases: Vec<(Expr, Expr)>, default: Expr) -> Expr {
+pub(crate) fn first_match(cases: Vec<(Expr, Expr)>, default: Expr) -> Expr {
     let mut cases = cases.into_iter();
     let Some((condition, value)) = cases.next() else {
         return default;

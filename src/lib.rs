@@ -1,20 +1,23 @@
 //! cxkpi: customer-experience KPIs from exported interaction logs (see SPEC.md).
 
-pub mod canonical;
-pub mod check;
+mod canonical;
+mod check;
 pub mod cli;
-pub mod config;
+mod config;
 pub mod exit;
-pub mod exprs;
+mod exprs;
+mod history;
 pub mod ingest;
-pub mod metrics;
-pub mod pipeline;
-pub mod report;
-pub mod snapshot;
-pub mod timestamps;
-pub mod trend;
-pub mod units;
-pub mod validate;
+mod messages;
+mod metrics;
+mod pipeline;
+mod render;
+mod report;
+mod snapshot;
+mod timestamps;
+mod trend;
+mod units;
+mod validate;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -66,7 +69,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 }
 
 fn take_snapshot(args: cli::SnapshotArgs) -> Result<Outcome> {
-    snapshot::history_format(&args.history)?;
+    history::history_format(&args.history)?;
     cli::refuse_input_as_output("--history", &args.history, &args.input.files)?;
     let zone = timestamps::parse_zone(&args.input.tz).map_err(|e| user_error!("--tz: {e}"))?;
     let snapshot_at = args.snapshot_at(zone)?;

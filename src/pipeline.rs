@@ -9,51 +9,53 @@ use polars::prelude::*;
 
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
-use crate::exit::printable;
 use crate::ingest;
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
-use crate::metrics::{self, Measure, OUTPUT_COLUMNS};
-use crate::report::{Cell, Report, Row};
+use crate::messages::printable;
+use crate::metrics::catalogue::{self, Kpi, Settings};
+use crate::metrics::{self, Cell, Column, Report, Row};
 use crate::timestamps::Shapes;
 use crate::user_error;
 use crate::validate::{self, OnInvalid};
 
 /// Everything a report run needs, validated.
 #[derive(Debug, Clone)]
-pub struct ReportRequest {
-    pub inputs: Vec<PathBuf>,
-    pub zone: Tz,
+pub(crate) struct ReportRequest {
+    pub(crate) inputs: Vec<PathBuf>,
+    pub(crate) zone: Tz,
     /// `[from, to)` on `created_at`, epoch microseconds; `None` is open.
-    pub from: Option<i64>,
-    pub to: Option<i64>,
-    pub by: Vec<String>,
-    pub fcr_window_micros: i64,
-    pub on_invalid: OnInvalid,
-    pub rejects: Option<PathBuf>,
-    pub config: Config,
+    pub(crate) from: Option<i64>,
+    pub(crate) to: Option<i64>,
+    pub(crate) by: Vec<String>,
+    pub(crate) fcr_window_micros: i64,
+    pub(crate) on_invalid: OnInvalid,
+    pub(crate) rejects: Option<PathBuf>,
+    pub(crate) config: Config,
 }
 
 /// Reads, validates and windows the input once, and reports it grouped by `request.by`.
-pub fn run(request: &ReportRequest) -> Result<Report> {
+pub(crate) fn run(request: &ReportRequest) -> Result<Report> {
     prepare(request, &request.by)?.report(&request.by)
 }
 
 /// The valid records in the window, with every per-record metric input, ready to be grouped
 /// by any subset of the keys they were prepared with.
-pub struct Prepared {
+pub(crate) struct Prepared {
     frame: LazyFrame,
     keys: Vec<String>,
     from: Option<i64>,
     to: Option<i64>,
     records: u64,
     skipped: u64,
-    csat_satisfied_min: f64,
+    /// The KPIs every report made from it holds.
+    kpis: Vec<&'static Kpi>,
+    settings: Settings,
 }
 
 /// Reads and parses the input once (materialized: validation and every grouping reuse it),
 /// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
 /// `keys` are the group keys any later [`Prepared::report`] may use.
-pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
+pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     // The fast plan first; the exact one only where the fast one cannot be trusted. Standard
     // input cannot be read twice: it gets the exact plan at once.
     let plan = if ingest::reads_stdin(&request.inputs) {
@@ -91,44 +93,34 @@ pub fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
     if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
         frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
     }
-    // Only churn and repeat-mode FCR look at customers.
-    let customers_used =
-        present.contains(&canonical::CHURNED_AT) || !present.contains(&canonical::CONTACTS);
-    if customers_used && present.contains(&canonical::CUSTOMER_ID) {
+    if metrics::uses_customers(&present) && present.contains(&canonical::CUSTOMER_ID) {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
     let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
-
-    let with_inputs = if present.contains(&canonical::CONTACTS) {
-        valid.with_columns(metrics::fcr_ticket_mode())
-    } else {
-        metrics::fcr_repeat_mode(valid, request.fcr_window_micros)?
-    };
-    let mut in_window =
-        with_inputs.with_columns([metrics::handle_time(), metrics::first_response_time()]);
+    let mut in_window = metrics::with_record_inputs(
+        valid,
+        &present,
+        request.from,
+        request.to,
+        request.fcr_window_micros,
+    )?;
     if let Some(from) = request.from {
         in_window = in_window.filter(col(CREATED_AT).gt_eq(lit(from)));
     }
     if let Some(to) = request.to {
         in_window = in_window.filter(col(CREATED_AT).lt(lit(to)));
     }
-    // Without churn dates there is no churn to measure: n = 0, as for any absent column.
-    let churn_flags = if present.contains(&canonical::CHURNED_AT) {
-        metrics::churn_flags(request.from, request.to).to_vec()
-    } else {
-        vec![
-            lit(false).alias(metrics::CHURN_BASE),
-            lit(false).alias(metrics::CHURNED),
-        ]
-    };
     Ok(Prepared {
-        frame: in_window.with_columns(churn_flags),
+        frame: in_window,
         keys: keys.to_vec(),
         from: request.from,
         to: request.to,
         records,
         skipped,
-        csat_satisfied_min: request.config.scales.csat_satisfied_min,
+        kpis: catalogue::selected(false).collect(),
+        settings: Settings {
+            csat_satisfied_min: request.config.scales.csat_satisfied_min,
+        },
     })
 }
 
@@ -312,7 +304,7 @@ fn replace_by_hashes(
 
 impl Prepared {
     /// The report grouped by category × `by` (each one of the prepared keys).
-    pub fn report(&self, by: &[String]) -> Result<Report> {
+    pub(crate) fn report(&self, by: &[String]) -> Result<Report> {
         let key_columns: Vec<String> = by
             .iter()
             .map(|key| {
@@ -320,12 +312,16 @@ impl Prepared {
                 key_column(index.expect("report keys are among the prepared keys"))
             })
             .collect();
-        let groups = aggregate(self.frame.clone(), &key_columns, self.csat_satisfied_min)
+        let columns = metrics::columns_of(self.kpis.iter().copied());
+        let aggregations: Vec<Expr> = (self.kpis.iter())
+            .flat_map(|kpi| (kpi.aggregate)(&self.settings))
+            .collect();
+        let groups = aggregate(self.frame.clone(), &key_columns, &aggregations, &columns)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
-        let mut rows = rows_of(&groups, &key_columns)?;
+        let mut rows = rows_of(&groups, &key_columns, &columns)?;
         if by.is_empty() {
-            ensure_category_rows(&mut rows);
+            ensure_category_rows(&mut rows, &columns);
         }
         Ok(Report {
             from: self.from,
@@ -333,6 +329,7 @@ impl Prepared {
             records: self.records,
             skipped: self.skipped,
             by: by.to_vec(),
+            columns,
             rows,
         })
     }
@@ -356,8 +353,13 @@ fn unreadable(sources: &[String], error: &PolarsError) -> anyhow::Error {
 }
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows.
-fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) -> LazyFrame {
-    let aggs = metrics::all(csat_satisfied_min);
+fn aggregate(
+    frame: LazyFrame,
+    key_columns: &[String],
+    aggs: &[Expr],
+    columns: &[&'static Column],
+) -> LazyFrame {
+    let aggs = aggs.to_vec();
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
     let mut by_category = vec![col(CATEGORY)];
     by_category.extend(keys.iter().cloned());
@@ -375,7 +377,7 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) 
 
     let mut order = vec![col(CATEGORY)];
     order.extend(keys.iter().cloned());
-    order.extend(OUTPUT_COLUMNS.iter().map(|(name, _)| col(*name)));
+    order.extend(columns.iter().map(|column| col(column.name)));
     let union = concat(
         [per_category.select(order.clone()), all.select(order)],
         UnionArgs::default(),
@@ -395,22 +397,26 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], csat_satisfied_min: f64) 
     )
 }
 
-fn rows_of(groups: &DataFrame, key_columns: &[String]) -> Result<Vec<Row>> {
+fn rows_of(
+    groups: &DataFrame,
+    key_columns: &[String],
+    columns: &[&'static Column],
+) -> Result<Vec<Row>> {
     let categories = groups.column(CATEGORY)?.u32()?;
     let key_columns = (key_columns.iter())
         .map(|name| groups.column(name).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
-    let mut cells_by_column = Vec::with_capacity(OUTPUT_COLUMNS.len());
-    for (name, measure) in OUTPUT_COLUMNS {
-        let column = groups.column(name)?;
-        let cells: Vec<Cell> = match measure {
-            Measure::Count => column
+    let mut cells_by_column = Vec::with_capacity(columns.len());
+    for output in columns {
+        let column = groups.column(output.name)?;
+        let cells: Vec<Cell> = match output.is_value() {
+            false => column
                 .cast(&DataType::Int64)?
                 .i64()?
                 .iter()
                 .map(|v| Cell::Count(v.unwrap_or(0).max(0) as u64))
                 .collect(),
-            Measure::Value => column
+            true => column
                 .cast(&DataType::Float64)?
                 .f64()?
                 .iter()
@@ -429,19 +435,21 @@ fn rows_of(groups: &DataFrame, key_columns: &[String]) -> Result<Vec<Row>> {
                 .iter()
                 .map(|c| c.get(i).map(str::to_string))
                 .collect(),
-            cells: cells_by_column.iter().map(|cells| cells[i]).collect(),
+            cells: (columns.iter().zip(&cells_by_column))
+                .map(|(column, cells)| (*column, cells[i]))
+                .collect(),
         })
         .collect())
 }
 
 /// Without `--by`, support and service always have a row, empty or not.
-fn ensure_category_rows(rows: &mut Vec<Row>) {
+fn ensure_category_rows(rows: &mut Vec<Row>, columns: &[&'static Column]) {
     for (position, category) in [canonical::SUPPORT, canonical::SERVICE]
         .into_iter()
         .enumerate()
     {
         if !rows.iter().any(|r| r.category == category) {
-            rows.insert(position.min(rows.len()), Row::empty(category));
+            rows.insert(position.min(rows.len()), Row::empty(category, columns));
         }
     }
 }

@@ -8,12 +8,12 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 
 /// Microseconds in one second: the unit of every timestamp in the canonical frame.
-pub const MICROS: f64 = 1_000_000.0;
+pub(crate) const MICROS: f64 = 1_000_000.0;
 
 const NAIVE_FORMATS: [&str; 2] = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"];
 
 /// Parses a `--tz` value (an IANA zone name such as `Europe/Paris`, or `UTC`).
-pub fn parse_zone(name: &str) -> Result<Tz, String> {
+pub(crate) fn parse_zone(name: &str) -> Result<Tz, String> {
     name.parse::<Tz>().map_err(|_| {
         format!("unknown time zone \"{name}\" (use an IANA name such as UTC or Europe/Paris)")
     })
@@ -21,7 +21,7 @@ pub fn parse_zone(name: &str) -> Result<Tz, String> {
 
 /// Parses an option value (`--from`, `--to`, `--as-of`): a date (midnight in `zone`), a naive
 /// timestamp (read in `zone`) or an RFC 3339 timestamp with offset.
-pub fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
         return Ok(instant.with_timezone(&Utc));
@@ -48,12 +48,12 @@ pub fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
 }
 
 /// Epoch microseconds of an instant, the pipeline's timestamp representation.
-pub fn to_micros(instant: DateTime<Utc>) -> i64 {
+pub(crate) fn to_micros(instant: DateTime<Utc>) -> i64 {
     instant.timestamp_micros()
 }
 
 /// Formats epoch microseconds as RFC 3339 UTC, whole seconds when there is no fraction.
-pub fn format_micros(micros: i64) -> String {
+pub(crate) fn format_micros(micros: i64) -> String {
     match DateTime::<Utc>::from_timestamp_micros(micros) {
         Some(instant) => instant.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         None => micros.to_string(),
@@ -79,7 +79,7 @@ pub fn format_micros(micros: i64) -> String {
 /// With [`Shapes::Common`] only the two commonest shapes are read (every other value is null):
 /// the stages for the other shapes cost about a fifth of reading and checking a log whose
 /// values never need them.
-pub fn with_parsed(
+pub(crate) fn with_parsed(
     frame: LazyFrame,
     columns: &[(String, String)],
     zone: Tz,
@@ -247,7 +247,7 @@ pub fn with_parsed(
 
 /// Which shapes of timestamp [`with_parsed`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shapes {
+pub(crate) enum Shapes {
     /// `2026-03-01T09:15:00Z` and `2026-03-01 09:15:00` (or with a `T`) only.
     Common,
     /// Every accepted form.
@@ -255,7 +255,7 @@ pub enum Shapes {
 }
 
 /// Whether `text` (trimmed) has one of the [`Shapes::Common`] shapes: null stays null.
-pub fn common_shape(text: Expr) -> Expr {
+pub(crate) fn common_shape(text: Expr) -> Expr {
     let length = text.clone().str().len_bytes();
     utc_shape(length.clone(), text).or(length.eq(lit(19u32)))
 }
@@ -282,7 +282,7 @@ fn in_zone(naive: Expr, zone: Tz) -> Expr {
 
 /// Parses text in strftime `format` (non-strictly: null where it does not match) to a
 /// microsecond datetime.
-pub fn strptime(text: Expr, format: &str) -> Expr {
+pub(crate) fn strptime(text: Expr, format: &str) -> Expr {
     text.str().to_datetime(
         Some(TimeUnit::Microseconds),
         None,

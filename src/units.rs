@@ -1,7 +1,7 @@
 //! Durations as people write them (`90s`, `30m`, `4h`, `2d`, plain seconds) and as tables show them (`4h 12m`).
 
 /// Parses `90s`, `30m`, `4h`, `2d`, `1.5h` or a plain number of seconds into seconds.
-pub fn parse_duration(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<f64, String> {
     let text = text.trim();
     let (number, unit_seconds) = match text.char_indices().last() {
         Some((i, 's')) => (&text[..i], 1.0),
@@ -20,7 +20,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
 }
 
 /// Formats seconds for people: `42s`, `3m 05s`, `4h 12m`, `2d 3h`.
-pub fn format_duration(seconds: f64) -> String {
+pub(crate) fn format_duration(seconds: f64) -> String {
     if !seconds.is_finite() {
         return seconds.to_string();
     }

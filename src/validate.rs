@@ -7,9 +7,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use crate::exit::printable;
 use crate::ingest::normalize::{Check, BAD_VALUE_COLUMN, PROBLEM_COLUMN};
 use crate::ingest::{FILE_COLUMN, RECORD_COLUMN};
+use crate::messages::printable;
 use crate::pipeline::ReportRequest;
 use crate::user_error;
 
@@ -17,7 +17,7 @@ use crate::user_error;
 const SHOWN: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OnInvalid {
+pub(crate) enum OnInvalid {
     /// Stop with exit 2, naming the invalid records.
     Fail,
     /// Leave invalid records out of every metric and count them.
@@ -26,14 +26,14 @@ pub enum OnInvalid {
 
 /// One invalid record: where it is and what is wrong with it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rejected {
-    pub file: String,
-    pub record: u32,
-    pub column: String,
+pub(crate) struct Rejected {
+    pub(crate) file: String,
+    pub(crate) record: u32,
+    pub(crate) column: String,
     /// How the message names the column (see [`Check::label`]).
-    pub label: String,
-    pub value: Option<String>,
-    pub reason: String,
+    pub(crate) label: String,
+    pub(crate) value: Option<String>,
+    pub(crate) reason: String,
 }
 
 impl std::fmt::Display for Rejected {
@@ -51,7 +51,7 @@ impl std::fmt::Display for Rejected {
 
 /// Applies the `--on-invalid` policy to the invalid records (see [`crate::ingest::normalize::Canonical::invalid`]);
 /// returns how many records are skipped (0, or an error, under `fail`).
-pub fn screen(
+pub(crate) fn screen(
     invalid: &DataFrame,
     checks: &[Check],
     sources: &[String],
@@ -86,7 +86,7 @@ pub fn screen(
             Err(user_error!("{message}"))
         }
         OnInvalid::Skip => {
-            crate::exit::warn(&summary(invalid, checks)?);
+            crate::messages::warn(&summary(invalid, checks)?);
             Ok(count as u64)
         }
     }

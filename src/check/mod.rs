@@ -1,50 +1,53 @@
 //! SLA thresholds as code (SPEC §5): the SLA file's rules, and their verdicts against the KPIs.
 
-mod render;
+mod json;
+mod junit;
+mod table;
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-pub use render::{render, Format};
+use std::io::{self, Write};
 
 use crate::canonical::CATEGORY_ORDER;
 use crate::config::read_user_file;
-use crate::metrics::{sample_size_column, OUTPUT_COLUMNS};
+use crate::metrics::catalogue::{self, Column};
+use crate::metrics::{Report, Unit};
 use crate::pipeline::Prepared;
-use crate::report::{Cell, Report};
+use crate::render::Style;
 use crate::units::parse_duration;
 use crate::user_error;
 
 /// One threshold on one metric of one category, optionally per group of some keys.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub name: String,
-    pub category: String,
-    pub metric: &'static str,
-    pub limit: Limit,
+pub(crate) struct Rule {
+    pub(crate) name: String,
+    pub(crate) category: String,
+    pub(crate) metric: &'static Column,
+    pub(crate) limit: Limit,
     /// Fewer observations than this is "no data", not a breach.
-    pub min_n: Option<u64>,
+    pub(crate) min_n: Option<u64>,
     /// Group keys the rule applies per group of (besides the command line's `--by`).
-    pub by: Vec<String>,
+    pub(crate) by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Limit {
+pub(crate) enum Limit {
     Min(f64),
     Max(f64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Breach,
     NoData,
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Breach => "breach",
@@ -55,13 +58,13 @@ impl Status {
 
 /// A rule's outcome for one group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    pub rule: Rule,
+pub(crate) struct Verdict {
+    pub(crate) rule: Rule,
     /// The group's key values (empty for a rule over the whole category).
-    pub group: Vec<(String, Option<String>)>,
-    pub actual: Option<f64>,
-    pub n: u64,
-    pub status: Status,
+    pub(crate) group: Vec<(String, Option<String>)>,
+    pub(crate) actual: Option<f64>,
+    pub(crate) n: u64,
+    pub(crate) status: Status,
 }
 
 #[derive(Deserialize)]
@@ -91,13 +94,13 @@ enum Threshold {
 }
 
 /// Reads and checks an SLA file.
-pub fn load(path: &Path) -> Result<Vec<Rule>> {
+pub(crate) fn load(path: &Path) -> Result<Vec<Rule>> {
     let text = read_user_file(path, "SLA")?;
     parse(&text).with_context(|| format!("SLA file {}", path.display()))
 }
 
 /// Parses SLA rules from TOML text (errors are exit 2 and say which rule and what is wrong).
-pub fn parse(text: &str) -> Result<Vec<Rule>> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Rule>> {
     let file: SlaFile =
         toml::from_str(text).map_err(|e| user_error!("{}", e.to_string().trim_end()))?;
     if file.rule.is_empty() {
@@ -121,18 +124,13 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
             CATEGORY_ORDER.join(", ")
         ));
     }
-    let metric = OUTPUT_COLUMNS
-        .iter()
-        .map(|(name, _)| *name)
-        .find(|name| *name == entry.metric.trim())
-        .ok_or_else(|| {
-            let names: Vec<&str> = OUTPUT_COLUMNS.iter().map(|(n, _)| *n).collect();
-            format!(
-                "unknown metric \"{}\" (use one of {})",
-                entry.metric,
-                names.join(", ")
-            )
-        })?;
+    let metric = catalogue::column(entry.metric.trim()).ok_or_else(|| {
+        format!(
+            "unknown metric \"{}\" (use one of {})",
+            entry.metric,
+            catalogue::names()
+        )
+    })?;
     let limit = match (entry.min, entry.max) {
         (Some(min), None) => Limit::Min(threshold(min, metric)?),
         (None, Some(max)) => Limit::Max(threshold(max, metric)?),
@@ -153,7 +151,7 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
             Limit::Min(v) => (">=", v),
             Limit::Max(v) => ("<=", v),
         };
-        format!("{category} {metric} {op} {value}")
+        format!("{category} {} {op} {value}", metric.name)
     });
     Ok(Rule {
         name,
@@ -165,21 +163,19 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
     })
 }
 
-/// The metrics measured in percent, whose thresholds may be written `"85%"`.
-const PERCENT_METRICS: [&str; 3] = ["csat", "fcr", "churn"];
-
-/// A threshold: a number, or text — a duration (`4h`) for `*_s` metrics, a percentage (`85%`)
-/// or a plain number otherwise.
-fn threshold(value: Threshold, metric: &str) -> Result<f64, String> {
+/// A threshold: a number, or text — a duration (`4h`) for durations, a percentage (`85%`)
+/// for shares, or a plain number.
+fn threshold(value: Threshold, metric: &Column) -> Result<f64, String> {
     let number = match value {
         Threshold::Number(n) => n,
-        Threshold::Text(text) if metric.ends_with("_s") => parse_duration(&text)?,
+        Threshold::Text(text) if metric.unit == Unit::Seconds => parse_duration(&text)?,
         Threshold::Text(text) => {
             let number = match text.trim().strip_suffix('%') {
-                Some(percent) if PERCENT_METRICS.contains(&metric) => percent,
+                Some(percent) if metric.unit == Unit::Percent => percent,
                 Some(_) => {
                     return Err(format!(
-                        "\"{text}\": {metric} is not a percentage; write a plain number"
+                        "\"{text}\": {} is not a percentage; write a plain number",
+                        metric.name
                     ))
                 }
                 None => text.trim(),
@@ -198,7 +194,7 @@ fn threshold(value: Threshold, metric: &str) -> Result<f64, String> {
 }
 
 /// The group keys a rule is evaluated per: the command line's, then the rule's own.
-pub fn rule_keys(rule: &Rule, cli_by: &[String]) -> Vec<String> {
+pub(crate) fn rule_keys(rule: &Rule, cli_by: &[String]) -> Vec<String> {
     let mut keys = cli_by.to_vec();
     for key in &rule.by {
         if !keys.contains(key) {
@@ -209,7 +205,7 @@ pub fn rule_keys(rule: &Rule, cli_by: &[String]) -> Vec<String> {
 }
 
 /// Every key any rule needs, for [`crate::pipeline::prepare`].
-pub fn all_keys(rules: &[Rule], cli_by: &[String]) -> Vec<String> {
+pub(crate) fn all_keys(rules: &[Rule], cli_by: &[String]) -> Vec<String> {
     let mut keys = cli_by.to_vec();
     for rule in rules {
         for key in rule_keys(rule, cli_by) {
@@ -222,7 +218,11 @@ pub fn all_keys(rules: &[Rule], cli_by: &[String]) -> Vec<String> {
 }
 
 /// Evaluates every rule: one verdict per rule, or per group for rules with group keys.
-pub fn evaluate(rules: &[Rule], prepared: &Prepared, cli_by: &[String]) -> Result<Vec<Verdict>> {
+pub(crate) fn evaluate(
+    rules: &[Rule],
+    prepared: &Prepared,
+    cli_by: &[String],
+) -> Result<Vec<Verdict>> {
     let mut reports: Vec<(Vec<String>, Report)> = Vec::new();
     let mut verdicts = Vec::new();
     for rule in rules {
@@ -258,14 +258,8 @@ fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
     }
     rows.into_iter()
         .map(|row| {
-            let actual = match row.cell(rule.metric) {
-                Cell::Count(n) => Some(n as f64),
-                Cell::Value(v) => v,
-            };
-            let n = match row.cell(sample_size_column(rule.metric)) {
-                Cell::Count(n) => n,
-                Cell::Value(_) => 0,
-            };
+            let actual = row.cell(rule.metric.name).number();
+            let n = row.cell(rule.metric.n).count();
             let status = match actual {
                 None => Status::NoData,
                 Some(_) if n == 0 || n < rule.min_n.unwrap_or(0) => Status::NoData,
@@ -291,10 +285,57 @@ fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
         .collect()
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// One line per rule (or per group).
+    Table,
+    /// One JSON object with every verdict and a summary.
+    Json,
+    /// JUnit XML: a test case per verdict, a breach as a failure, no data as skipped.
+    Junit,
+    /// A Markdown table, e.g. for a CI job summary.
+    Markdown,
+}
+
+pub(crate) fn render(verdicts: &[Verdict], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(verdicts, Style::Terminal, out),
+        Format::Markdown => table::render(verdicts, Style::Markdown, out),
+        Format::Json => json::render(verdicts, out),
+        Format::Junit => junit::render(verdicts, out),
+    }
+}
+
+fn count(verdicts: &[Verdict], status: Status) -> usize {
+    verdicts.iter().filter(|v| v.status == status).count()
+}
+
+/// `agent=a1, channel=chat`; a missing key value is `—`.
+fn group_text(verdict: &Verdict) -> String {
+    let parts: Vec<String> = (verdict.group.iter())
+        .map(|(key, value)| format!("{key}={}", value.as_deref().unwrap_or("—")))
+        .collect();
+    parts.join(", ")
+}
+
+fn threshold_text(verdict: &Verdict) -> String {
+    let metric = verdict.rule.metric;
+    match verdict.rule.limit {
+        Limit::Min(v) => format!(">= {}", crate::render::readable_value(metric, v)),
+        Limit::Max(v) => format!("<= {}", crate::render::readable_value(metric, v)),
+    }
+}
+
+fn actual_text(verdict: &Verdict) -> String {
+    (verdict.actual)
+        .map(|v| crate::render::readable_value(verdict.rule.metric, v))
+        .unwrap_or_else(|| crate::render::NO_DATA.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Row;
+    use crate::metrics::{columns_of, Cell, Row};
 
     fn rule(text: &str) -> Result<Vec<Rule>> {
         parse(text)
@@ -370,11 +411,17 @@ mod tests {
     }
 
     fn report_with(category: &str, csat: Option<f64>, csat_n: u64) -> Report {
-        let mut row = Row::empty(category);
-        let at = |name: &str| OUTPUT_COLUMNS.iter().position(|(n, _)| *n == name).unwrap();
-        row.cells[at("csat")] = Cell::Value(csat);
-        row.cells[at("csat_n")] = Cell::Count(csat_n);
+        let columns = columns_of(catalogue::KPIS);
+        let mut row = Row::empty(category, &columns);
+        for (column, cell) in &mut row.cells {
+            match column.name {
+                "csat" => *cell = Cell::Value(csat),
+                "csat_n" => *cell = Cell::Count(csat_n),
+                _ => {}
+            }
+        }
         Report {
+            columns,
             from: None,
             to: None,
             records: 0,

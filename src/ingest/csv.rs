@@ -21,7 +21,7 @@ use crate::user_error;
 const EXTRA_COLUMN: &str = "__extra_field";
 
 /// Where the CSV bytes are.
-pub enum CsvSource<'a> {
+pub(crate) enum CsvSource<'a> {
     Path(&'a std::path::Path),
     Bytes(Vec<u8>),
 }
@@ -30,7 +30,7 @@ pub enum CsvSource<'a> {
 /// [`ByteScan`]) is `known` from an earlier read, or made now: if `scan_beside`, beside the
 /// read, in a thread, for a file whose head is UTF-8 (the plan then assumes a clean scan, and
 /// the caller checks it); here for the rest.
-pub fn scan(
+pub(crate) fn scan(
     source: CsvSource,
     head: &[u8],
     name: &str,

@@ -74,7 +74,7 @@ fn as_text(value: Value) -> Option<String> {
 }
 
 /// A JSON array of objects; record numbers count the array's elements from 1.
-pub fn read_array(text: &str, name: &str) -> Result<DataFrame> {
+pub(crate) fn read_array(text: &str, name: &str) -> Result<DataFrame> {
     let items: Vec<Value> = serde_json::from_str(text)
         .map_err(|e| user_error!("{name}: not a valid JSON array: {e}"))?;
     let mut columns = Columns::default();
@@ -89,7 +89,7 @@ pub fn read_array(text: &str, name: &str) -> Result<DataFrame> {
 }
 
 /// NDJSON: one object per line; blank lines are skipped; record numbers are line numbers.
-pub fn read_lines(text: &str) -> Result<DataFrame> {
+pub(crate) fn read_lines(text: &str) -> Result<DataFrame> {
     let mut columns = Columns::default();
     for (index, line) in text.lines().enumerate() {
         let record = index as u32 + 1;

@@ -16,7 +16,7 @@ use crate::timestamps::strptime;
 use crate::user_error;
 
 /// Applies the config's mapping to the raw log; without one the log is returned as it is.
-pub fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
+pub(crate) fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
     let nulls = &config.input.null_values;
     if config.columns.is_empty() && config.categories.is_none() && nulls.is_empty() {
         return Ok(raw);

@@ -3,19 +3,19 @@
 
 mod csv;
 mod json;
-pub mod mapping;
-pub mod normalize;
+pub(crate) mod mapping;
+pub(crate) mod normalize;
 pub mod short_records;
 pub mod utf8;
 
 /// Column of the raw frame: why a record could not be read as a record (null when it could).
-pub const MALFORMED_COLUMN: &str = "__malformed";
+pub(crate) const MALFORMED_COLUMN: &str = "__malformed";
 /// A CSV record with more (non-empty) fields than the header.
-pub const EXTRA_FIELDS: u32 = 1;
+pub(crate) const EXTRA_FIELDS: u32 = 1;
 /// A JSON array element or NDJSON line that is not a JSON object.
-pub const NOT_AN_OBJECT: u32 = 2;
+pub(crate) const NOT_AN_OBJECT: u32 = 2;
 /// A CSV record with fewer fields than the header.
-pub const MISSING_FIELDS: u32 = 3;
+pub(crate) const MISSING_FIELDS: u32 = 3;
 
 use std::fs;
 use std::io::Read;
@@ -29,60 +29,60 @@ use crate::config::{Encoding, InputOptions};
 use crate::user_error;
 
 /// Column of the raw frame holding the index of the source in [`RawLog::sources`].
-pub const FILE_COLUMN: &str = "__file";
+pub(crate) const FILE_COLUMN: &str = "__file";
 /// Column of the raw frame holding the 1-based record number within its source
 /// (header not counted; for NDJSON the line number).
-pub const RECORD_COLUMN: &str = "__record";
+pub(crate) const RECORD_COLUMN: &str = "__record";
 
 /// The input as read: every source column as text, with where each record came from.
-pub struct RawLog {
-    pub frame: LazyFrame,
+pub(crate) struct RawLog {
+    pub(crate) frame: LazyFrame,
     /// Every column name seen in any source, in first-seen order.
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// Display names of the sources, indexed by [`FILE_COLUMN`].
-    pub sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
     /// Each source's own columns, in the same order as `sources`.
-    pub source_columns: Vec<Vec<String>>,
+    pub(crate) source_columns: Vec<Vec<String>>,
     /// Canonical fields a config converted from other columns (see [`Origin`]).
-    pub origins: Vec<Origin>,
+    pub(crate) origins: Vec<Origin>,
     /// The sources (as [`FILE_COLUMN`] values) with bytes that are not UTF-8, read as U+FFFD.
-    pub undecodable: Vec<u32>,
+    pub(crate) undecodable: Vec<u32>,
 }
 
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
-pub struct Source {
-    pub frame: LazyFrame,
-    pub columns: Vec<String>,
+pub(crate) struct Source {
+    pub(crate) frame: LazyFrame,
+    pub(crate) columns: Vec<String>,
     /// The pass over a CSV source's bytes; none for JSON.
-    pub byte_scan: Option<ByteScanState>,
+    pub(crate) byte_scan: Option<ByteScanState>,
 }
 
 /// What one pass over a CSV source's bytes finds, before polars reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ByteScan {
+pub(crate) struct ByteScan {
     /// The records with fewer fields than the header (see [`short_records`]).
-    pub short: Vec<IdxSize>,
+    pub(crate) short: Vec<IdxSize>,
     /// Whether every byte is UTF-8 (else some values hold U+FFFD).
-    pub utf8: bool,
+    pub(crate) utf8: bool,
 }
 
 impl ByteScan {
     /// What a plan assumes while the scan runs beside the read.
-    pub fn is_clean(&self) -> bool {
+    pub(crate) fn is_clean(&self) -> bool {
         self.short.is_empty() && self.utf8
     }
 }
 
 /// A source's byte scan: known when the read was planned, or running beside the read, the plan
 /// having assumed a clean one ([`ByteScan::is_clean`]) that [`ByteScanState::finish`] checks.
-pub enum ByteScanState {
+pub(crate) enum ByteScanState {
     Known(ByteScan),
     Running(std::thread::JoinHandle<Result<ByteScan>>),
 }
 
 impl ByteScanState {
     /// The scan's result, and whether the plan assumed it.
-    pub fn finish(self) -> Result<(ByteScan, bool)> {
+    pub(crate) fn finish(self) -> Result<(ByteScan, bool)> {
         match self {
             ByteScanState::Known(scan) => Ok((scan, true)),
             ByteScanState::Running(thread) => {
@@ -98,19 +98,19 @@ impl ByteScanState {
 /// Where a config took a canonical field from, so that a bad value is reported as the file
 /// has it: the source text sits in [`origin_column`] beside the converted field.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Origin {
-    pub field: &'static str,
+pub(crate) struct Origin {
+    pub(crate) field: &'static str,
     /// The export's column(s), e.g. `"Date" + "Time"`.
-    pub source: String,
+    pub(crate) source: String,
     /// What the conversion expects, e.g. `a duration written H:MM:SS`.
-    pub expected: Option<String>,
+    pub(crate) expected: Option<String>,
     /// Whether the field was converted (so its source text is kept in [`origin_column`]);
     /// a renamed field's text is the file's own.
-    pub converted: bool,
+    pub(crate) converted: bool,
 }
 
 /// The raw frame's column holding the source text of a converted field.
-pub fn origin_column(field: &str) -> String {
+pub(crate) fn origin_column(field: &str) -> String {
     format!("__source_{field}")
 }
 
@@ -123,7 +123,7 @@ enum Format {
 
 /// Whether `paths` (as [`read_inputs`] takes them) include standard input, which can be read
 /// only once.
-pub fn reads_stdin(paths: &[PathBuf]) -> bool {
+pub(crate) fn reads_stdin(paths: &[PathBuf]) -> bool {
     paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-")
 }
 
@@ -131,7 +131,7 @@ pub fn reads_stdin(paths: &[PathBuf]) -> bool {
 /// each source's byte scan (none for JSON). `known` are the sources' byte scans from an earlier
 /// read of the same inputs, if any; otherwise a file's scan may run beside the read if
 /// `scan_beside` (see [`csv::scan`]).
-pub fn read_inputs(
+pub(crate) fn read_inputs(
     paths: &[PathBuf],
     options: &InputOptions,
     known: Option<Vec<Option<ByteScan>>>,
@@ -207,7 +207,7 @@ pub fn read_inputs(
 
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
 /// returns it with its column names.
-pub fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
+pub(crate) fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
     let source = read_one(
         path,
         &display_name(path),

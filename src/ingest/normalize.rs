@@ -22,18 +22,18 @@ use crate::timestamps::{self, Shapes};
 use crate::user_error;
 
 /// Column of the canonical frame: whether the record failed any check.
-pub const INVALID_COLUMN: &str = "__invalid";
-pub const PROBLEM_COLUMN: &str = "__problem";
+pub(crate) const INVALID_COLUMN: &str = "__invalid";
+pub(crate) const PROBLEM_COLUMN: &str = "__problem";
 /// Whether the record's `interaction_id` was seen in an earlier record; computed over the
 /// whole frame before the invalid records are picked out (with [`DuplicateTest::Exact`]).
 const DUPLICATE_COLUMN: &str = "__duplicate";
 /// Column of the canonical frame (with [`DuplicateTest::Hashed`]): a 64-bit hash of the
 /// `interaction_id`, null where it is missing.
-pub const ID_HASH_COLUMN: &str = "__id_hash";
-pub const BAD_VALUE_COLUMN: &str = "__bad_value";
+pub(crate) const ID_HASH_COLUMN: &str = "__id_hash";
+pub(crate) const BAD_VALUE_COLUMN: &str = "__bad_value";
 
 /// Name of the canonical frame's column holding the text of the `index`-th `--by` key.
-pub fn key_column(index: usize) -> String {
+pub(crate) fn key_column(index: usize) -> String {
     format!("__key{index}")
 }
 
@@ -41,20 +41,20 @@ fn text_column(name: &str) -> String {
     format!("__text_{name}")
 }
 
-pub struct NormalizeOptions<'a> {
-    pub zone: Tz,
-    pub scales: &'a Scales,
-    pub by: &'a [String],
+pub(crate) struct NormalizeOptions<'a> {
+    pub(crate) zone: Tz,
+    pub(crate) scales: &'a Scales,
+    pub(crate) by: &'a [String],
     /// How many of `by`, from the start, come from the `--by` option (the rest from elsewhere,
     /// such as SLA rules), for error messages.
-    pub by_option_keys: usize,
-    pub duplicates: DuplicateTest,
-    pub timestamps: Shapes,
+    pub(crate) by_option_keys: usize,
+    pub(crate) duplicates: DuplicateTest,
+    pub(crate) timestamps: Shapes,
 }
 
 /// How repeated `interaction_id`s are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DuplicateTest {
+pub(crate) enum DuplicateTest {
     /// Record by record, comparing the ids themselves (a hash set of every id: slow on large
     /// logs).
     Exact,
@@ -68,36 +68,36 @@ pub enum DuplicateTest {
 /// What makes a record invalid: the column it concerns (empty for the record as a whole) and
 /// why, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
-    pub column: String,
+pub(crate) struct Check {
+    pub(crate) column: String,
     /// How messages name the column, e.g. `talk_seconds (from "AvgTalkDuration")`.
-    pub label: String,
-    pub reason: String,
+    pub(crate) label: String,
+    pub(crate) reason: String,
 }
 
 /// The typed canonical frame: every canonical field (absent ones as typed nulls), the `--by`
 /// keys as text, and the validity columns.
-pub struct Canonical {
+pub(crate) struct Canonical {
     /// Every record, typed, flagged in [`INVALID_COLUMN`].
-    pub frame: LazyFrame,
+    pub(crate) frame: LazyFrame,
     /// The invalid records: file, record, [`PROBLEM_COLUMN`] and [`BAD_VALUE_COLUMN`].
-    pub invalid: LazyFrame,
+    pub(crate) invalid: LazyFrame,
     /// Canonical fields the input has (absent ones are all-null in the frame).
-    pub present: Vec<&'static str>,
-    pub checks: Vec<Check>,
+    pub(crate) present: Vec<&'static str>,
+    pub(crate) checks: Vec<Check>,
     /// The codes of the checks that a timestamp did not parse.
-    pub timestamp_checks: Vec<u32>,
-    pub sources: Vec<String>,
+    pub(crate) timestamp_checks: Vec<u32>,
+    pub(crate) sources: Vec<String>,
 }
 
 impl Canonical {
-    pub fn has(&self, field: &str) -> bool {
+    pub(crate) fn has(&self, field: &str) -> bool {
         self.present.contains(&field)
     }
 }
 
 /// Builds the canonical frame from the raw text frame (no data is read yet: this is a plan).
-pub fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
+pub(crate) fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
     // Only sources without a single readable record lack columns; with nothing else they still
     // make a (possibly empty) log.
     if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID)
@@ -341,7 +341,7 @@ const TIMESTAMP_SAMPLE: u32 = 10_000;
 /// A plan of one row: for each timestamp column, whether its values in the first records all
 /// have the common shapes (see [`Shapes::Common`]), which predicts that parsing only those will
 /// do. `None` when the input has no timestamp column.
-pub fn timestamp_sample(raw: &RawLog) -> Option<LazyFrame> {
+pub(crate) fn timestamp_sample(raw: &RawLog) -> Option<LazyFrame> {
     let looks_common: Vec<Expr> = (FIELDS.iter())
         .filter(|f| f.kind == Kind::Timestamp && raw.columns.iter().any(|c| c == f.name))
         .map(|f| {
@@ -364,7 +364,7 @@ pub fn timestamp_sample(raw: &RawLog) -> Option<LazyFrame> {
 }
 
 /// A 64-bit hash of each value; null stays null.
-pub fn hashed(value: Expr) -> Expr {
+pub(crate) fn hashed(value: Expr) -> Expr {
     // Fixed seeds: the same value hashes alike in every run.
     when(value.clone().is_not_null())
         .then(value.hash(
@@ -380,7 +380,7 @@ pub fn hashed(value: Expr) -> Expr {
 /// `interaction_id`: whether two of its id hashes are equal. When they are all distinct the ids
 /// are too, so `false` is exact; `true` may come from a hash collision, so the caller checks
 /// again with [`DuplicateTest::Exact`].
-pub fn ids_may_repeat(frame: &DataFrame) -> PolarsResult<bool> {
+pub(crate) fn ids_may_repeat(frame: &DataFrame) -> PolarsResult<bool> {
     let hashes = frame.column(ID_HASH_COLUMN)?.drop_nulls();
     Ok(hashes.n_unique()? < hashes.len())
 }

@@ -20,7 +20,7 @@ use polars::prelude::IdxSize;
 
 /// Counts fields record by record over consecutive chunks of one CSV source.
 #[derive(Debug)]
-pub struct FieldCounter {
+pub(crate) struct FieldCounter {
     delimiter: u8,
     header_fields: usize,
     /// Bytes fed before the current chunk.
@@ -41,7 +41,7 @@ pub struct FieldCounter {
 
 impl FieldCounter {
     /// A counter for a source whose header has `header_fields` fields separated by `delimiter`.
-    pub fn new(delimiter: u8, header_fields: usize) -> Self {
+    pub(crate) fn new(delimiter: u8, header_fields: usize) -> Self {
         FieldCounter {
             delimiter,
             header_fields,
@@ -60,7 +60,7 @@ impl FieldCounter {
     }
 
     /// Reads the next chunk of the source.
-    pub fn feed(&mut self, chunk: &[u8]) {
+    pub(crate) fn feed(&mut self, chunk: &[u8]) {
         for at in memchr::memchr3_iter(self.delimiter, b'\n', b'"', chunk) {
             let byte = chunk[at];
             if byte == b'"' {
@@ -96,7 +96,7 @@ impl FieldCounter {
 
     /// The record numbers (1-based, header not counted) of the records with fewer fields than
     /// the header, in order.
-    pub fn finish(mut self) -> Vec<IdxSize> {
+    pub(crate) fn finish(mut self) -> Vec<IdxSize> {
         if self.offset > self.record_start {
             let end = if self.previous_byte == b'\r' && self.offset > self.field_start {
                 self.offset - 1

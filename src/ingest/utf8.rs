@@ -49,7 +49,7 @@ impl Utf8Validator {
 
 /// Whether `start`, the first bytes of a longer text, is UTF-8 (its last character may be cut
 /// off).
-pub fn is_utf8_start(start: &[u8]) -> bool {
+pub(crate) fn is_utf8_start(start: &[u8]) -> bool {
     match simdutf8::compat::from_utf8(start) {
         Ok(_) => true,
         Err(error) => error.error_len().is_none(),

@@ -2,17 +2,14 @@
 
 use std::io::{self, Write};
 
-use super::Report;
+use crate::metrics::Report;
+use crate::render::{io_error_of_csv, text_rows};
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer
-        .write_record(report.columns())
-        .map_err(super::io_error_of_csv)?;
-    for record in report.text_rows() {
-        writer
-            .write_record(&record)
-            .map_err(super::io_error_of_csv)?;
+    (writer.write_record(report.column_names())).map_err(io_error_of_csv)?;
+    for record in text_rows(report) {
+        writer.write_record(&record).map_err(io_error_of_csv)?;
     }
     writer.flush()
 }

@@ -4,10 +4,11 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::Report;
+use crate::metrics::Report;
+use crate::render::{io_error_of_json, json_rows};
 use crate::timestamps::format_micros;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let document = json!({
         "window": {
             "from": report.from.map(format_micros),
@@ -17,8 +18,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "records": report.records,
             "skipped": report.skipped,
         },
-        "rows": report.json_rows(),
+        "rows": json_rows(report),
     });
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(super::io_error_of_json)?;
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io_error_of_json)?;
     writeln!(out)
 }

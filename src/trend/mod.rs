@@ -1,95 +1,109 @@
 //! `trend`: each metric of a snapshot history over time, with the change against the previous
 //! snapshot of the same group.
 
-mod render;
+mod csv;
+mod json;
+mod table;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Result};
 use polars::prelude::*;
 
-pub use render::{render, Format};
-
 use crate::canonical::{CATEGORY, CATEGORY_ORDER};
+use crate::history::COLUMNS as PREFIX;
 use crate::ingest;
-use crate::metrics::{sample_size_column, OUTPUT_COLUMNS};
-use crate::snapshot::PREFIX;
+use crate::metrics::catalogue::{self, Column};
 use crate::user_error;
 
-/// The metrics shown when none is asked for.
-pub const DEFAULT_METRICS: [&str; 10] = [
-    "interactions",
-    "csat",
-    "nps",
-    "ces",
-    "fcr",
-    "aht_s",
-    "frt_mean_s",
-    "frt_median_s",
-    "frt_p90_s",
-    "churn",
-];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// A table per metric (and group), one line per snapshot.
+    Table,
+    /// One JSON object with every series.
+    Json,
+    /// One line per snapshot, metric and group.
+    Csv,
+}
+
+pub(crate) fn render(
+    series: &[Series],
+    category: &str,
+    format: Format,
+    sparklines: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(series, category, sparklines, out),
+        Format::Json => json::render(series, category, out),
+        Format::Csv => csv::render(series, category, out),
+    }
+}
+
+/// The metrics shown when none is asked for: the interaction count and every KPI value the
+/// history holds (a history written before a KPI was added lacks its columns).
+fn default_metrics(history_columns: &[String]) -> Vec<&'static Column> {
+    (catalogue::COLUMNS.iter().copied())
+        .filter(|c| c.name == "interactions" || c.label.is_some())
+        .filter(|c| history_columns.iter().any(|h| h == c.name))
+        .collect()
+}
 
 #[derive(Debug, Clone)]
-pub struct TrendRequest {
-    pub history: PathBuf,
-    pub metrics: Vec<&'static str>,
-    pub category: String,
+pub(crate) struct TrendRequest {
+    pub(crate) history: PathBuf,
+    /// Empty: the default metrics.
+    pub(crate) metrics: Vec<&'static Column>,
+    pub(crate) category: String,
     /// `KEY=VALUE` filters on the history's group keys.
-    pub filters: Vec<(String, String)>,
+    pub(crate) filters: Vec<(String, String)>,
 }
 
 /// One metric of one group over the snapshots, oldest first.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
-    pub metric: &'static str,
-    pub group: Vec<(String, Option<String>)>,
-    pub points: Vec<Point>,
+pub(crate) struct Series {
+    pub(crate) metric: &'static Column,
+    pub(crate) group: Vec<(String, Option<String>)>,
+    pub(crate) points: Vec<Point>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Point {
-    pub snapshot_at: String,
-    pub value: Option<f64>,
-    pub n: u64,
+pub(crate) struct Point {
+    pub(crate) snapshot_at: String,
+    pub(crate) value: Option<f64>,
+    pub(crate) n: u64,
     /// `value` minus the previous snapshot's (null for the first, or when either is null).
-    pub change: Option<f64>,
+    pub(crate) change: Option<f64>,
 }
 
-/// Parses `--metric` names (comma lists allowed); none means [`DEFAULT_METRICS`].
-pub fn parse_metrics(names: &[String]) -> Result<Vec<&'static str>> {
-    if names.is_empty() {
-        return Ok(DEFAULT_METRICS.to_vec());
-    }
-    let metrics: Vec<&'static str> = names
-        .iter()
+/// Parses `--metric` names (comma lists allowed); none means the default metrics.
+pub(crate) fn parse_metrics(names: &[String]) -> Result<Vec<&'static Column>> {
+    let named: Vec<&str> = (names.iter())
         .flat_map(|n| n.split(','))
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map(|name| {
-            OUTPUT_COLUMNS
-                .iter()
-                .map(|(column, _)| *column)
-                .find(|column| *column == name)
-                .ok_or_else(|| {
-                    user_error!(
-                        "--metric: unknown metric {name} (use one of {})",
-                        OUTPUT_COLUMNS.map(|(c, _)| c).join(", ")
-                    )
-                })
-        })
-        .collect::<Result<_>>()?;
-    if metrics.is_empty() {
+        .collect();
+    if !names.is_empty() && named.is_empty() {
         return Err(user_error!(
             "--metric: name at least one metric, e.g. --metric csat,fcr"
         ));
     }
-    Ok(metrics)
+    (named.into_iter())
+        .map(|name| {
+            catalogue::column(name).ok_or_else(|| {
+                user_error!(
+                    "--metric: unknown metric {name} (use one of {})",
+                    catalogue::names()
+                )
+            })
+        })
+        .collect()
 }
 
 /// Reads the history and builds every series of the category, for every group the filters
 /// leave.
-pub fn load(request: &TrendRequest) -> Result<Vec<Series>> {
+pub(crate) fn load(request: &TrendRequest) -> Result<Vec<Series>> {
     if !CATEGORY_ORDER.contains(&request.category.as_str()) {
         return Err(user_error!(
             "--category: unknown category {} (use one of {})",
@@ -107,7 +121,7 @@ pub fn load(request: &TrendRequest) -> Result<Vec<Series>> {
     let name = request.history.display();
     let position = |column: &str| columns.iter().position(|c| c == column);
     let (Some(category_at), Some(first_metric_at)) =
-        (position(CATEGORY), position(OUTPUT_COLUMNS[0].0))
+        (position(CATEGORY), position(catalogue::COLUMNS[0].name))
     else {
         return Err(user_error!(
             "{name}: not a cxkpi history (it needs {}, {CATEGORY} and the metric columns; found {})",
@@ -136,8 +150,13 @@ pub fn load(request: &TrendRequest) -> Result<Vec<Series>> {
         }
         selected = selected.and(col(key.as_str()).eq(lit(value.as_str())));
     }
-    for metric in &request.metrics {
-        for column in [*metric, sample_size_column(metric)] {
+    let metrics = if request.metrics.is_empty() {
+        default_metrics(&columns)
+    } else {
+        request.metrics.clone()
+    };
+    for metric in &metrics {
+        for column in [metric.name, metric.n] {
             if position(column).is_none() {
                 return Err(user_error!("{name}: the history has no {column} column"));
             }
@@ -153,15 +172,13 @@ pub fn load(request: &TrendRequest) -> Result<Vec<Series>> {
     let mut order = key_exprs.clone();
     order.push(col(PREFIX[0]));
     let mut series = Vec::new();
-    for metric in &request.metrics {
-        let value = col(*metric).cast(DataType::Float64);
+    for metric in metrics {
+        let value = col(metric.name).cast(DataType::Float64);
         let mut select = key_exprs.clone();
         select.extend([
             col(PREFIX[0]),
             value.clone().alias("value"),
-            col(sample_size_column(metric))
-                .cast(DataType::Float64)
-                .alias("n"),
+            col(metric.n).cast(DataType::Float64).alias("n"),
         ]);
         let points = rows
             .clone()
@@ -191,7 +208,7 @@ fn previous_of(column: &str, keys: &[Expr]) -> Result<Expr> {
 }
 
 /// Splits one metric's sorted points into a series per group.
-fn series_of(metric: &'static str, keys: &[String], points: &DataFrame) -> Result<Vec<Series>> {
+fn series_of(metric: &'static Column, keys: &[String], points: &DataFrame) -> Result<Vec<Series>> {
     let key_columns = keys
         .iter()
         .map(|k| points.column(k).and_then(|c| c.str().cloned()))

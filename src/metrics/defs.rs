@@ -1,7 +1,8 @@
 //! The KPI definitions of SPEC §3: one function per KPI returning the polars aggregations for
-//! its value and its sample size `n`, plus the per-record inputs some of them need.
+//! its value and its sample size `n`, and the per-record inputs they aggregate.
 //!
-//! Nothing here collects; the pipeline composes these expressions into one plan.
+//! Nothing here collects; the pipeline composes these expressions into one plan. Which column
+//! each aggregation becomes is the catalogue's (`catalogue.rs`).
 
 use polars::prelude::*;
 
@@ -13,84 +14,57 @@ use crate::canonical::{
 use crate::timestamps::MICROS;
 
 /// Per-record inputs derived before aggregation.
-pub const HANDLE_TIME: &str = "__handle_s";
-pub const FIRST_RESPONSE_TIME: &str = "__first_response_s";
-pub const FCR_ELIGIBLE: &str = "__fcr_eligible";
-pub const FCR_FIRST_CONTACT: &str = "__fcr_first_contact";
-pub const CHURN_BASE: &str = "__churn_base";
-pub const CHURNED: &str = "__churned";
+pub(crate) const HANDLE_TIME: &str = "__handle_s";
+pub(crate) const FIRST_RESPONSE_TIME: &str = "__first_response_s";
+pub(crate) const FCR_ELIGIBLE: &str = "__fcr_eligible";
+pub(crate) const FCR_FIRST_CONTACT: &str = "__fcr_first_contact";
+pub(crate) const CHURN_BASE: &str = "__churn_base";
+pub(crate) const CHURNED: &str = "__churned";
 const NEXT_CONTACT_AT: &str = "__next_contact_at";
 const REPEATED: &str = "__repeated";
 const ROW: &str = "__row";
 
-/// Whether an output column is a count (an integer) or a measured value (a float, null at n = 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    Count,
-    Value,
+/// Adds every per-record input the KPIs aggregate, choosing how FCR is measured (ticket mode
+/// when the input has `contacts`, repeat mode otherwise) and giving churn `n = 0` when the
+/// input has no `churned_at`. `from`/`to` bound churn (SPEC §3).
+///
+/// `frame` must hold every valid record of the input, before any window: repeat-mode FCR
+/// searches for repeats outside it.
+pub(crate) fn with_record_inputs(
+    frame: LazyFrame,
+    present: &[&str],
+    from: Option<i64>,
+    to: Option<i64>,
+    fcr_window_micros: i64,
+) -> PolarsResult<LazyFrame> {
+    let with_fcr = if present.contains(&CONTACTS) {
+        frame.with_columns(fcr_ticket_mode())
+    } else {
+        fcr_repeat_mode(frame, fcr_window_micros)?
+    };
+    // Without churn dates there is no churn to measure: n = 0, as for any absent column.
+    let churn = if present.contains(&CHURNED_AT) {
+        churn_flags(from, to).to_vec()
+    } else {
+        vec![lit(false).alias(CHURN_BASE), lit(false).alias(CHURNED)]
+    };
+    Ok(with_fcr
+        .with_columns([handle_time(), first_response_time()])
+        .with_columns(churn))
 }
 
-/// The output columns of SPEC §3, in output order.
-pub const OUTPUT_COLUMNS: [(&str, Measure); 17] = [
-    ("interactions", Measure::Count),
-    ("csat", Measure::Value),
-    ("csat_n", Measure::Count),
-    ("nps", Measure::Value),
-    ("nps_n", Measure::Count),
-    ("ces", Measure::Value),
-    ("ces_n", Measure::Count),
-    ("fcr", Measure::Value),
-    ("fcr_n", Measure::Count),
-    ("aht_s", Measure::Value),
-    ("aht_n", Measure::Count),
-    ("frt_mean_s", Measure::Value),
-    ("frt_median_s", Measure::Value),
-    ("frt_p90_s", Measure::Value),
-    ("frt_n", Measure::Count),
-    ("churn", Measure::Value),
-    ("churn_n", Measure::Count),
-];
-
-/// The count column that is the sample size `n` of an output column (a count is its own).
-pub fn sample_size_column(column: &str) -> &'static str {
-    match column {
-        "csat" => "csat_n",
-        "nps" => "nps_n",
-        "ces" => "ces_n",
-        "fcr" => "fcr_n",
-        "aht_s" => "aht_n",
-        "frt_mean_s" | "frt_median_s" | "frt_p90_s" => "frt_n",
-        "churn" => "churn_n",
-        other => OUTPUT_COLUMNS
-            .iter()
-            .map(|(name, _)| *name)
-            .find(|name| *name == other)
-            .unwrap_or("interactions"),
-    }
-}
-
-/// Every KPI's aggregations, in [`OUTPUT_COLUMNS`] order.
-pub fn all(csat_satisfied_min: f64) -> Vec<Expr> {
-    [
-        interactions(),
-        csat(csat_satisfied_min),
-        nps(),
-        ces(),
-        fcr(),
-        aht(),
-        frt(),
-        churn(),
-    ]
-    .concat()
+/// Whether any KPI looks at `customer_id`: only churn and repeat-mode FCR do.
+pub(crate) fn uses_customers(present: &[&str]) -> bool {
+    present.contains(&CHURNED_AT) || !present.contains(&CONTACTS)
 }
 
 /// Records in the group.
-pub fn interactions() -> Vec<Expr> {
+pub(crate) fn interactions() -> Vec<Expr> {
     vec![count(len()).alias("interactions")]
 }
 
 /// Share (0–100) of CSAT answers at or above `satisfied_min`.
-pub fn csat(satisfied_min: f64) -> Vec<Expr> {
+pub(crate) fn csat(satisfied_min: f64) -> Vec<Expr> {
     let answered = col(CSAT).count();
     let satisfied = col(CSAT).gt_eq(lit(satisfied_min)).sum();
     vec![
@@ -100,7 +74,7 @@ pub fn csat(satisfied_min: f64) -> Vec<Expr> {
 }
 
 /// Net promoter score: 100 × (promoters 9–10 − detractors 0–6) / answers.
-pub fn nps() -> Vec<Expr> {
+pub(crate) fn nps() -> Vec<Expr> {
     let answered = col(NPS).count();
     let promoters = col(NPS).gt_eq(lit(9.0)).sum().cast(DataType::Float64);
     let detractors = col(NPS).lt_eq(lit(6.0)).sum().cast(DataType::Float64);
@@ -111,7 +85,7 @@ pub fn nps() -> Vec<Expr> {
 }
 
 /// Customer effort: the mean answer.
-pub fn ces() -> Vec<Expr> {
+pub(crate) fn ces() -> Vec<Expr> {
     vec![
         col(CES).mean().alias("ces"),
         count(col(CES).count()).alias("ces_n"),
@@ -120,7 +94,7 @@ pub fn ces() -> Vec<Expr> {
 
 /// First contact resolution: share (0–100) of the eligible records resolved at first contact.
 /// Needs [`FCR_ELIGIBLE`] and [`FCR_FIRST_CONTACT`] (see [`fcr_ticket_mode`], [`fcr_repeat_mode`]).
-pub fn fcr() -> Vec<Expr> {
+pub(crate) fn fcr() -> Vec<Expr> {
     let eligible = col(FCR_ELIGIBLE).sum();
     let first = col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum();
     vec![
@@ -130,32 +104,35 @@ pub fn fcr() -> Vec<Expr> {
 }
 
 /// Average handle time in seconds, over records with a handle time (see [`handle_time`]).
-pub fn aht() -> Vec<Expr> {
+pub(crate) fn aht() -> Vec<Expr> {
     vec![
         col(HANDLE_TIME).mean().alias("aht_s"),
         count(col(HANDLE_TIME).count()).alias("aht_n"),
     ]
 }
 
-/// First response time in seconds: mean, median and 90th percentile (linear interpolation
-/// between closest ranks), over records with one (see [`first_response_time`]).
-pub fn frt() -> Vec<Expr> {
-    let frt = col(FIRST_RESPONSE_TIME);
+/// A duration per record (`input`, seconds): mean, median and 90th percentile (linear
+/// interpolation between closest ranks), and `n`, as `{prefix}_mean_s`, `{prefix}_median_s`,
+/// `{prefix}_p90_s` and `{prefix}_n`.
+pub(crate) fn durations(input: &str, prefix: &str) -> Vec<Expr> {
+    let seconds = col(input);
     vec![
-        frt.clone().mean().alias("frt_mean_s"),
-        frt.clone()
+        seconds.clone().mean().alias(format!("{prefix}_mean_s")),
+        seconds
+            .clone()
             .quantile(lit(0.5), QuantileMethod::Linear)
-            .alias("frt_median_s"),
-        frt.clone()
+            .alias(format!("{prefix}_median_s")),
+        seconds
+            .clone()
             .quantile(lit(0.9), QuantileMethod::Linear)
-            .alias("frt_p90_s"),
-        count(frt.count()).alias("frt_n"),
+            .alias(format!("{prefix}_p90_s")),
+        count(seconds.count()).alias(format!("{prefix}_n")),
     ]
 }
 
 /// Churn: share (0–100) of the distinct customers in the base who churned in the window.
 /// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
-pub fn churn() -> Vec<Expr> {
+pub(crate) fn churn() -> Vec<Expr> {
     let base = col(CUSTOMER_ID).filter(col(CHURN_BASE)).n_unique();
     let churned = col(CUSTOMER_ID).filter(col(CHURNED)).n_unique();
     vec![
@@ -165,7 +142,7 @@ pub fn churn() -> Vec<Expr> {
 }
 
 /// Handle time of a record: `handle_seconds`, else the sum of the parts present.
-pub fn handle_time() -> Expr {
+pub(crate) fn handle_time() -> Expr {
     let parts = [col(TALK_SECONDS), col(HOLD_SECONDS), col(WRAP_SECONDS)];
     let any_part = parts
         .iter()
@@ -188,7 +165,7 @@ pub fn handle_time() -> Expr {
 
 /// First response time of a record in seconds: `first_response_at − created_at`, else
 /// `first_response_seconds`.
-pub fn first_response_time() -> Expr {
+pub(crate) fn first_response_time() -> Expr {
     let from_timestamps =
         (col(FIRST_RESPONSE_AT) - col(CREATED_AT)).cast(DataType::Float64) / lit(MICROS);
     coalesce(&[from_timestamps, col(FIRST_RESPONSE_SECONDS)]).alias(FIRST_RESPONSE_TIME)
@@ -196,7 +173,7 @@ pub fn first_response_time() -> Expr {
 
 /// FCR flags in ticket mode: resolved records with a `contacts` value are eligible; first
 /// contact is `contacts <= 1` and not reopened.
-pub fn fcr_ticket_mode() -> [Expr; 2] {
+pub(crate) fn fcr_ticket_mode() -> [Expr; 2] {
     [
         col(RESOLVED_AT)
             .is_not_null()
@@ -216,7 +193,7 @@ pub fn fcr_ticket_mode() -> [Expr; 2] {
 ///
 /// `frame` must hold every valid record of the input: repeats are searched outside the report
 /// window too.
-pub fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<LazyFrame> {
+pub(crate) fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<LazyFrame> {
     // In (customer, category, created_at) order, a record's next contact is the first later
     // row of the same customer and category with a later time: ties at `t` are not in
     // `(t, t + window]`. Each row looks at the row after it: another customer or category ends
@@ -267,7 +244,7 @@ pub fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsResult<Laz
 /// Churn flags for the window `[from, to)` (open where a bound is `None`): the base is
 /// customers whose `churned_at` is missing or not before `from`; churned are those of the base
 /// with `churned_at` before `to`.
-pub fn churn_flags(from: Option<i64>, to: Option<i64>) -> [Expr; 2] {
+pub(crate) fn churn_flags(from: Option<i64>, to: Option<i64>) -> [Expr; 2] {
     let churned_at = col(CHURNED_AT);
     let mut base = col(CUSTOMER_ID).is_not_null();
     if let Some(from) = from {
@@ -449,7 +426,7 @@ mod tests {
         let column = values.iter().map(|v| Some(*v)).collect::<Vec<_>>();
         let frame =
             DataFrame::new_infer_height(vec![floats(FIRST_RESPONSE_TIME, &column)]).unwrap();
-        let r = aggregate(frame, frt());
+        let r = aggregate(frame, durations(FIRST_RESPONSE_TIME, "frt"));
         (
             value(&r, "frt_mean_s"),
             value(&r, "frt_median_s"),
@@ -485,7 +462,7 @@ mod tests {
     fn frt_with_no_values_is_null() {
         let frame =
             DataFrame::new_infer_height(vec![floats(FIRST_RESPONSE_TIME, &[None])]).unwrap();
-        let r = aggregate(frame, frt());
+        let r = aggregate(frame, durations(FIRST_RESPONSE_TIME, "frt"));
         assert_eq!(value(&r, "frt_median_s"), None);
         assert_eq!(value(&r, "frt_n"), Some(0.0));
     }

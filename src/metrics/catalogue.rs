@@ -1,0 +1,267 @@
+//! The metric catalogue: every output column of SPEC §3 once — its name, its `n`, its label,
+//! its unit, which direction is better — and, per KPI, the polars aggregations that compute it.
+//!
+//! Everything that lists, labels, formats or judges a metric (tables, JSON, CSV, `check`,
+//! `snapshot`, `trend`) reads it from here. Adding a KPI is one [`Kpi`] entry in [`KPIS`] plus
+//! its aggregation function in `defs.rs`.
+
+use std::sync::LazyLock;
+
+use polars::prelude::Expr;
+
+use super::defs;
+
+/// What a column measures in, which decides how it is read, written and thresholded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    /// A number of records or customers (an integer; never null).
+    Count,
+    /// A share, 0–100 (`78.8%`; thresholds may be written `"85%"`).
+    Percent,
+    /// A score in points, −100..100 (NPS: `+14.3`).
+    Points,
+    /// A mean answer on a survey scale (CES: `4.84`).
+    Score,
+    /// A duration in seconds (`4h 12m`; thresholds may be written `"4h"`).
+    Seconds,
+}
+
+/// Which way a metric gets better (SPEC §8: higher CSAT, NPS, CES, FCR; lower AHT, FRT, TTR,
+/// churn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Better {
+    Higher,
+    Lower,
+}
+
+/// How a value column's confidence interval is computed (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Interval {
+    /// A share `p` of `n` (Wilson).
+    Share,
+    /// NPS from promoters and detractors (adjusted Wald).
+    NetScore,
+    /// A mean (Student t).
+    Mean,
+    /// A quantile `q` (order statistics).
+    Quantile(f64),
+}
+
+/// One output column.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Column {
+    pub(crate) name: &'static str,
+    /// What tables call it; `None` for the sample-size columns, which tables show beside
+    /// their values instead.
+    pub(crate) label: Option<&'static str>,
+    pub(crate) unit: Unit,
+    /// The count column that is this column's sample size (a count is its own).
+    pub(crate) n: &'static str,
+    /// `None` for counts.
+    pub(crate) better: Option<Better>,
+    /// `None` for counts.
+    pub(crate) interval: Option<Interval>,
+}
+
+impl Column {
+    /// A measured value: a float, null when its `n` is 0.
+    pub(crate) fn is_value(&self) -> bool {
+        self.unit != Unit::Count
+    }
+}
+
+/// When a KPI's columns are in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    Always,
+}
+
+/// One KPI: its columns in output order (the values, then their `n`) and the aggregations
+/// that compute them, one per column and in the same order.
+pub(crate) struct Kpi {
+    pub(crate) columns: &'static [Column],
+    pub(crate) presence: Presence,
+    pub(crate) aggregate: fn(&Settings) -> Vec<Expr>,
+}
+
+/// What the aggregations need besides the per-record inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Settings {
+    pub(crate) csat_satisfied_min: f64,
+}
+
+const fn count(name: &'static str) -> Column {
+    Column {
+        name,
+        label: None,
+        unit: Unit::Count,
+        n: name,
+        better: None,
+        interval: None,
+    }
+}
+
+const fn value(
+    name: &'static str,
+    label: &'static str,
+    unit: Unit,
+    n: &'static str,
+    better: Better,
+    interval: Interval,
+) -> Column {
+    Column {
+        name,
+        label: Some(label),
+        unit,
+        n,
+        better: Some(better),
+        interval: Some(interval),
+    }
+}
+
+/// Mean, median and 90th percentile of a duration, and their `n`.
+macro_rules! durations {
+    ($mean:literal, $median:literal, $p90:literal, $n:literal, $label:literal) => {
+        &[
+            value(
+                $mean,
+                concat!($label, " mean"),
+                Unit::Seconds,
+                $n,
+                Better::Lower,
+                Interval::Mean,
+            ),
+            value(
+                $median,
+                concat!($label, " median"),
+                Unit::Seconds,
+                $n,
+                Better::Lower,
+                Interval::Quantile(0.5),
+            ),
+            value(
+                $p90,
+                concat!($label, " p90"),
+                Unit::Seconds,
+                $n,
+                Better::Lower,
+                Interval::Quantile(0.9),
+            ),
+            count($n),
+        ]
+    };
+}
+
+/// Every KPI, in output order (SPEC §3).
+#[rustfmt::skip]
+pub(crate) const KPIS: &[Kpi] = &[
+    Kpi {
+        columns: &[count("interactions")],
+        presence: Presence::Always,
+        aggregate: |_| defs::interactions(),
+    },
+    Kpi {
+        columns: &[value("csat", "CSAT", Unit::Percent, "csat_n", Better::Higher, Interval::Share), count("csat_n")],
+        presence: Presence::Always,
+        aggregate: |settings| defs::csat(settings.csat_satisfied_min),
+    },
+    Kpi {
+        columns: &[value("nps", "NPS", Unit::Points, "nps_n", Better::Higher, Interval::NetScore), count("nps_n")],
+        presence: Presence::Always,
+        aggregate: |_| defs::nps(),
+    },
+    Kpi {
+        columns: &[value("ces", "CES", Unit::Score, "ces_n", Better::Higher, Interval::Mean), count("ces_n")],
+        presence: Presence::Always,
+        aggregate: |_| defs::ces(),
+    },
+    Kpi {
+        columns: &[value("fcr", "FCR", Unit::Percent, "fcr_n", Better::Higher, Interval::Share), count("fcr_n")],
+        presence: Presence::Always,
+        aggregate: |_| defs::fcr(),
+    },
+    Kpi {
+        columns: &[value("aht_s", "AHT", Unit::Seconds, "aht_n", Better::Lower, Interval::Mean), count("aht_n")],
+        presence: Presence::Always,
+        aggregate: |_| defs::aht(),
+    },
+    Kpi {
+        columns: durations!("frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "FRT"),
+        presence: Presence::Always,
+        aggregate: |_| defs::durations(defs::FIRST_RESPONSE_TIME, "frt"),
+    },
+    Kpi {
+        columns: &[value("churn", "Churn", Unit::Percent, "churn_n", Better::Lower, Interval::Share), count("churn_n")],
+        presence: Presence::Always,
+        aggregate: |_| defs::churn(),
+    },
+];
+
+/// Every output column of every KPI, in output order.
+pub(crate) static COLUMNS: LazyLock<Vec<&'static Column>> =
+    LazyLock::new(|| KPIS.iter().flat_map(|kpi| kpi.columns).collect());
+
+/// The catalogue's column called `name`.
+pub(crate) fn column(name: &str) -> Option<&'static Column> {
+    COLUMNS.iter().copied().find(|column| column.name == name)
+}
+
+/// Every output column's name, for messages that list them.
+pub(crate) fn names() -> String {
+    let names: Vec<&str> = COLUMNS.iter().map(|column| column.name).collect();
+    names.join(", ")
+}
+
+/// The KPIs a report holds: all but the business-hours ones unless asked for.
+pub(crate) fn selected(business_hours: bool) -> impl Iterator<Item = &'static Kpi> {
+    KPIS.iter()
+        .filter(move |kpi| business_hours || kpi.presence == Presence::Always)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sample_size_is_a_count_column_of_the_same_kpi() {
+        for kpi in KPIS {
+            let n = kpi.columns.last().expect("a KPI has columns");
+            assert_eq!(n.unit, Unit::Count, "{}", n.name);
+            for column in kpi.columns {
+                assert_eq!(column.n, n.name, "{}", column.name);
+                assert_eq!(
+                    column.is_value(),
+                    column.better.is_some(),
+                    "{}",
+                    column.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for column in COLUMNS.iter() {
+            let same = COLUMNS.iter().filter(|c| c.name == column.name).count();
+            assert_eq!(same, 1, "{}", column.name);
+        }
+    }
+
+    #[test]
+    fn aggregations_match_the_columns_one_to_one() {
+        let settings = Settings {
+            csat_satisfied_min: 4.0,
+        };
+        for kpi in KPIS {
+            let names: Vec<String> = (kpi.aggregate)(&settings)
+                .iter()
+                .map(|expr| match expr {
+                    Expr::Alias(_, name) => name.to_string(),
+                    other => panic!("an aggregation without a name: {other:?}"),
+                })
+                .collect();
+            let expected: Vec<&str> = kpi.columns.iter().map(|c| c.name).collect();
+            assert_eq!(names, expected);
+        }
+    }
+}
