@@ -7,6 +7,9 @@ pub(crate) const CREATED_AT: &str = "created_at";
 pub(crate) const FIRST_RESPONSE_AT: &str = "first_response_at";
 pub(crate) const FIRST_RESPONSE_SECONDS: &str = "first_response_seconds";
 pub(crate) const RESOLVED_AT: &str = "resolved_at";
+pub(crate) const RESOLUTION_SECONDS: &str = "resolution_seconds";
+pub(crate) const FIRST_RESPONSE_BH_SECONDS: &str = "first_response_bh_seconds";
+pub(crate) const RESOLUTION_BH_SECONDS: &str = "resolution_bh_seconds";
 pub(crate) const TALK_SECONDS: &str = "talk_seconds";
 pub(crate) const HOLD_SECONDS: &str = "hold_seconds";
 pub(crate) const WRAP_SECONDS: &str = "wrap_seconds";
@@ -61,7 +64,7 @@ pub(crate) struct Field {
 }
 
 /// Every canonical field, in the order of the SPEC's table.
-pub(crate) const FIELDS: [Field; 20] = [
+pub(crate) const FIELDS: [Field; 23] = [
     Field {
         name: INTERACTION_ID,
         kind: Kind::Text,
@@ -101,6 +104,18 @@ pub(crate) const FIELDS: [Field; 20] = [
     Field {
         name: RESOLVED_AT,
         kind: Kind::Timestamp,
+    },
+    Field {
+        name: RESOLUTION_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: FIRST_RESPONSE_BH_SECONDS,
+        kind: Kind::Seconds,
+    },
+    Field {
+        name: RESOLUTION_BH_SECONDS,
+        kind: Kind::Seconds,
     },
     Field {
         name: TALK_SECONDS,

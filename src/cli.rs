@@ -6,10 +6,11 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use crate::check::Format as CheckFormat;
-use crate::config::Config;
+use crate::config::{read_user_file, Config};
 use crate::metrics::catalogue;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
+use crate::schedule::Schedules;
 use crate::timestamps::{parse_instant, parse_zone, to_micros};
 use crate::trend::{parse_metrics, Format as TrendFormat, TrendRequest};
 use crate::units::parse_duration;
@@ -181,6 +182,11 @@ pub(crate) struct InputArgs {
     /// A built-in config for a known export format: zendesk or freshdesk
     #[arg(long, value_name = "NAME", conflicts_with = "config")]
     pub(crate) preset: Option<String>,
+
+    /// Business hours (TOML: timezone, holidays, [hours], [[schedule]] overrides): adds the
+    /// frt_bh_* and ttr_bh_* columns, counted only while the schedule is open
+    #[arg(long, value_name = "FILE")]
+    pub(crate) schedule: Option<PathBuf>,
 }
 
 /// Refuses an output path that is one of the inputs: the inputs are only ever read.
@@ -204,6 +210,12 @@ pub(crate) fn refuse_input_as_output(
         ));
     }
     Ok(())
+}
+
+/// Reads and checks a `--schedule` file (SPEC §10).
+fn load_schedule(path: &Path) -> Result<Schedules> {
+    let text = read_user_file(path, "schedule")?;
+    Schedules::parse(&text).map_err(|e| user_error!("--schedule {}: {e}", path.display()))
 }
 
 impl InputArgs {
@@ -258,6 +270,7 @@ impl InputArgs {
             fcr_window_micros: (fcr_window * 1e6).round() as i64,
             on_invalid: self.on_invalid,
             rejects: self.rejects,
+            schedule: (self.schedule.as_deref()).map(load_schedule).transpose()?,
             config: match (&self.config, &self.preset) {
                 (Some(path), _) => Config::load(path)?,
                 (None, Some(name)) => Config::preset(name)?,

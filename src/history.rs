@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde_json::{Map, Value};
 
-use crate::metrics::Report;
+use crate::metrics::{catalogue, Report};
 use crate::render::{json_rows, text_rows};
 use crate::timestamps::format_micros;
 use crate::user_error;
@@ -141,12 +141,21 @@ fn read_csv(history: &Path, columns: &[String]) -> Result<Vec<Line>> {
     if header.is_empty() {
         return Ok(Vec::new());
     }
-    same_columns(history, &header, columns)?;
+    let upgrade = upgrade_of(&header, columns);
+    if upgrade.is_none() {
+        same_columns(history, &header, columns)?;
+    }
     reader
         .records()
         .map(|record| {
             let record = record.map_err(|e| not_history(&e))?;
-            let fields: Vec<String> = record.iter().map(str::to_string).collect();
+            let fields: Vec<String> = match &upgrade {
+                Some(sources) => (sources.iter())
+                    .map(|source| source.and_then(|i| record.get(i)).unwrap_or_default())
+                    .map(str::to_string)
+                    .collect(),
+                None => record.iter().map(str::to_string).collect(),
+            };
             Ok(Line {
                 snapshot_at: fields.first().cloned().unwrap_or_default(),
                 fields,
@@ -176,7 +185,18 @@ fn read_ndjson(history: &Path, columns: &[String]) -> Result<Vec<Line>> {
             )
         })?;
         let keys: Vec<String> = object.keys().cloned().collect();
-        same_columns(history, &keys, columns)?;
+        let text = match upgrade_of(&keys, columns) {
+            Some(_) => {
+                let upgraded: Map<String, Value> = (columns.iter())
+                    .map(|c| (c.clone(), object.get(c).cloned().unwrap_or(Value::Null)))
+                    .collect();
+                Value::Object(upgraded).to_string()
+            }
+            None => {
+                same_columns(history, &keys, columns)?;
+                text
+            }
+        };
         let snapshot_at = object
             .get(COLUMNS[0])
             .and_then(Value::as_str)
@@ -189,6 +209,24 @@ fn read_ndjson(history: &Path, columns: &[String]) -> Result<Vec<Line>> {
         });
     }
     Ok(lines)
+}
+
+/// For a history written before some metric columns were added (SPEC §6): where each of the
+/// new rows' `wanted` columns is among the history's `found` ones, `None` for a metric column
+/// it lacks. `None` when the history is not such a history: it has a column the new rows
+/// lack, lacks one that is not a metric, or holds them in another order.
+fn upgrade_of(found: &[String], wanted: &[String]) -> Option<Vec<Option<usize>>> {
+    let sources: Vec<Option<usize>> = (wanted.iter())
+        .map(|w| found.iter().position(|f| f == w))
+        .collect();
+    let lacks_only_metrics = (wanted.iter().zip(&sources))
+        .filter(|(_, source)| source.is_none())
+        .all(|(name, _)| catalogue::column(name).is_some());
+    let has_nothing_else = found.iter().all(|f| wanted.contains(f));
+    let kept: Vec<usize> = sources.iter().flatten().copied().collect();
+    let in_order = kept.windows(2).all(|pair| pair[0] < pair[1]);
+    let lacks_some = kept.len() < wanted.len();
+    (lacks_some && lacks_only_metrics && has_nothing_else && in_order).then_some(sources)
 }
 
 /// A history only takes rows of its own shape (the same `--by` keys, the same metrics).

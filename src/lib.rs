@@ -13,6 +13,7 @@ mod metrics;
 mod pipeline;
 mod render;
 mod report;
+mod schedule;
 mod snapshot;
 mod timestamps;
 mod trend;

@@ -13,7 +13,8 @@ use crate::ingest;
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi, Settings};
-use crate::metrics::{self, Cell, Column, Report, Row};
+use crate::metrics::{self, BusinessHours, Cell, Column, Report, Row};
+use crate::schedule::Schedules;
 use crate::timestamps::Shapes;
 use crate::user_error;
 use crate::validate::{self, OnInvalid};
@@ -31,6 +32,8 @@ pub(crate) struct ReportRequest {
     pub(crate) on_invalid: OnInvalid,
     pub(crate) rejects: Option<PathBuf>,
     pub(crate) config: Config,
+    /// `--schedule`: business hours to count first response and resolution in.
+    pub(crate) schedule: Option<Schedules>,
 }
 
 /// Reads, validates and windows the input once, and reports it grouped by `request.by`.
@@ -56,6 +59,15 @@ pub(crate) struct Prepared {
 /// applies `--on-invalid`, derives the per-record metric inputs and applies the window.
 /// `keys` are the group keys any later [`Prepared::report`] may use.
 pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepared> {
+    // A schedule's match keys are read like group keys: canonical or source columns, as text.
+    let schedule_keys_from = keys.len();
+    let mut keys = keys.to_vec();
+    for key in (request.schedule.iter()).flat_map(Schedules::match_keys) {
+        if !keys.iter().any(|k| k == key) {
+            keys.push(key.to_string());
+        }
+    }
+    let keys = &keys[..];
     // The fast plan first; the exact one only where the fast one cannot be trusted. Standard
     // input cannot be read twice: it gets the exact plan at once.
     let plan = if ingest::reads_stdin(&request.inputs) {
@@ -63,7 +75,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     } else {
         ReadPlan::default()
     };
-    let mut input = read_checked(request, keys, plan)?;
+    let mut input = read_checked(request, keys, schedule_keys_from, plan)?;
     let ids_may_repeat =
         input.plan.duplicates == DuplicateTest::Hashed && normalize::ids_may_repeat(&input.frame)?;
     let other_timestamps =
@@ -77,7 +89,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
             plan.timestamps = Some(Shapes::All);
         }
         plan.byte_scans = Some(input.byte_scans);
-        input = read_checked(request, keys, plan)?;
+        input = read_checked(request, keys, schedule_keys_from, plan)?;
     }
     let ReadInput {
         mut frame,
@@ -96,6 +108,26 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     if metrics::uses_customers(&present) && present.contains(&canonical::CUSTOMER_ID) {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
+    let business_hours = match &request.schedule {
+        Some(schedules) => BusinessHours::Counted {
+            schedules,
+            match_columns: (schedules.match_keys().into_iter())
+                .map(|key| {
+                    let index = keys.iter().position(|k| k == key);
+                    let index = index.expect("match keys are among the prepared keys");
+                    (key.to_string(), key_column(index))
+                })
+                .collect(),
+        },
+        None if present.contains(&canonical::FIRST_RESPONSE_BH_SECONDS)
+            || present.contains(&canonical::RESOLUTION_BH_SECONDS) =>
+        {
+            BusinessHours::FromInput
+        }
+        None => BusinessHours::None,
+    };
+    metrics::add_business_hours(&mut frame, &business_hours, &present)
+        .map_err(|e| user_error!("--schedule: {e}"))?;
     let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
     let mut in_window = metrics::with_record_inputs(
         valid,
@@ -117,7 +149,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         to: request.to,
         records,
         skipped,
-        kpis: catalogue::selected(false).collect(),
+        kpis: catalogue::selected(business_hours.is_measured()).collect(),
         settings: Settings {
             csat_satisfied_min: request.config.scales.csat_satisfied_min,
         },
@@ -185,7 +217,12 @@ impl ReadInput {
 
 /// Reads, parses and checks the input: one read serves both the typed frame and the invalid
 /// records with the text that made them invalid.
-fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) -> Result<ReadInput> {
+fn read_checked(
+    request: &ReportRequest,
+    keys: &[String],
+    schedule_keys_from: usize,
+    mut plan: ReadPlan,
+) -> Result<ReadInput> {
     let (raw, running_scans) = ingest::read_inputs(
         &request.inputs,
         &request.config.input,
@@ -206,6 +243,7 @@ fn read_checked(request: &ReportRequest, keys: &[String], mut plan: ReadPlan) ->
             scales: &request.config.scales,
             by: keys,
             by_option_keys: request.by.len(),
+            schedule_keys_from,
             duplicates: plan.duplicates,
             timestamps,
         },

@@ -48,6 +48,8 @@ pub(crate) struct NormalizeOptions<'a> {
     /// How many of `by`, from the start, come from the `--by` option (the rest from elsewhere,
     /// such as SLA rules), for error messages.
     pub(crate) by_option_keys: usize,
+    /// Where the keys a `--schedule` file matches on begin in `by`.
+    pub(crate) schedule_keys_from: usize,
     pub(crate) duplicates: DuplicateTest,
     pub(crate) timestamps: Shapes,
 }
@@ -133,6 +135,8 @@ pub(crate) fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<C
         if !raw.columns.contains(key) {
             let what = if index < options.by_option_keys {
                 "--by key"
+            } else if index >= options.schedule_keys_from {
+                "--schedule match key"
             } else {
                 "group key (from an SLA rule's by)"
             };

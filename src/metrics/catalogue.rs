@@ -74,6 +74,8 @@ impl Column {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Presence {
     Always,
+    /// With `--schedule`, or when the input has business-hours durations (SPEC §3).
+    BusinessHours,
 }
 
 /// One KPI: its columns in output order (the values, then their `n`) and the aggregations
@@ -189,6 +191,21 @@ pub(crate) const KPIS: &[Kpi] = &[
         columns: durations!("frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "FRT"),
         presence: Presence::Always,
         aggregate: |_| defs::durations(defs::FIRST_RESPONSE_TIME, "frt"),
+    },
+    Kpi {
+        columns: durations!("ttr_mean_s", "ttr_median_s", "ttr_p90_s", "ttr_n", "TTR"),
+        presence: Presence::Always,
+        aggregate: |_| defs::durations(defs::RESOLUTION_TIME, "ttr"),
+    },
+    Kpi {
+        columns: durations!("frt_bh_mean_s", "frt_bh_median_s", "frt_bh_p90_s", "frt_bh_n", "FRT (bh)"),
+        presence: Presence::BusinessHours,
+        aggregate: |_| defs::durations(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
+    },
+    Kpi {
+        columns: durations!("ttr_bh_mean_s", "ttr_bh_median_s", "ttr_bh_p90_s", "ttr_bh_n", "TTR (bh)"),
+        presence: Presence::BusinessHours,
+        aggregate: |_| defs::durations(defs::RESOLUTION_BH_TIME, "ttr_bh"),
     },
     Kpi {
         columns: &[value("churn", "Churn", Unit::Percent, "churn_n", Better::Lower, Interval::Share), count("churn_n")],

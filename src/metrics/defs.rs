@@ -8,14 +8,17 @@ use polars::prelude::*;
 
 use crate::canonical::{
     CATEGORY, CES, CHURNED_AT, CONTACTS, CREATED_AT, CSAT, CUSTOMER_ID, FIRST_RESPONSE_AT,
-    FIRST_RESPONSE_SECONDS, HANDLE_SECONDS, HOLD_SECONDS, NPS, REOPENED, RESOLVED_AT, TALK_SECONDS,
-    WRAP_SECONDS,
+    FIRST_RESPONSE_SECONDS, HANDLE_SECONDS, HOLD_SECONDS, NPS, REOPENED, RESOLUTION_SECONDS,
+    RESOLVED_AT, TALK_SECONDS, WRAP_SECONDS,
 };
 use crate::timestamps::MICROS;
 
 /// Per-record inputs derived before aggregation.
 pub(crate) const HANDLE_TIME: &str = "__handle_s";
 pub(crate) const FIRST_RESPONSE_TIME: &str = "__first_response_s";
+pub(crate) const RESOLUTION_TIME: &str = "__resolution_s";
+pub(crate) const FIRST_RESPONSE_BH_TIME: &str = "__first_response_bh_s";
+pub(crate) const RESOLUTION_BH_TIME: &str = "__resolution_bh_s";
 pub(crate) const FCR_ELIGIBLE: &str = "__fcr_eligible";
 pub(crate) const FCR_FIRST_CONTACT: &str = "__fcr_first_contact";
 pub(crate) const CHURN_BASE: &str = "__churn_base";
@@ -49,7 +52,7 @@ pub(crate) fn with_record_inputs(
         vec![lit(false).alias(CHURN_BASE), lit(false).alias(CHURNED)]
     };
     Ok(with_fcr
-        .with_columns([handle_time(), first_response_time()])
+        .with_columns([handle_time(), first_response_time(), resolution_time()])
         .with_columns(churn))
 }
 
@@ -169,6 +172,14 @@ pub(crate) fn first_response_time() -> Expr {
     let from_timestamps =
         (col(FIRST_RESPONSE_AT) - col(CREATED_AT)).cast(DataType::Float64) / lit(MICROS);
     coalesce(&[from_timestamps, col(FIRST_RESPONSE_SECONDS)]).alias(FIRST_RESPONSE_TIME)
+}
+
+/// Time to resolution of a record in seconds: `resolved_at − created_at`, else
+/// `resolution_seconds` (which does not make a record resolved for FCR).
+pub(crate) fn resolution_time() -> Expr {
+    let from_timestamps =
+        (col(RESOLVED_AT) - col(CREATED_AT)).cast(DataType::Float64) / lit(MICROS);
+    coalesce(&[from_timestamps, col(RESOLUTION_SECONDS)]).alias(RESOLUTION_TIME)
 }
 
 /// FCR flags in ticket mode: resolved records with a `contacts` value are eligible; first
@@ -420,6 +431,23 @@ mod tests {
             .iter()
             .collect();
         assert_eq!(values, [Some(90.0), Some(30.0), Some(45.0), None]);
+    }
+
+    #[test]
+    fn resolution_time_prefers_timestamps_then_seconds() {
+        // By hand: 2 h from the timestamps (7,200 s, the 60 s figure ignored); no resolved_at
+        // → the 600 s figure; no created_at → the 45 s figure; nothing → missing.
+        let frame = df!(
+            CREATED_AT => [Some(0i64), Some(0), None, Some(0)],
+            RESOLVED_AT => [Some(7_200_000_000i64), None, Some(5), None],
+            RESOLUTION_SECONDS => [Some(60.0), Some(600.0), Some(45.0), None],
+        )
+        .unwrap();
+        let out = frame.lazy().select([resolution_time()]).collect().unwrap();
+        let values: Vec<Option<f64>> = (out.column(RESOLUTION_TIME).unwrap().f64().unwrap())
+            .iter()
+            .collect();
+        assert_eq!(values, [Some(7200.0), Some(600.0), Some(45.0), None]);
     }
 
     fn percentiles(values: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
