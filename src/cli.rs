@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::check::Format as CheckFormat;
 use crate::config::{read_user_file, Config};
+use crate::ingest::invalid::{InvalidPolicy, OnInvalid};
 use crate::metrics::catalogue;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
@@ -15,7 +16,6 @@ use crate::timestamps::{parse_instant, parse_zone, to_micros};
 use crate::trend::{parse_metrics, Format as TrendFormat, TrendRequest};
 use crate::units::parse_duration;
 use crate::user_error;
-use crate::validate::OnInvalid;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -268,8 +268,10 @@ impl InputArgs {
             to,
             by,
             fcr_window_micros: (fcr_window * 1e6).round() as i64,
-            on_invalid: self.on_invalid,
-            rejects: self.rejects,
+            invalid: InvalidPolicy {
+                on_invalid: self.on_invalid,
+                rejects: self.rejects,
+            },
             schedule: (self.schedule.as_deref()).map(load_schedule).transpose()?,
             config: match (&self.config, &self.preset) {
                 (Some(path), _) => Config::load(path)?,

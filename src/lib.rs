@@ -18,7 +18,6 @@ mod snapshot;
 mod timestamps;
 mod trend;
 mod units;
-mod validate;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -10,6 +10,7 @@ use polars::prelude::*;
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
 use crate::ingest;
+use crate::ingest::invalid::{self, InvalidPolicy};
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi, Settings};
@@ -17,7 +18,6 @@ use crate::metrics::{self, BusinessHours, Cell, Column, Report, Row};
 use crate::schedule::Schedules;
 use crate::timestamps::Shapes;
 use crate::user_error;
-use crate::validate::{self, OnInvalid};
 
 /// Everything a report run needs, validated.
 #[derive(Debug, Clone)]
@@ -29,8 +29,7 @@ pub(crate) struct ReportRequest {
     pub(crate) to: Option<i64>,
     pub(crate) by: Vec<String>,
     pub(crate) fcr_window_micros: i64,
-    pub(crate) on_invalid: OnInvalid,
-    pub(crate) rejects: Option<PathBuf>,
+    pub(crate) invalid: InvalidPolicy,
     pub(crate) config: Config,
     /// `--schedule`: business hours to count first response and resolution in.
     pub(crate) schedule: Option<Schedules>,
@@ -100,7 +99,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         ..
     } = input;
     let records = frame.height() as u64;
-    let skipped = validate::screen(&invalid, &checks, &sources, request)?;
+    let skipped = invalid::screen(&invalid, &checks, &sources, &request.invalid)?;
     drop(invalid);
     if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
         frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
@@ -267,7 +266,7 @@ fn read_checked(
         Engine::Streaming,
         optimizations,
     )
-    .map_err(|e| unreadable(&sources, &e))?
+    .map_err(|e| unreadable(&sources, e))?
     .try_into()
     .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
     let mut byte_scans = Vec::with_capacity(running_scans.len());
@@ -373,9 +372,29 @@ impl Prepared {
     }
 }
 
-/// The reader's complaint about a file it cannot parse, without polars' tuning advice.
-fn unreadable(sources: &[String], error: &PolarsError) -> anyhow::Error {
-    let text = error.to_string();
+/// A failure of the input's read. The CSV and JSON readers report content they cannot parse
+/// (malformed quoting, a record of another shape) as `ComputeError`s, `NoData` or a schema or
+/// shape mismatch: those are bad input (exit 2), told without polars' tuning advice. Anything
+/// else, an I/O failure included, is a failure of the run (exit 3). The decision is made on the
+/// error's type; its text only shapes the message.
+fn unreadable(sources: &[String], error: PolarsError) -> anyhow::Error {
+    let mut innermost = &error;
+    while let PolarsError::Context { error, .. } | PolarsError::ExprContext { error, .. } =
+        innermost
+    {
+        innermost = error;
+    }
+    let bad_input = matches!(
+        innermost,
+        PolarsError::ComputeError(_)
+            | PolarsError::NoData(_)
+            | PolarsError::SchemaMismatch(_)
+            | PolarsError::ShapeMismatch(_)
+    );
+    if !bad_input {
+        return anyhow::Error::new(error).context(format!("reading {}", sources.join(", ")));
+    }
+    let text = innermost.to_string();
     let cause = text
         .split_once("Original error: ```")
         .map(|(_, inner)| inner.trim_end_matches('`').trim())

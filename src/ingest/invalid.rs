@@ -2,7 +2,7 @@
 //! one-line summary and, on request, a rejects file listing each one.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
@@ -10,7 +10,6 @@ use polars::prelude::*;
 use crate::ingest::normalize::{Check, BAD_VALUE_COLUMN, PROBLEM_COLUMN};
 use crate::ingest::{FILE_COLUMN, RECORD_COLUMN};
 use crate::messages::printable;
-use crate::pipeline::ReportRequest;
 use crate::user_error;
 
 /// How many invalid records a failing run names before giving the total.
@@ -22,6 +21,13 @@ pub(crate) enum OnInvalid {
     Fail,
     /// Leave invalid records out of every metric and count them.
     Skip,
+}
+
+/// What a run does with invalid records: `--on-invalid` and `--rejects`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InvalidPolicy {
+    pub(crate) on_invalid: OnInvalid,
+    pub(crate) rejects: Option<PathBuf>,
 }
 
 /// One invalid record: where it is and what is wrong with it.
@@ -55,25 +61,25 @@ pub(crate) fn screen(
     invalid: &DataFrame,
     checks: &[Check],
     sources: &[String],
-    request: &ReportRequest,
+    policy: &InvalidPolicy,
 ) -> Result<u64> {
     let count = invalid.height();
     if count == 0 {
-        if let Some(path) = &request.rejects {
+        if let Some(path) = &policy.rejects {
             write_rejects(path, &[])?;
         }
         return Ok(0);
     }
-    let wanted = if request.rejects.is_some() {
+    let wanted = if policy.rejects.is_some() {
         count
     } else {
         SHOWN
     };
     let rejected = rejected_records(&invalid.head(Some(wanted)), checks, sources)?;
-    if let Some(path) = &request.rejects {
+    if let Some(path) = &policy.rejects {
         write_rejects(path, &rejected)?;
     }
-    match request.on_invalid {
+    match policy.on_invalid {
         OnInvalid::Fail if count == 1 => Err(user_error!("{}", rejected[0])),
         OnInvalid::Fail => {
             let mut message = format!("{count} invalid records; the first {}:", SHOWN.min(count));
