@@ -3,17 +3,19 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
 
+use crate::canonical;
 use crate::check::Format as CheckFormat;
 use crate::config::{read_user_file, Config};
 use crate::ingest::invalid::{InvalidPolicy, OnInvalid};
-use crate::metrics::catalogue;
+use crate::metrics::catalogue::{self, Column};
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::schedule::Schedules;
-use crate::timestamps::{parse_instant, parse_zone, to_micros};
-use crate::trend::{parse_metrics, Format as TrendFormat, TrendRequest};
+use crate::timestamps::{parse_when, parse_zone, to_micros, When};
+use crate::trend::{Format as TrendFormat, TrendRequest};
 use crate::units::parse_duration;
 use crate::user_error;
 
@@ -51,17 +53,18 @@ pub(crate) struct TrendArgs {
     #[arg(long, value_name = "HISTORY")]
     pub(crate) history: PathBuf,
 
-    /// Metrics to show (comma list) [default: interactions and every KPI]
-    #[arg(long, value_name = "METRIC,...")]
-    pub(crate) metric: Vec<String>,
+    /// Metrics to show (comma list of output columns) [default: interactions and every KPI
+    /// the history holds]
+    #[arg(long, value_name = "METRIC,...", value_delimiter = ',', value_parser = metric)]
+    pub(crate) metric: Vec<&'static Column>,
 
-    /// The category to show: support, service, uncategorized or all
-    #[arg(long, default_value = "all")]
-    pub(crate) category: String,
+    /// The category to show
+    #[arg(long, value_enum, default_value_t = CategoryArg::All, ignore_case = true)]
+    pub(crate) category: CategoryArg,
 
     /// Only the group with this key value, e.g. --by-key agent=agent-007 (repeatable)
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub(crate) by_key: Vec<String>,
+    #[arg(long, value_name = "KEY=VALUE", value_parser = key_value)]
+    pub(crate) by_key: Vec<(String, String)>,
 
     /// Output format [default: table]
     #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
@@ -69,26 +72,82 @@ pub(crate) struct TrendArgs {
 }
 
 impl TrendArgs {
-    pub(crate) fn into_request(self) -> Result<TrendRequest> {
-        let filters = self
-            .by_key
-            .iter()
-            .map(|pair| match pair.split_once('=') {
-                Some((key, value)) if !key.trim().is_empty() => {
-                    Ok((key.trim().to_string(), value.to_string()))
-                }
-                _ => Err(user_error!(
-                    "--by-key {pair}: write KEY=VALUE, e.g. agent=agent-007"
-                )),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(TrendRequest {
+    pub(crate) fn into_request(self) -> TrendRequest {
+        TrendRequest {
             history: self.history,
-            metrics: parse_metrics(&self.metric)?,
-            category: self.category.trim().to_lowercase(),
-            filters,
-        })
+            metrics: self.metric,
+            category: self.category.as_str(),
+            filters: self.by_key,
+        }
     }
+}
+
+impl Preset {
+    fn as_str(self) -> &'static str {
+        match self {
+            Preset::Zendesk => "zendesk",
+            Preset::Freshdesk => "freshdesk",
+        }
+    }
+}
+
+/// The category a command shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CategoryArg {
+    Support,
+    Service,
+    Uncategorized,
+    All,
+}
+
+impl CategoryArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            CategoryArg::Support => canonical::SUPPORT,
+            CategoryArg::Service => canonical::SERVICE,
+            CategoryArg::Uncategorized => canonical::UNCATEGORIZED,
+            CategoryArg::All => canonical::ALL,
+        }
+    }
+}
+
+/// A built-in config for a known export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Preset {
+    /// Zendesk's ticket CSV export
+    Zendesk,
+    /// Freshdesk's ticket CSV export
+    Freshdesk,
+}
+
+/// `--metric`: an output column of the catalogue.
+fn metric(name: &str) -> Result<&'static Column, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("name at least one metric, e.g. --metric csat,fcr".into());
+    }
+    catalogue::column(name)
+        .ok_or_else(|| format!("unknown metric {name} (use one of {})", catalogue::names()))
+}
+
+/// `--by-key`: `KEY=VALUE`.
+fn key_value(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("write KEY=VALUE, e.g. agent=agent-007, not {pair}")),
+    }
+}
+
+/// `--tz`: an IANA zone.
+fn zone(name: &str) -> Result<Tz, String> {
+    parse_zone(name.trim())
+}
+
+/// A duration option: seconds.
+fn duration(text: &str) -> Result<f64, String> {
+    parse_duration(text)
 }
 
 #[derive(Debug, Args)]
@@ -98,8 +157,8 @@ pub(crate) struct SnapshotArgs {
     pub(crate) history: PathBuf,
 
     /// The snapshot's date and time [default: now]; a rerun with the same value replaces that snapshot
-    #[arg(long, value_name = "WHEN")]
-    pub(crate) as_of: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub(crate) as_of: Option<When>,
 
     #[command(flatten)]
     pub(crate) input: InputArgs,
@@ -107,9 +166,9 @@ pub(crate) struct SnapshotArgs {
 
 impl SnapshotArgs {
     /// The snapshot's stamp: `--as-of` (read in `zone`) or now, in whole seconds.
-    pub(crate) fn snapshot_at(&self, zone: chrono_tz::Tz) -> Result<i64> {
-        let instant = match &self.as_of {
-            Some(text) => parse_instant(text, zone).map_err(|e| user_error!("--as-of: {e}"))?,
+    pub(crate) fn snapshot_at(&self) -> Result<i64> {
+        let instant = match self.as_of {
+            Some(when) => (when.resolve(self.input.tz)).map_err(|e| user_error!("--as-of: {e}"))?,
             None => chrono::Utc::now(),
         };
         Ok(instant.timestamp() * 1_000_000)
@@ -148,24 +207,24 @@ pub(crate) struct InputArgs {
     pub(crate) files: Vec<PathBuf>,
 
     /// Only records created at or after this date or timestamp (a date means midnight)
-    #[arg(long, value_name = "WHEN")]
-    pub(crate) from: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub(crate) from: Option<When>,
 
     /// Only records created before this date or timestamp (a date means midnight)
-    #[arg(long, value_name = "WHEN")]
-    pub(crate) to: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub(crate) to: Option<When>,
 
     /// Time zone for naive timestamps and dates, e.g. Europe/Paris
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    pub(crate) tz: String,
+    #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = zone)]
+    pub(crate) tz: Tz,
 
     /// Extra group keys: any input column, e.g. channel,agent,team
     #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
     pub(crate) by: Vec<String>,
 
     /// Repeat-mode FCR: a contact within this time after another is a repeat (90s, 30m, 72h, 7d)
-    #[arg(long, value_name = "DURATION", default_value = "7d")]
-    pub(crate) fcr_window: String,
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = duration)]
+    pub(crate) fcr_window: f64,
 
     /// What to do with invalid records: stop with exit 2, or leave them out and count them
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnInvalid::Fail)]
@@ -179,9 +238,15 @@ pub(crate) struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
 
-    /// A built-in config for a known export format: zendesk or freshdesk
-    #[arg(long, value_name = "NAME", conflicts_with = "config")]
-    pub(crate) preset: Option<String>,
+    /// A built-in config for a known export format
+    #[arg(
+        long,
+        value_enum,
+        value_name = "NAME",
+        conflicts_with = "config",
+        ignore_case = true
+    )]
+    pub(crate) preset: Option<Preset>,
 
     /// Business hours (TOML: timezone, holidays, [hours], [[schedule]] overrides): adds the
     /// frt_bh_* and ttr_bh_* columns, counted only while the schedule is open
@@ -221,19 +286,14 @@ fn load_schedule(path: &Path) -> Result<Schedules> {
 impl InputArgs {
     /// Checks the option values and builds the report request.
     pub(crate) fn into_request(self) -> Result<ReportRequest> {
-        let zone = parse_zone(&self.tz).map_err(|e| user_error!("--tz: {e}"))?;
-        let bound = |name: &str, value: &Option<String>| -> Result<Option<i64>> {
-            value
-                .as_deref()
-                .map(|text| {
-                    parse_instant(text, zone)
-                        .map(to_micros)
-                        .map_err(|e| user_error!("{name}: {e}"))
-                })
+        let zone = self.tz;
+        let bound = |name: &str, value: Option<When>| -> Result<Option<i64>> {
+            (value.map(|when| when.resolve(zone).map(to_micros)))
                 .transpose()
+                .map_err(|e| user_error!("{name}: {e}"))
         };
-        let from = bound("--from", &self.from)?;
-        let to = bound("--to", &self.to)?;
+        let from = bound("--from", self.from)?;
+        let to = bound("--to", self.to)?;
         if let (Some(from), Some(to)) = (from, to) {
             if from >= to {
                 return Err(user_error!(
@@ -244,8 +304,7 @@ impl InputArgs {
         if let Some(rejects) = &self.rejects {
             refuse_input_as_output("--rejects", rejects, &self.files)?;
         }
-        let fcr_window =
-            parse_duration(&self.fcr_window).map_err(|e| user_error!("--fcr-window: {e}"))?;
+        let fcr_window = self.fcr_window;
         let mut by: Vec<String> = Vec::new();
         for key in self.by.iter().map(|k| k.trim()) {
             if key.is_empty() {
@@ -275,7 +334,7 @@ impl InputArgs {
             schedule: (self.schedule.as_deref()).map(load_schedule).transpose()?,
             config: match (&self.config, &self.preset) {
                 (Some(path), _) => Config::load(path)?,
-                (None, Some(name)) => Config::preset(name)?,
+                (None, Some(preset)) => Config::preset(preset.as_str())?,
                 (None, None) => Config::default(),
             },
         })

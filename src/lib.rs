@@ -44,10 +44,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Snapshot(args) => take_snapshot(args),
         Command::Trend(args) => {
             let format = args.format;
-            let request = args.into_request()?;
+            let request = args.into_request();
             let series = trend::load(&request)?;
             let sparklines = io::stdout().is_terminal();
-            write_stdout(|out| trend::render(&series, &request.category, format, sparklines, out))?;
+            write_stdout(|out| trend::render(&series, request.category, format, sparklines, out))?;
             Ok(Outcome::Success)
         }
         Command::Check(args) => {
@@ -71,8 +71,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 fn take_snapshot(args: cli::SnapshotArgs) -> Result<Outcome> {
     history::history_format(&args.history)?;
     cli::refuse_input_as_output("--history", &args.history, &args.input.files)?;
-    let zone = timestamps::parse_zone(&args.input.tz).map_err(|e| user_error!("--tz: {e}"))?;
-    let snapshot_at = args.snapshot_at(zone)?;
+    let snapshot_at = args.snapshot_at()?;
     let request = args.input.into_request()?;
     let report = pipeline::run(&request)?;
     snapshot::append(&args.history, snapshot_at, &report)?;

@@ -19,15 +19,22 @@ pub(crate) fn parse_zone(name: &str) -> Result<Tz, String> {
     })
 }
 
-/// Parses an option value (`--from`, `--to`, `--as-of`): a date (midnight in `zone`), a naive
-/// timestamp (read in `zone`) or an RFC 3339 timestamp with offset.
-pub(crate) fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
+/// An option value (`--from`, `--to`, `--as-of`) as written: an instant with its offset, or a
+/// local date and time that `--tz` places (a date means midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum When {
+    Instant(DateTime<Utc>),
+    Local(NaiveDateTime),
+}
+
+/// Parses an option value: an RFC 3339 timestamp with offset, a naive timestamp, or a date.
+pub(crate) fn parse_when(text: &str) -> Result<When, String> {
     let text = text.trim();
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-        return Ok(instant.with_timezone(&Utc));
+        return Ok(When::Instant(instant.with_timezone(&Utc)));
     }
     let normalized = text.replacen('T', " ", 1);
-    let naive = NAIVE_FORMATS
+    NAIVE_FORMATS
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(&normalized, format).ok())
         .or_else(|| {
@@ -35,16 +42,33 @@ pub(crate) fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, Strin
                 .ok()
                 .and_then(|date| date.and_hms_opt(0, 0, 0))
         })
+        .map(When::Local)
         .ok_or_else(|| {
             format!(
                 "\"{text}\" is not a date or timestamp \
                  (write 2026-03-01, 2026-03-01 09:30:00 or 2026-03-01T09:30:00+02:00)"
             )
-        })?;
-    zone.from_local_datetime(&naive)
-        .earliest()
-        .map(|local| local.with_timezone(&Utc))
-        .ok_or_else(|| format!("\"{text}\" does not exist in time zone {zone}"))
+        })
+}
+
+impl When {
+    /// The instant, a local value read in `zone`.
+    pub(crate) fn resolve(self, zone: Tz) -> Result<DateTime<Utc>, String> {
+        match self {
+            When::Instant(instant) => Ok(instant),
+            When::Local(naive) => zone
+                .from_local_datetime(&naive)
+                .earliest()
+                .map(|local| local.with_timezone(&Utc))
+                .ok_or_else(|| format!("\"{naive}\" does not exist in time zone {zone}")),
+        }
+    }
+}
+
+/// Parses an option value and reads it in `zone` (see [`parse_when`], [`When::resolve`]).
+#[cfg(test)]
+pub(crate) fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
+    parse_when(text)?.resolve(zone)
 }
 
 /// Epoch microseconds of an instant, the pipeline's timestamp representation.

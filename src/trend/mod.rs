@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use polars::prelude::*;
 
-use crate::canonical::{CATEGORY, CATEGORY_ORDER};
+use crate::canonical::CATEGORY;
 use crate::history::COLUMNS as PREFIX;
 use crate::ingest;
 use crate::metrics::catalogue::{self, Column};
@@ -55,7 +55,7 @@ pub(crate) struct TrendRequest {
     pub(crate) history: PathBuf,
     /// Empty: the default metrics.
     pub(crate) metrics: Vec<&'static Column>,
-    pub(crate) category: String,
+    pub(crate) category: &'static str,
     /// `KEY=VALUE` filters on the history's group keys.
     pub(crate) filters: Vec<(String, String)>,
 }
@@ -77,40 +77,9 @@ pub(crate) struct Point {
     pub(crate) change: Option<f64>,
 }
 
-/// Parses `--metric` names (comma lists allowed); none means the default metrics.
-pub(crate) fn parse_metrics(names: &[String]) -> Result<Vec<&'static Column>> {
-    let named: Vec<&str> = (names.iter())
-        .flat_map(|n| n.split(','))
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    if !names.is_empty() && named.is_empty() {
-        return Err(user_error!(
-            "--metric: name at least one metric, e.g. --metric csat,fcr"
-        ));
-    }
-    (named.into_iter())
-        .map(|name| {
-            catalogue::column(name).ok_or_else(|| {
-                user_error!(
-                    "--metric: unknown metric {name} (use one of {})",
-                    catalogue::names()
-                )
-            })
-        })
-        .collect()
-}
-
 /// Reads the history and builds every series of the category, for every group the filters
 /// leave.
 pub(crate) fn load(request: &TrendRequest) -> Result<Vec<Series>> {
-    if !CATEGORY_ORDER.contains(&request.category.as_str()) {
-        return Err(user_error!(
-            "--category: unknown category {} (use one of {})",
-            request.category,
-            CATEGORY_ORDER.join(", ")
-        ));
-    }
     if !request.history.is_file() {
         return Err(user_error!(
             "{}: no such history file",
@@ -136,7 +105,7 @@ pub(crate) fn load(request: &TrendRequest) -> Result<Vec<Series>> {
         ));
     }
     let keys: Vec<String> = columns[category_at + 1..first_metric_at.max(category_at + 1)].to_vec();
-    let mut selected = col(CATEGORY).eq(lit(request.category.as_str()));
+    let mut selected = col(CATEGORY).eq(lit(request.category));
     for (key, value) in &request.filters {
         if !keys.contains(key) {
             return Err(user_error!(
