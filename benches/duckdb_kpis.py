@@ -16,6 +16,7 @@ section 3 metrics:
   records with customer_id and created_at; first contact = reopened not true and no other
   record of the same customer and category created in (t, t + window], window 7 days).
 * aht: handle_seconds, else the sum of the present talk/hold/wrap parts.
+* ttr: resolved_at - created_at in seconds, else resolution_seconds; as frt.
 * frt: first_response_at - created_at in seconds, else first_response_seconds; mean,
   median and p90 with linear interpolation (quantile_cont).
 * churn: open window; base = distinct customer_ids with a record in the group, churned =
@@ -43,6 +44,7 @@ TYPES = {
     "created_at": "TIMESTAMPTZ",
     "first_response_at": "TIMESTAMPTZ",
     "first_response_seconds": "DOUBLE",
+    "resolution_seconds": "DOUBLE",
     "resolved_at": "TIMESTAMPTZ",
     "talk_seconds": "DOUBLE",
     "hold_seconds": "DOUBLE",
@@ -113,6 +115,8 @@ def build_query(path, header, fcr_window_s):
         coalesce({col('handle_seconds')}, {parts}) AS aht,
         coalesce(epoch({col('first_response_at')} - {col('created_at')}),
                  {col('first_response_seconds')}) AS frt,
+        coalesce(epoch({col('resolved_at')} - {col('created_at')}),
+                 {col('resolution_seconds')}) AS ttr,
         coalesce(lower(trim({col('reopened')})) IN ('true', '1', 'yes'), false) AS reop,
         {col('churned_at')} AS churned_at{', ' + col('contacts') + ' AS contacts' if ticket_mode else ''}
     FROM read_csv({sql_str(path)}, header = true, delim = ',', quote = '"', escape = '"',
@@ -146,6 +150,10 @@ def build_query(path, header, fcr_window_s):
         quantile_cont(frt, 0.5) AS frt_median_s,
         quantile_cont(frt, 0.9) AS frt_p90_s,
         count(frt) AS frt_n,
+        avg(ttr) AS ttr_mean_s,
+        quantile_cont(ttr, 0.5) AS ttr_median_s,
+        quantile_cont(ttr, 0.9) AS ttr_p90_s,
+        count(ttr) AS ttr_n,
         100.0::DOUBLE * count(DISTINCT cust) FILTER (WHERE churned_at IS NOT NULL)
             / nullif(count(DISTINCT cust), 0) AS churn,
         count(DISTINCT cust) AS churn_n

@@ -29,6 +29,7 @@ TYPES = {
     "created_at": TS,
     "first_response_at": TS,
     "first_response_seconds": pl.Float64,
+    "resolution_seconds": pl.Float64,
     "resolved_at": TS,
     "talk_seconds": pl.Float64,
     "hold_seconds": pl.Float64,
@@ -45,6 +46,7 @@ TYPES = {
 N_OF = {
     "csat": "csat_n", "nps": "nps_n", "ces": "ces_n", "fcr": "fcr_n", "aht_s": "aht_n",
     "frt_mean_s": "frt_n", "frt_median_s": "frt_n", "frt_p90_s": "frt_n", "churn": "churn_n",
+    "ttr_mean_s": "ttr_n", "ttr_median_s": "ttr_n", "ttr_p90_s": "ttr_n",
 }
 
 
@@ -100,6 +102,10 @@ def build(path, header, fcr_window_s, mixed_ts=False):
         (col("first_response_at") - col("created_at")).dt.total_microseconds() / 1e6,
         col("first_response_seconds"),
     )
+    ttr = pl.coalesce(
+        (col("resolved_at") - col("created_at")).dt.total_microseconds() / 1e6,
+        col("resolution_seconds"),
+    )
     reop = (
         col("reopened").str.strip_chars().str.to_lowercase().is_in(["true", "1", "yes"])
         .fill_null(False)
@@ -115,6 +121,7 @@ def build(path, header, fcr_window_s, mixed_ts=False):
         col("ces").alias("ces"),
         aht.alias("aht"),
         frt.alias("frt"),
+        ttr.alias("ttr"),
         reop.alias("reop"),
         col("contacts").alias("contacts"),
         col("churned_at").alias("churned_at"),
@@ -154,7 +161,10 @@ def build(path, header, fcr_window_s, mixed_ts=False):
         pl.len().alias("interactions"),
         ((pl.col("csat") >= 4).sum() * 100.0 / pl.col("csat").count()).alias("csat"),
         pl.col("csat").count().alias("csat_n"),
-        (((pl.col("nps") >= 9).sum() - (pl.col("nps") <= 6).sum()) * 100.0
+        # Counts are unsigned in polars: cast before subtracting, or fewer promoters than
+        # detractors wraps around.
+        (((pl.col("nps") >= 9).sum().cast(pl.Int64) - (pl.col("nps") <= 6).sum().cast(pl.Int64))
+         * 100.0
          / pl.col("nps").count()).alias("nps"),
         pl.col("nps").count().alias("nps_n"),
         pl.col("ces").mean().alias("ces"),
@@ -167,6 +177,10 @@ def build(path, header, fcr_window_s, mixed_ts=False):
         pl.col("frt").quantile(0.5, interpolation="linear").alias("frt_median_s"),
         pl.col("frt").quantile(0.9, interpolation="linear").alias("frt_p90_s"),
         pl.col("frt").count().alias("frt_n"),
+        pl.col("ttr").mean().alias("ttr_mean_s"),
+        pl.col("ttr").quantile(0.5, interpolation="linear").alias("ttr_median_s"),
+        pl.col("ttr").quantile(0.9, interpolation="linear").alias("ttr_p90_s"),
+        pl.col("ttr").count().alias("ttr_n"),
         (pl.col("cust").filter(pl.col("churned_at").is_not_null()).drop_nulls().n_unique()
          * 100.0 / pl.col("cust").drop_nulls().n_unique()).alias("churn"),
         pl.col("cust").drop_nulls().n_unique().alias("churn_n"),

@@ -12,6 +12,7 @@ METRICS = [
     "fcr", "fcr_n",
     "aht_s", "aht_n",
     "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n",
+    "ttr_mean_s", "ttr_median_s", "ttr_p90_s", "ttr_n",
     "churn", "churn_n",
 ]
 CATEGORY_ORDER = {"support": 0, "service": 1, "uncategorized": 2, "all": 3}
