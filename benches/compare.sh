@@ -165,6 +165,8 @@ for n in "${SIZE_LIST[@]}"; do
         "$BIN" report --format json --by agent,channel "$f"
     bench "$n" cxkpi "--on-invalid skip" "$WORK/cxkpi-skip-$n.json" -- \
         "$BIN" report --format json --on-invalid skip "$f"
+    bench "$n" cxkpi "--schedule (business hours)" "$WORK/cxkpi-bh-$n.json" -- \
+        "$BIN" report --format json --schedule "$BENCH_DIR/hours.toml" "$f"
     bench "$n" cxkpi "repeat FCR (--no-contacts log)" "$WORK/cxkpi-nc-$n.json" -- \
         "$BIN" report --format json "$fnc"
     bench "$n" duckdb "repeat FCR (--no-contacts log)" "$WORK/duckdb-nc-$n.json" -- \
