@@ -19,7 +19,7 @@
 //!  9 aht_s  10 aht_n  11 frt_mean_s  12 frt_median_s  13 frt_p90_s  14 frt_n  15 churn  16 churn_n
 //! ```
 
-mod common;
+use crate::util as common;
 
 use std::fmt;
 use std::io::Write;

@@ -5,9 +5,10 @@
 //!
 //! Each case spawns the binary, so the case count is modest (48 by default; `PROPTEST_CASES`
 //! overrides it). A failing case is written to
-//! `tests/data/invalid/fuzz_inputs.proptest-regressions` and replayed first on later runs.
+//! `proptest-regressions/cli/fuzz.txt` (beside the
+//! unit tests' regressions) and replayed first on later runs.
 
-mod common;
+use crate::util as common;
 
 use std::fs;
 use std::path::Path;
@@ -29,7 +30,7 @@ fn config() -> ProptestConfig {
         max_shrink_iters: 512,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/invalid/fuzz_inputs.proptest-regressions"
+            "/proptest-regressions/cli/fuzz.txt"
         )))),
         ..ProptestConfig::default()
     }

@@ -5,7 +5,7 @@
 //! Fixtures live in `tests/data/invalid/`; the one-bad-record logs are written inline so that
 //! each test shows the bad record next to the message it must produce.
 
-mod common;
+use crate::util as common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

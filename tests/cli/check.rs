@@ -62,7 +62,7 @@
 //! The SLA files in `tests/data/check/` repeat the expected actual value of each rule in a
 //! comment.
 
-mod common;
+use crate::util as common;
 
 use common::Run;
 use serde_json::Value;

@@ -1,6 +1,4 @@
 //! What the integration tests share: running the real binary and keeping what it printed.
-// Each test crate compiles this module and uses only part of it.
-#![allow(dead_code)]
 
 use std::path::Path;
 use std::time::Duration;

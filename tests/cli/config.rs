@@ -13,7 +13,7 @@
 //! figures were checked with an independent plain-Python computation (the `csv` module, no
 //! cxkpi code), quoted in each test.
 
-mod common;
+use crate::util as common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,6 @@
 //! - `log.csv`: four interactions whose KPIs are computed by hand below ([`FULL`], [`LATE`]).
 //! - `history.csv`: a history written by hand (3 snapshots × support/service/all × channel
 //!   chat/email) for `trend`; its numbers are arbitrary, chosen so that every change is exact.
-//! - `snapshots/`: the insta snapshot of the `trend` table.
 //!
 //! Where exact values are not needed (row content equals the report's) the tests use
 //! `sample_data/interactions.csv`.
@@ -1213,9 +1212,7 @@ fn trend_table_snapshot_has_no_sparkline_when_piped() {
         "no sparkline off a terminal:\n{out}"
     );
     assert!(out.contains("csat · support · channel=chat\n"), "{out}");
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("data/snapshot/snapshots");
-    settings.bind(|| insta::assert_snapshot!("trend_table_support", out));
+    insta::assert_snapshot!("trend_table_support", out);
 }
 
 #[test]
