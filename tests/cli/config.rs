@@ -9,7 +9,8 @@
 //! 3996.000000000001, so those are compared within 1e-9 (see [`assert_close`]).
 //!
 //! The last tests run the six example configs of `examples/` on the third-party exports in
-//! `/work/shared/realdata` (skipped, with a message, where that folder is absent). Their
+//! `../shared/realdata` beside the clone; they are `#[ignore]`d, and `.ci/run` includes them
+//! where that folder exists (and prints that they were skipped where it does not). Their
 //! figures were checked with an independent plain-Python computation (the `csv` module, no
 //! cxkpi code), quoted in each test.
 
@@ -1779,16 +1780,23 @@ fn config_error_nonexistent_file() {
 // The example configs on the real exports
 // ---------------------------------------------------------------------------------------------
 
-const REALDATA: &str = "/work/shared/realdata";
+/// Where the real exports are: `shared/realdata` beside the clone (in CI, a fresh clone sits
+/// next to a copy of `shared/`). The `example_*` tests are `#[ignore]`d; `.ci/run` runs them with
+/// `--include-ignored` when this folder exists and says they were skipped when it does not.
+fn realdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata")
+}
 
-/// Runs `cxkpi report --config examples/CONFIG ARGS REALDATA/FILE`; `None` (with a message) when
-/// the real data is not on this machine.
-fn report_real(config: &str, file: &str, args: &[&str]) -> Option<Value> {
-    let path = Path::new(REALDATA).join(file);
-    if !path.exists() {
-        eprintln!("skipping: {} is absent", path.display());
-        return None;
-    }
+/// `cxkpi report --format json --config examples/CONFIG REALDATA/FILE ARGS`, which must succeed.
+/// An ignored test that is asked to run without the data fails, saying so: it never passes
+/// without having run.
+fn report_real(config: &str, file: &str, args: &[&str]) -> Value {
+    let path = realdata().join(file);
+    assert!(
+        path.exists(),
+        "needs ../shared/realdata: {} is absent (run without --include-ignored to skip it)",
+        path.display()
+    );
     let config = examples_dir().join(config);
     let mut all = vec![
         "--config",
@@ -1796,7 +1804,7 @@ fn report_real(config: &str, file: &str, args: &[&str]) -> Option<Value> {
         path.to_str().expect("a UTF-8 path"),
     ];
     all.extend_from_slice(args);
-    Some(report_json(&all))
+    report_json(&all)
 }
 
 /// A mean over thousands of values: the summation order may differ from Python's in the last
@@ -1810,13 +1818,12 @@ fn assert_mean(row: &Value, name: &str, expected: f64) {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_botanic() {
     // Python: rows = csv.DictReader(open(nps.csv, encoding="latin-1")); v = [int(r["nps"]) for r
     // in rows if r["nps"] not in ("", "NA")]; 100 * (promoters - detractors) / len(v)
     // → 53.41610343814281 over 13612 of 13954 rows.
-    let Some(report) = report_real("botanic.toml", "botanic_nps_survey/nps.csv", &[]) else {
-        return;
-    };
+    let report = report_real("botanic.toml", "botanic_nps_survey/nps.csv", &[]);
     assert_input(&report, 13954, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
@@ -1831,19 +1838,18 @@ fn example_botanic() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_edtech() {
     // Python (csv module; NA = missing): 35 rows without ticket_id, 118 repeating an earlier
     // ticket_id, 2 with initial_time before created_time → 155 skipped, 14184 valid. FCR over
     // valid rows with resolved_time and agent_interactions: 13725, of which
     // agent_interactions <= 1 and status != "Customer Reopened": 81.52276867030966 %. FRT
     // (initial_time - created_time) over 5938 rows: mean 27056.099696867634, median 6060.
-    let Some(report) = report_real(
+    let report = report_real(
         "edtech.toml",
         "edtech_helpdesk_tickets/ticket_data201803.csv",
         &["--on-invalid", "skip"],
-    ) else {
-        return;
-    };
+    );
     assert_input(&report, 14339, 155);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1860,16 +1866,15 @@ fn example_edtech() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_kaggle_tickets() {
     // Python: 8469 records (csv module, multi-line fields); CSAT answers 2769, >= 4:
     // 39.25604911520404 %; "Technical issue" tickets: 1747.
-    let Some(report) = report_real(
+    let report = report_real(
         "kaggle_tickets.toml",
         "kaggle_support_tickets/customer_support_tickets.csv",
         &[],
-    ) else {
-        return;
-    };
+    );
     assert_input(&report, 8469, 0);
     assert_values(
         row(&report, "all", &[]),
@@ -1883,17 +1888,16 @@ fn example_kaggle_tickets() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_pwc_callcenter() {
     // Python (encoding utf-8-sig): AvgTalkDuration H:MM:SS in seconds over 4054 non-empty
     // values: mean 224.92279230389738; Satisfaction rating >= 4: 49.90133201776024 % of 4054;
     // Topic in (Technical Support, Streaming): 2041.
-    let Some(report) = report_real(
+    let report = report_real(
         "pwc_callcenter.toml",
         "pwc_callcenter/Call-Center-Dataset.csv",
         &[],
-    ) else {
-        return;
-    };
+    );
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1910,16 +1914,15 @@ fn example_pwc_callcenter() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_simulated_sla() {
     // Python: first_response_minutes × 60 over 5000 rows: mean 4055.0750072842816; csat_score
     // >= 4: 39.04403866809882 % of 3724; category in (Technical Issue, Account Access): 700.
-    let Some(report) = report_real(
+    let report = report_real(
         "simulated_sla.toml",
         "simulated_support_tickets_sla/customer_support_tickets.csv",
         &[],
-    ) else {
-        return;
-    };
+    );
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1936,16 +1939,15 @@ fn example_simulated_sla() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_technion() {
     // Python (delimiter tab): 33344 rows, (vru+line, call_id) all distinct; ser_time other than
     // 0: 27451 values, mean 175.3312083348512; type IN: 293.
-    let Some(report) = report_real(
+    let report = report_real(
         "technion.toml",
         "technion_bank_callcenter/data_anonymous_bank_february.tsv",
         &[],
-    ) else {
-        return;
-    };
+    );
     assert_input(&report, 33344, 0);
     let all = row(&report, "all", &[]);
     assert_values(all, &[("interactions", 33344.0), ("aht_n", 27451.0)]);

@@ -637,28 +637,82 @@ fn ndjson_eight_concurrent_snapshots_with_the_same_as_of_leave_one() {
     assert!(rows == full || rows == late, "{rows:?}");
 }
 
+/// Whether `pid` is blocked waiting for an exclusive `flock` on the file with inode `inode`:
+/// the kernel lists such a waiter in `/proc/locks` as `N: -> FLOCK  ADVISORY  WRITE PID
+/// MAJ:MIN:INODE ...`.
+#[cfg(target_os = "linux")]
+fn waits_for_flock(pid: u32, inode: u64) -> bool {
+    let locks = fs::read_to_string("/proc/locks").expect("reading /proc/locks");
+    locks.lines().any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        matches!(
+            fields.as_slice(),
+            [_, "->", "FLOCK", _, "WRITE", p, file, ..]
+                if *p == pid.to_string() && file.rsplit(':').next() == Some(&inode.to_string())
+        )
+    })
+}
+
+/// We hold `hist.csv.lock` (the lock `src/snapshot.rs` takes around its read and rewrite) and
+/// start a snapshot. The test waits, by polling `/proc/locks`, until the kernel shows the
+/// child blocked on that very lock: without a lock in cxkpi that never happens and the test
+/// fails (the child finishes instead, or the poll gives up). While it is blocked the child has
+/// not exited and the history is byte for byte the one before. Once we release the lock the
+/// snapshot completes with the right content. No assertion rests on a sleep.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_held_lock_makes_the_snapshot_wait() {
+    use std::os::unix::fs::MetadataExt;
+
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.csv");
+    snapshot(&hist, "2026-02-01", &[LOG]);
+    let before = read(&hist);
+    assert_eq!(
+        before,
+        format!(
+            "{}\n{}",
+            history_header(),
+            csv_rows("2026-02-01T00:00:00Z", None, None, &FULL)
+        )
+    );
     let lock = fs::File::create(dir.path().join("hist.csv.lock")).unwrap();
     lock.lock().unwrap();
+    let inode = lock.metadata().unwrap().ino();
     let mut child = spawn_quiet(&snapshot_args(&hist, "2026-03-01", &[LOG]));
-    // A snapshot of the fixture takes well under a second; holding the lock, it must not
-    // finish (however long we wait) nor touch the history.
-    std::thread::sleep(Duration::from_millis(700));
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !waits_for_flock(child.id(), inode) {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the snapshot finished ({status}) while the lock was held");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the snapshot never blocked on hist.csv.lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert!(
         child.try_wait().unwrap().is_none(),
-        "the snapshot finished while the lock was held"
+        "the snapshot exited while blocked on the lock"
     );
-    assert!(!hist.exists());
+    assert_eq!(
+        read(&hist),
+        before,
+        "the history changed while the lock was held"
+    );
+    assert_eq!(
+        listing(dir.path()),
+        BTreeSet::from(["hist.csv".to_string(), "hist.csv.lock".to_string()]),
+        "no temporary file is written before the lock is taken"
+    );
+
     drop(lock);
     wait_ok(vec![child]);
     assert_eq!(
         read(&hist),
         format!(
-            "{}\n{}",
-            history_header(),
+            "{before}{}",
             csv_rows("2026-03-01T00:00:00Z", None, None, &FULL)
         )
     );
