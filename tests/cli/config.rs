@@ -14,14 +14,13 @@
 //! figures were checked with an independent plain-Python computation (the `csv` module, no
 //! cxkpi code), quoted in each test.
 
-use crate::util as common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::Run;
 use serde_json::Value;
 use tempfile::TempDir;
+
+use crate::util::{Cxkpi, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -37,23 +36,20 @@ fn examples_dir() -> PathBuf {
 
 /// `cxkpi report --format json ARGS`, run in `tests/data/config` so that messages name the input
 /// files as given.
-fn cxkpi(args: &[&str]) -> Run {
-    cxkpi_in(&data_dir(), args)
+fn config_report(args: &str) -> Cxkpi {
+    Cxkpi::new("report --format json")
+        .args(args)
+        .current_dir(data_dir())
 }
 
-/// `cxkpi report --format json ARGS`, run in `dir`.
-fn cxkpi_in(dir: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["report", "--format", "json"];
-    all.extend_from_slice(args);
-    common::cxkpi_in(dir, &all, None, common::TIMEOUT)
+fn cxkpi(args: &str) -> Run {
+    config_report(args).run()
 }
 
-/// A run that must succeed: its JSON report.
-fn report_json(args: &[&str]) -> Value {
-    let run = cxkpi(args);
-    assert_eq!(run.code, Some(0), "cxkpi report {args:?} failed: {run:#?}");
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {run:#?}"))
+/// A run that must succeed (exit 0; stderr may hold the summary of `--on-invalid skip`): its
+/// JSON report.
+fn report_json(args: &str) -> Value {
+    config_report(args).run().status(0).json()
 }
 
 /// A run that must stop with exit 2, print nothing on stdout, and say each of `fragments`.
@@ -149,12 +145,15 @@ fn config_file(text: &str) -> (TempDir, String) {
     (dir, path)
 }
 
-/// Runs `cxkpi report --config` with an inline config on a fixture of `tests/data/config`.
-fn report_with_config(config: &str, args: &[&str]) -> Run {
+/// Runs `cxkpi report --format json --config CONFIG ARGS` with an inline config, in
+/// `tests/data/config`.
+fn report_with_config(config: &str, args: &str) -> Run {
     let (_dir, path) = config_file(config);
-    let mut all = vec!["--config", path.as_str()];
-    all.extend_from_slice(args);
-    cxkpi(&all)
+    Cxkpi::new("report --format json --config")
+        .arg(path)
+        .args(args)
+        .current_dir(data_dir())
+        .run()
 }
 
 fn fixture_bytes(name: &str) -> Vec<u8> {
@@ -177,7 +176,7 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
 /// ```
 #[test]
 fn input_tab_delimiter() {
-    let report = report_json(&["--config", "tickets_tab.toml", "tickets.tsv"]);
+    let report = report_json("--config tickets_tab.toml tickets.tsv");
     assert_input(&report, 5, 0);
     // all: 2 satisfied of 4 answers = 50 %.
     let all = row(&report, "all", &[]);
@@ -187,13 +186,7 @@ fn input_tab_delimiter() {
     );
 
     // Values with commas stay whole: Phone, callback = T-1 (5), T-3 (2) → 1 of 2.
-    let by = report_json(&[
-        "--config",
-        "tickets_tab.toml",
-        "--by",
-        "Channel",
-        "tickets.tsv",
-    ]);
+    let by = report_json("--config tickets_tab.toml --by Channel tickets.tsv");
     assert_eq!(
         keys_of(&by, "all", "Channel"),
         [
@@ -212,10 +205,8 @@ fn input_tab_delimiter() {
     assert_null(chat, &["csat"]);
 
     // Without a configured delimiter a .tsv file is read with tabs: the same 5 records.
-    let by_extension = report_with_config(
-        "[columns]\ninteraction_id = \"Ticket ID\"\n",
-        &["tickets.tsv"],
-    );
+    let by_extension =
+        report_with_config("[columns]\ninteraction_id = \"Ticket ID\"\n", "tickets.tsv");
     assert_eq!(by_extension.code, Some(0), "{by_extension:#?}");
     let parsed: Value = serde_json::from_str(&by_extension.stdout).unwrap();
     assert_input(&parsed, 5, 0);
@@ -223,7 +214,7 @@ fn input_tab_delimiter() {
     // A configured comma overrides the extension: the whole header is one column.
     let comma = report_with_config(
         "[input]\ndelimiter = \",\"\n[columns]\ninteraction_id = \"Ticket ID\"\n",
-        &["tickets.tsv"],
+        "tickets.tsv",
     );
     assert_fails(
         &comma,
@@ -242,11 +233,7 @@ fn input_tab_delimiter() {
 /// ```
 #[test]
 fn input_semicolon_delimiter() {
-    let report = report_json(&[
-        "--config",
-        "tickets_semicolon.toml",
-        "tickets_semicolon.csv",
-    ]);
+    let report = report_json("--config tickets_semicolon.toml tickets_semicolon.csv");
     assert_input(&report, 4, 0);
     // CSAT 5, 4 of 5, 4, 3, 2 → 50 %; AHT (300 + 420 + 120) / 3 = 280.
     let all = row(&report, "all", &[]);
@@ -260,13 +247,7 @@ fn input_semicolon_delimiter() {
             ("aht_n", 3.0),
         ],
     );
-    let by = report_json(&[
-        "--config",
-        "tickets_semicolon.toml",
-        "--by",
-        "channel",
-        "tickets_semicolon.csv",
-    ]);
+    let by = report_json("--config tickets_semicolon.toml --by channel tickets_semicolon.csv");
     assert_eq!(
         keys_of(&by, "all", "channel"),
         [
@@ -307,13 +288,7 @@ fn input_latin1_encoding() {
         "the fixture is not UTF-8"
     );
 
-    let report = report_json(&[
-        "--config",
-        "survey_latin1.toml",
-        "--by",
-        "magasin",
-        "survey_latin1.csv",
-    ]);
+    let report = report_json("--config survey_latin1.toml --by magasin survey_latin1.csv");
     assert_input(&report, 5, 0);
     // Keys as text, ascending: "Créteil" < "Orléans" < "Saint-Étienne".
     assert_eq!(
@@ -338,7 +313,7 @@ fn input_latin1_encoding() {
     // Read as UTF-8, the same keys are undecodable: exit 2 naming the first one.
     let utf8 = report_with_config(
         "[columns]\ninteraction_id = \"id\"\n",
-        &["--by", "magasin", "survey_latin1.csv"],
+        "--by magasin survey_latin1.csv",
     );
     assert_fails(
         &utf8,
@@ -358,7 +333,7 @@ fn input_latin1_encoding() {
 /// ```
 #[test]
 fn input_null_values_are_missing_not_invalid() {
-    let report = report_json(&["--config", "survey_na.toml", "survey_na.csv"]);
+    let report = report_json("--config survey_na.toml survey_na.csv");
     assert_input(&report, 5, 0);
     // csat (a column the config does not map): 5, 2, 4 → 2 of 3. nps (mapped): 10, 9, 3 →
     // (2 promoters − 1 detractor) × 100 / 3.
@@ -377,7 +352,7 @@ fn input_null_values_are_missing_not_invalid() {
     // Without null_values, NA is a value that is not a number.
     let strict = report_with_config(
         "[columns]\ninteraction_id = \"Response ID\"\nnps = \"Recommend\"\n",
-        &["survey_na.csv"],
+        "survey_na.csv",
     );
     assert_fails(
         &strict,
@@ -414,7 +389,7 @@ fn bom_and_crlf() {
         "the fixture has CRLF line ends"
     );
 
-    let report = report_json(&["--config", "bom_crlf.toml", "bom_crlf.csv"]);
+    let report = report_json("--config bom_crlf.toml bom_crlf.csv");
     assert_input(&report, 4, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     // support: A1 5, A3 4 → 100 %; service: A2 3, A4 1 → 0 %; all 2 of 4.
@@ -448,13 +423,13 @@ fn bom_and_crlf() {
 #[test]
 fn unnamed_first_column_is_column1() {
     for file in ["unnamed_first.csv", "unnamed_first_quoted.csv"] {
-        let report = report_json(&["--config", "unnamed_first.toml", file]);
+        let report = report_json(&format!("--config unnamed_first.toml {file}"));
         assert_input(&report, 4, 0);
         // (2 − 1) × 100 / 4 = 25.
         let all = row(&report, "all", &[]);
         assert_values(all, &[("interactions", 4.0), ("nps", 25.0), ("nps_n", 4.0)]);
 
-        let by = report_json(&["--config", "unnamed_first.toml", "--by", "column1", file]);
+        let by = report_json(&format!("--config unnamed_first.toml --by column1 {file}"));
         assert_eq!(
             keys_of(&by, "all", "column1"),
             [
@@ -471,7 +446,7 @@ fn unnamed_first_column_is_column1() {
     // The unnamed column can be mapped by that name, too.
     let report = report_with_config(
         "[columns]\ninteraction_id = \"column1\"\n[categories]\ndefault = \"service\"\n",
-        &["unnamed_first.csv"],
+        "unnamed_first.csv",
     );
     assert_eq!(report.code, Some(0), "{report:#?}");
     let report: Value = serde_json::from_str(&report.stdout).unwrap();
@@ -494,7 +469,7 @@ fn unnamed_first_column_is_column1() {
 /// ```
 #[test]
 fn multiline_quoted_fields() {
-    let report = report_json(&["--config", "multiline.toml", "multiline.csv"]);
+    let report = report_json("--config multiline.toml multiline.csv");
     assert_input(&report, 5, 0);
     // support: 2, 4, 5 → 2 of 3; service: 5 → 1 of 1; all: 3 of 4.
     assert_values(
@@ -514,13 +489,12 @@ fn multiline_quoted_fields() {
         &[("interactions", 5.0), ("csat", 75.0), ("csat_n", 4.0)],
     );
     // The description is read whole, newlines and quotes included.
-    let by = report_json(&[
-        "--config",
-        "multiline.toml",
-        "--by",
-        "Ticket Description",
-        "multiline.csv",
-    ]);
+    let by = config_report("--config multiline.toml --by")
+        .arg("Ticket Description")
+        .arg("multiline.csv")
+        .run()
+        .status(0)
+        .json();
     let first = row(
         &by,
         "support",
@@ -562,7 +536,7 @@ fn multiline_quoted_fields() {
 /// C-4 is unresolved → 3 of 4 = 75 %.
 #[test]
 fn columns_plain_rename() {
-    let report = report_json(&["--config", "helpdesk_export.toml", "helpdesk_export.csv"]);
+    let report = report_json("--config helpdesk_export.toml helpdesk_export.csv");
     assert_input(&report, 5, 0);
     let all = row(&report, "all", &[]);
     // CSAT 5, 3, 4, 1 → 2 of 4; CES (6 + 2 + 7 + 1) / 4 = 4; FRT sorted 60, 300, 600, 1800,
@@ -586,13 +560,7 @@ fn columns_plain_rename() {
 
     // agent from "Agent Name". Ann: C-1, C-3, C-5 → CSAT 2 of 3, CES 14 / 3, FRT 600, 300, 60
     // (mean 320, median 300), FCR 2 of 3. Bob: C-2, C-4 → CSAT 0 of 1, FCR 1 of 1.
-    let by = report_json(&[
-        "--config",
-        "helpdesk_export.toml",
-        "--by",
-        "agent",
-        "helpdesk_export.csv",
-    ]);
+    let by = report_json("--config helpdesk_export.toml --by agent helpdesk_export.csv");
     let ann = row(&by, "service", &[("agent", Some("Ann"))]);
     assert_values(
         ann,
@@ -631,13 +599,7 @@ fn columns_plain_rename() {
 /// ```
 #[test]
 fn columns_joined_with_a_space() {
-    let by = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--by",
-        "interaction_id",
-        "calls_joined.csv",
-    ]);
+    let by = report_json("--config calls_joined.toml --by interaction_id calls_joined.csv");
     assert_input(&by, 4, 0);
     assert_eq!(
         keys_of(&by, "all", "interaction_id"),
@@ -654,51 +616,27 @@ fn columns_joined_with_a_space() {
     );
 
     // AHT over all four: 510 / 4 = 127.5.
-    let report = report_json(&["--config", "calls_joined.toml", "calls_joined.csv"]);
+    let report = report_json("--config calls_joined.toml calls_joined.csv");
     assert_values(
         row(&report, "all", &[]),
         &[("interactions", 4.0), ("aht_s", 127.5), ("aht_n", 4.0)],
     );
     // The day 2026-03-02: the first three, AHT 480 / 3 = 160.
-    let day = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--from",
-        "2026-03-02",
-        "--to",
-        "2026-03-03",
-        "calls_joined.csv",
-    ]);
+    let day = report_json(
+        "--config calls_joined.toml --from 2026-03-02 --to 2026-03-03 calls_joined.csv",
+    );
     assert_values(
         row(&day, "all", &[]),
         &[("interactions", 3.0), ("aht_s", 160.0)],
     );
     // [09:30:00, 23:59:59): only the 09:30:00 call, to the second.
-    let window = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--from",
-        "2026-03-02T09:30:00Z",
-        "--to",
-        "2026-03-02T23:59:59Z",
-        "calls_joined.csv",
-    ]);
+    let window = report_json("--config calls_joined.toml --from 2026-03-02T09:30:00Z --to 2026-03-02T23:59:59Z calls_joined.csv");
     assert_values(
         row(&window, "all", &[]),
         &[("interactions", 1.0), ("aht_s", 60.0)],
     );
     // A formatted naive time is read in --tz: 09:00 in Paris (UTC+1) is 08:00Z.
-    let paris = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--tz",
-        "Europe/Paris",
-        "--from",
-        "2026-03-02T08:00:00Z",
-        "--to",
-        "2026-03-02T08:00:01Z",
-        "calls_joined.csv",
-    ]);
+    let paris = report_json("--config calls_joined.toml --tz Europe/Paris --from 2026-03-02T08:00:00Z --to 2026-03-02T08:00:01Z calls_joined.csv");
     assert_values(
         row(&paris, "all", &[]),
         &[("interactions", 1.0), ("aht_s", 120.0)],
@@ -717,7 +655,7 @@ fn columns_joined_with_a_space() {
 #[test]
 fn columns_two_digit_year_format_with_single_digit_hours() {
     let config = "calls_yymmdd.toml";
-    let all = report_json(&["--config", config, "calls_yymmdd.tsv"]);
+    let all = report_json(&format!("--config {config} calls_yymmdd.tsv"));
     assert_input(&all, 4, 0);
     // (166 + 5 + 30 + 100) / 4 = 75.25.
     assert_values(
@@ -725,29 +663,17 @@ fn columns_two_digit_year_format_with_single_digit_hours() {
         &[("interactions", 4.0), ("aht_s", 75.25)],
     );
     // [07:02:47, 07:31:45): the first call only (7:02:47 is 07:02:47, 7:31:45 is not before).
-    let second = report_json(&[
-        "--config",
-        config,
-        "--from",
-        "1999-02-01T07:02:47Z",
-        "--to",
-        "1999-02-01T07:31:45Z",
-        "calls_yymmdd.tsv",
-    ]);
+    let second = report_json(&format!(
+        "--config {config} --from 1999-02-01T07:02:47Z --to 1999-02-01T07:31:45Z calls_yymmdd.tsv"
+    ));
     assert_values(
         row(&second, "all", &[]),
         &[("interactions", 1.0), ("aht_s", 166.0)],
     );
     // 1999-02-01: the first three, (166 + 5 + 30) / 3 = 67.
-    let day = report_json(&[
-        "--config",
-        config,
-        "--from",
-        "1999-02-01",
-        "--to",
-        "1999-02-02",
-        "calls_yymmdd.tsv",
-    ]);
+    let day = report_json(&format!(
+        "--config {config} --from 1999-02-01 --to 1999-02-02 calls_yymmdd.tsv"
+    ));
     assert_values(
         row(&day, "all", &[]),
         &[("interactions", 3.0), ("aht_s", 67.0)],
@@ -764,7 +690,7 @@ fn columns_two_digit_year_format_with_single_digit_hours() {
 /// ```
 #[test]
 fn columns_format_with_an_offset() {
-    let report = report_json(&["--config", "offsets.toml", "offsets.csv"]);
+    let report = report_json("--config offsets.toml offsets.csv");
     assert_input(&report, 3, 0);
     // FRT 600, 900, 1800: mean 1100, median 900, p90 at rank 1.8 → 900 + 0.8 × 900 = 1620.
     let all = row(&report, "all", &[]);
@@ -779,13 +705,7 @@ fn columns_format_with_an_offset() {
     );
     assert_close(all, "frt_p90_s", 1620.0);
     // Record 3 is on 2026-03-02 in UTC (its local date is 03-01).
-    let second_day = report_json(&[
-        "--config",
-        "offsets.toml",
-        "--from",
-        "2026-03-02",
-        "offsets.csv",
-    ]);
+    let second_day = report_json("--config offsets.toml --from 2026-03-02 offsets.csv");
     assert_values(
         row(&second_day, "all", &[]),
         &[("interactions", 1.0), ("frt_mean_s", 900.0)],
@@ -821,7 +741,7 @@ fn columns_units() {
              first_response_seconds = {{ column = \"first_reply_min\", unit = \"min\" }}\n\
              [categories]\ndefault = \"support\"\n"
         );
-        let run = report_with_config(&config, &["durations.csv"]);
+        let run = report_with_config(&config, "durations.csv");
         assert_eq!(run.code, Some(0), "{unit}: {run:#?}");
         let report: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_input(&report, 5, 0);
@@ -856,7 +776,7 @@ fn columns_units() {
 /// ```
 #[test]
 fn columns_conversion_failures_are_invalid_with_their_text() {
-    let run = cxkpi(&["--config", "durations_bad.toml", "durations_bad.csv"]);
+    let run = cxkpi("--config durations_bad.toml durations_bad.csv");
     assert_fails(
         &run,
         &[
@@ -867,13 +787,7 @@ fn columns_conversion_failures_are_invalid_with_their_text() {
         ],
     );
     // Skipped, B1 alone is left: talk 143 s, first reply 300 s.
-    let skip = cxkpi(&[
-        "--config",
-        "durations_bad.toml",
-        "--on-invalid",
-        "skip",
-        "durations_bad.csv",
-    ]);
+    let skip = cxkpi("--config durations_bad.toml --on-invalid skip durations_bad.csv");
     assert_eq!(skip.code, Some(0), "{skip:#?}");
     assert!(
         skip.stderr.contains("skipped 3 invalid records"),
@@ -897,11 +811,7 @@ fn columns_conversion_failures_are_invalid_with_their_text() {
 /// value as the file has it ("-2"), not the converted "-120.0" that appears nowhere in the file.
 #[test]
 fn columns_negative_converted_duration_is_reported_with_its_text() {
-    let run = cxkpi(&[
-        "--config",
-        "durations_negative.toml",
-        "durations_negative.csv",
-    ]);
+    let run = cxkpi("--config durations_negative.toml durations_negative.csv");
     assert_fails(
         &run,
         &["durations_negative.csv: record 2: column first_response_seconds (from \"first_reply_min\"): value \"-2\" is a negative duration"],
@@ -928,7 +838,7 @@ fn columns_values_with_default() {
     // reopened: "0" = false, default true: V1 f, V2 t, V3 f, V4 t, V5 missing, V6 f, V7 missing
     //   → first contact: V1, V3, V5, V6, V7 = 5 of 7 (a missing reopened is not true; had the
     //   default reached the missing cells, V5 and V7 would be reopened: 3 of 7).
-    let report = report_json(&["--config", "values_default.toml", "survey_values.csv"]);
+    let report = report_json("--config values_default.toml survey_values.csv");
     assert_input(&report, 7, 0);
     assert_values(
         row(&report, "all", &[]),
@@ -946,20 +856,14 @@ fn columns_values_with_default() {
 /// "Meh" is a CSAT that is not a number.
 #[test]
 fn columns_values_without_default() {
-    let run = cxkpi(&["--config", "values_no_default.toml", "survey_values.csv"]);
+    let run = cxkpi("--config values_no_default.toml survey_values.csv");
     assert_fails(
         &run,
         &["survey_values.csv: record 6: column csat (from \"Satisfaction\"): value \"Meh\" is not a number"],
     );
     // Skipping V6: csat V1 5, V2 5, V3 1, V7 1 → 2 of 4; reopened "0" = false, "1"/"3" = true:
     // first contact V1, V3, V5, V7 → 4 of 6.
-    let report = report_json(&[
-        "--config",
-        "values_no_default.toml",
-        "--on-invalid",
-        "skip",
-        "survey_values.csv",
-    ]);
+    let report = report_json("--config values_no_default.toml --on-invalid skip survey_values.csv");
     assert_input(&report, 7, 1);
     assert_values(
         row(&report, "all", &[]),
@@ -987,7 +891,7 @@ fn columns_values_without_default() {
 fn columns_per_column_null_values() {
     // As it is: "0" is a customer. FCR: 1 (A again on 03-02) no, 2 yes, 3 (0 again on 03-03)
     // no, 4 yes, 5 yes → 3 of 5. Churn: A no, 0 yes, B yes → 2 of 3. AHT 600 / 5 = 120.
-    let plain = report_json(&["--config", "customers_plain.toml", "customers.csv"]);
+    let plain = report_json("--config customers_plain.toml customers.csv");
     assert_values(
         row(&plain, "support", &[]),
         &[
@@ -1003,7 +907,7 @@ fn columns_per_column_null_values() {
     // customer_id null_values = ["0"]: records 3, 4 have no customer, so they leave FCR
     // (1 no, 2 yes, 5 yes → 2 of 3) and churn (A no, B yes → 1 of 2). talk null_values =
     // ["0"]: (100 + 200 + 300) / 3 = 200.
-    let nulls = report_json(&["--config", "customers_nulls.toml", "customers.csv"]);
+    let nulls = report_json("--config customers_nulls.toml customers.csv");
     assert_input(&nulls, 5, 0);
     assert_values(
         row(&nulls, "support", &[]),
@@ -1033,7 +937,7 @@ fn columns_per_column_null_values() {
 fn by_a_mapped_field_and_by_a_source_column() {
     // --by agent (mapped from Assignee): Ann K1, K3 → 100 %; Bob K2, K5 → 50 %; none K4 → 0 %,
     // null key last.
-    let by_agent = report_json(&["--config", "agents.toml", "--by", "agent", "agents.csv"]);
+    let by_agent = report_json("--config agents.toml --by agent agents.csv");
     assert_input(&by_agent, 5, 0);
     assert_eq!(
         keys_of(&by_agent, "all", "agent"),
@@ -1052,7 +956,7 @@ fn by_a_mapped_field_and_by_a_source_column() {
         &[("interactions", 1.0), ("csat", 0.0)],
     );
     // The source column of a mapped field is a key too, with the same groups.
-    let by_assignee = report_json(&["--config", "agents.toml", "--by", "Assignee", "agents.csv"]);
+    let by_assignee = report_json("--config agents.toml --by Assignee agents.csv");
     assert_eq!(
         keys_of(&by_assignee, "all", "Assignee"),
         [Some("Ann".into()), Some("Bob".into()), None]
@@ -1063,7 +967,7 @@ fn by_a_mapped_field_and_by_a_source_column() {
     );
     // --by Queue (a raw column; NA is missing): Tier 1 K1, K4 → 50 %; Tier 2 K2, K3 → 50 %;
     // null K5 → 100 %.
-    let by_queue = report_json(&["--config", "agents.toml", "--by", "Queue", "agents.csv"]);
+    let by_queue = report_json("--config agents.toml --by Queue agents.csv");
     assert_eq!(
         keys_of(&by_queue, "all", "Queue"),
         [Some("Tier 1".into()), Some("Tier 2".into()), None]
@@ -1100,7 +1004,7 @@ fn categories_with_default_service() {
     // support ["Technical issue"] matches 1 and 2 (trimmed, case-insensitive); service lists
     // " refund REQUEST " (trimmed, case-insensitive in the config too): 3, 4; the rest (5, 6,
     // 7) default to service. support 5, 4 → 100 %; service 2, 5, 1, 3, 4 → 2 of 5.
-    let report = report_json(&["--config", "categories_default.toml", "categories.csv"]);
+    let report = report_json("--config categories_default.toml categories.csv");
     assert_input(&report, 7, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
@@ -1120,7 +1024,7 @@ fn categories_with_default_service() {
 #[test]
 fn categories_without_default_leave_others_uncategorized() {
     // support 1, 2 → 100 %; service 3, 4 → 1 of 2; uncategorized 5, 6, 7 (1, 3, 4) → 1 of 3.
-    let report = report_json(&["--config", "categories_no_default.toml", "categories.csv"]);
+    let report = report_json("--config categories_no_default.toml categories.csv");
     assert_eq!(
         categories(&report),
         ["support", "service", "uncategorized", "all"]
@@ -1150,7 +1054,7 @@ fn categories_without_default_leave_others_uncategorized() {
 #[test]
 fn categories_with_only_a_default() {
     // `[categories] default = "support"` and no column: all seven are support.
-    let report = report_json(&["--config", "categories_only_default.toml", "categories.csv"]);
+    let report = report_json("--config categories_only_default.toml categories.csv");
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
         row(&report, "support", &[]),
@@ -1170,7 +1074,7 @@ fn categories_with_only_a_default() {
 #[test]
 
 fn rows_in_spec_order_when_no_category_is_configured() {
-    let report = report_json(&["--config", "tickets_tab.toml", "tickets.tsv"]);
+    let report = report_json("--config tickets_tab.toml tickets.tsv");
     assert_eq!(
         categories(&report),
         ["support", "service", "uncategorized", "all"]
@@ -1185,7 +1089,7 @@ fn rows_in_spec_order_when_no_category_is_configured() {
 fn repeat_fcr_when_no_category_is_configured() {
     let config = "[columns]\ninteraction_id = \"Case Number\"\ncustomer_id = \"Requester\"\n\
                   created_at = \"Opened\"\nresolved_at = \"Closed\"\n";
-    let run = report_with_config(config, &["helpdesk_export.csv"]);
+    let run = report_with_config(config, "helpdesk_export.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     for category in ["uncategorized", "all"] {
@@ -1212,7 +1116,7 @@ fn repeat_fcr_when_no_category_is_configured() {
 #[test]
 fn scales_csat_1_to_10_and_ces_0_to_10() {
     // satisfied_min defaults to 9 on 1–10: 10, 9 → 2 of 5. CES (0 + 10 + 5 + 3) / 4 = 4.5.
-    let report = report_json(&["--config", "scales_10.toml", "scales.csv"]);
+    let report = report_json("--config scales_10.toml scales.csv");
     assert_input(&report, 5, 0);
     assert_values(
         row(&report, "service", &[]),
@@ -1225,13 +1129,13 @@ fn scales_csat_1_to_10_and_ces_0_to_10() {
         ],
     );
     // Explicit csat_satisfied_min = 7: 10, 9, 8, 7 → 4 of 5.
-    let min7 = report_json(&["--config", "scales_10_min7.toml", "scales.csv"]);
+    let min7 = report_json("--config scales_10_min7.toml scales.csv");
     assert_values(
         row(&min7, "service", &[]),
         &[("csat", 80.0), ("csat_n", 5.0), ("ces", 4.5)],
     );
     // On the default scales (CSAT 1–5, CES 1–7) the same answers are out of scale.
-    let default = cxkpi(&["--config", "scales_default.toml", "scales.csv"]);
+    let default = cxkpi("--config scales_default.toml scales.csv");
     assert_fails(
         &default,
         &[
@@ -1253,7 +1157,7 @@ fn scales_csat_1_to_10_and_ces_0_to_10() {
 /// ```
 #[test]
 fn scales_values_outside_the_configured_scale_are_invalid() {
-    let run = cxkpi(&["--config", "scales_10.toml", "scales_out.csv"]);
+    let run = cxkpi("--config scales_10.toml scales_out.csv");
     assert_fails(
         &run,
         &[
@@ -1264,13 +1168,7 @@ fn scales_values_outside_the_configured_scale_are_invalid() {
             "scales_out.csv: record 5: column ces (from \"Effort\"): value \"-1\" is outside the CES scale 0–10",
         ],
     );
-    let report = report_json(&[
-        "--config",
-        "scales_10.toml",
-        "--on-invalid",
-        "skip",
-        "scales_out.csv",
-    ]);
+    let report = report_json("--config scales_10.toml --on-invalid skip scales_out.csv");
     assert_input(&report, 5, 4);
     assert_values(
         row(&report, "all", &[]),
@@ -1301,7 +1199,7 @@ fn scales_values_outside_the_configured_scale_are_invalid() {
 
 #[test]
 fn preset_zendesk() {
-    let report = report_json(&["--preset", "zendesk", "zendesk_tickets.csv"]);
+    let report = report_json("--preset zendesk zendesk_tickets.csv");
     assert_input(&report, 8, 0);
     assert_eq!(
         categories(&report),
@@ -1385,9 +1283,9 @@ fn preset_zendesk() {
 
 #[test]
 fn preset_zendesk_breakdown_keys() {
-    let preset = ["--preset", "zendesk"];
+    let preset = "--preset zendesk";
     // agent = Assignee: Ann Lee 101, 103, 107, 108 → CSAT 4 of 4, FCR 101, 107, 108 of 4.
-    let by = report_json(&[&preset[..], &["--by", "agent", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by agent zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "agent"),
         [
@@ -1406,7 +1304,7 @@ fn preset_zendesk_breakdown_keys() {
         ],
     );
     // channel = Via: Chat 103, 106; Mail 102, 105; Web form 101, 104, 107, 108.
-    let by = report_json(&[&preset[..], &["--by", "channel", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by channel zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "channel"),
         [
@@ -1420,7 +1318,7 @@ fn preset_zendesk_breakdown_keys() {
         &[("interactions", 4.0), ("csat_n", 3.0)],
     );
     // team = Group: Billing 104, 105 (no CSAT answer) → null CSAT.
-    let by = report_json(&[&preset[..], &["--by", "team", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by team zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "team"),
         [
@@ -1441,7 +1339,7 @@ fn preset_zendesk_breakdown_keys() {
     );
     assert_null(billing, &["csat"]);
     // customer_id = Requester id: 9002 has 102 and 106.
-    let by = report_json(&[&preset[..], &["--by", "customer_id", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by customer_id zendesk_tickets.csv"));
     assert_values(
         row(&by, "support", &[("customer_id", Some("9002"))]),
         &[
@@ -1472,7 +1370,7 @@ fn preset_zendesk_breakdown_keys() {
 
 #[test]
 fn preset_freshdesk() {
-    let report = report_json(&["--preset", "freshdesk", "freshdesk_tickets.csv"]);
+    let report = report_json("--preset freshdesk freshdesk_tickets.csv");
     assert_input(&report, 8, 0);
     assert_eq!(
         categories(&report),
@@ -1552,13 +1450,7 @@ fn preset_freshdesk() {
 #[test]
 fn preset_freshdesk_breakdown_keys() {
     // agent = Agent: Alice 1, 3, 7 → CSAT 5, 5, 4 → 100 %; Bruno 2, 5; Chen 4, 6, 8.
-    let by = report_json(&[
-        "--preset",
-        "freshdesk",
-        "--by",
-        "agent",
-        "freshdesk_tickets.csv",
-    ]);
+    let by = report_json("--preset freshdesk --by agent freshdesk_tickets.csv");
     assert_eq!(
         keys_of(&by, "all", "agent"),
         [
@@ -1572,13 +1464,7 @@ fn preset_freshdesk_breakdown_keys() {
         &[("interactions", 3.0), ("csat", 100.0), ("csat_n", 3.0)],
     );
     // channel = Source: Email 1, 4, 7, 8 → CSAT 5, 4, 1 → 2 of 3.
-    let by = report_json(&[
-        "--preset",
-        "freshdesk",
-        "--by",
-        "channel",
-        "freshdesk_tickets.csv",
-    ]);
+    let by = report_json("--preset freshdesk --by channel freshdesk_tickets.csv");
     assert_eq!(
         keys_of(&by, "all", "channel"),
         [
@@ -1597,13 +1483,7 @@ fn preset_freshdesk_breakdown_keys() {
         ],
     );
     // team = Group: L2 is 2 and 5, both Bruno's.
-    let by = report_json(&[
-        "--preset",
-        "freshdesk",
-        "--by",
-        "team",
-        "freshdesk_tickets.csv",
-    ]);
+    let by = report_json("--preset freshdesk --by team freshdesk_tickets.csv");
     assert_values(
         row(&by, "all", &[("team", Some("L2"))]),
         &[("interactions", 2.0), ("fcr", 50.0), ("fcr_n", 2.0)],
@@ -1612,19 +1492,13 @@ fn preset_freshdesk_breakdown_keys() {
 
 #[test]
 fn preset_unknown_is_exit_2() {
-    let run = cxkpi(&["--preset", "nosuch", "zendesk_tickets.csv"]);
+    let run = cxkpi("--preset nosuch zendesk_tickets.csv");
     assert_fails(&run, &["--preset", "nosuch", "zendesk", "freshdesk"]);
 }
 
 #[test]
 fn preset_with_config_is_exit_2() {
-    let run = cxkpi(&[
-        "--config",
-        "helpdesk_export.toml",
-        "--preset",
-        "zendesk",
-        "zendesk_tickets.csv",
-    ]);
+    let run = cxkpi("--config helpdesk_export.toml --preset zendesk zendesk_tickets.csv");
     assert_fails(&run, &["--preset", "cannot be used with", "--config"]);
 }
 
@@ -1634,7 +1508,7 @@ fn preset_with_config_is_exit_2() {
 
 /// A config that must be refused, run on helpdesk_export.csv.
 fn assert_config_refused(config: &str, fragments: &[&str]) {
-    let run = report_with_config(config, &["helpdesk_export.csv"]);
+    let run = report_with_config(config, "helpdesk_export.csv");
     assert_fails(&run, fragments);
 }
 
@@ -1772,7 +1646,7 @@ fn config_error_toml_syntax_names_the_line() {
 
 #[test]
 fn config_error_nonexistent_file() {
-    let run = cxkpi(&["--config", "no_such_config.toml", "helpdesk_export.csv"]);
+    let run = cxkpi("--config no_such_config.toml helpdesk_export.csv");
     assert_fails(&run, &["no_such_config.toml", "no such config file"]);
 }
 
@@ -1790,21 +1664,20 @@ fn realdata() -> PathBuf {
 /// `cxkpi report --format json --config examples/CONFIG REALDATA/FILE ARGS`, which must succeed.
 /// An ignored test that is asked to run without the data fails, saying so: it never passes
 /// without having run.
-fn report_real(config: &str, file: &str, args: &[&str]) -> Value {
+fn report_real(config: &str, file: &str, args: &str) -> Value {
     let path = realdata().join(file);
     assert!(
         path.exists(),
         "needs ../shared/realdata: {} is absent (run without --include-ignored to skip it)",
         path.display()
     );
-    let config = examples_dir().join(config);
-    let mut all = vec![
-        "--config",
-        config.to_str().expect("a UTF-8 path"),
-        path.to_str().expect("a UTF-8 path"),
-    ];
-    all.extend_from_slice(args);
-    report_json(&all)
+    Cxkpi::new("report --format json --config")
+        .arg(examples_dir().join(config))
+        .arg(path)
+        .args(args)
+        .run()
+        .status(0)
+        .json()
 }
 
 /// A mean over thousands of values: the summation order may differ from Python's in the last
@@ -1823,7 +1696,7 @@ fn example_botanic() {
     // Python: rows = csv.DictReader(open(nps.csv, encoding="latin-1")); v = [int(r["nps"]) for r
     // in rows if r["nps"] not in ("", "NA")]; 100 * (promoters - detractors) / len(v)
     // → 53.41610343814281 over 13612 of 13954 rows.
-    let report = report_real("botanic.toml", "botanic_nps_survey/nps.csv", &[]);
+    let report = report_real("botanic.toml", "botanic_nps_survey/nps.csv", "");
     assert_input(&report, 13954, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
@@ -1848,7 +1721,7 @@ fn example_edtech() {
     let report = report_real(
         "edtech.toml",
         "edtech_helpdesk_tickets/ticket_data201803.csv",
-        &["--on-invalid", "skip"],
+        "--on-invalid skip",
     );
     assert_input(&report, 14339, 155);
     let all = row(&report, "all", &[]);
@@ -1873,7 +1746,7 @@ fn example_kaggle_tickets() {
     let report = report_real(
         "kaggle_tickets.toml",
         "kaggle_support_tickets/customer_support_tickets.csv",
-        &[],
+        "",
     );
     assert_input(&report, 8469, 0);
     assert_values(
@@ -1896,7 +1769,7 @@ fn example_pwc_callcenter() {
     let report = report_real(
         "pwc_callcenter.toml",
         "pwc_callcenter/Call-Center-Dataset.csv",
-        &[],
+        "",
     );
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
@@ -1921,7 +1794,7 @@ fn example_simulated_sla() {
     let report = report_real(
         "simulated_sla.toml",
         "simulated_support_tickets_sla/customer_support_tickets.csv",
-        &[],
+        "",
     );
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
@@ -1946,7 +1819,7 @@ fn example_technion() {
     let report = report_real(
         "technion.toml",
         "technion_bank_callcenter/data_anonymous_bank_february.tsv",
-        &[],
+        "",
     );
     assert_input(&report, 33344, 0);
     let all = row(&report, "all", &[]);
@@ -1960,15 +1833,13 @@ fn example_technion() {
 // ---------------------------------------------------------------------------------------------
 
 /// Writes `log` as `NAME` in a fresh directory and runs cxkpi there with the config text.
-fn run_on(log: &str, name: &str, config: &str, extra: &[&str]) -> (TempDir, Run) {
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join(name), log).unwrap();
-    fs::write(dir.path().join("c.toml"), config).unwrap();
-    let mut args = vec!["--config", "c.toml"];
-    args.extend_from_slice(extra);
-    args.push(name);
-    let run = cxkpi_in(dir.path(), &args);
-    (dir, run)
+fn run_on(log: &str, name: &str, config: &str, args: &str) -> Run {
+    Cxkpi::new("report --format json --config c.toml")
+        .args(args)
+        .arg(name)
+        .file(name, log)
+        .file("c.toml", config)
+        .run()
 }
 
 #[test]
@@ -1976,7 +1847,7 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
     // "150" is a valid number of seconds, but the config says H:MM:SS: record 2 is invalid.
     let log = "id,talk\nA,0:02:30\nB,150\n";
     let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
-    let (_dir, run) = run_on(log, "calls.csv", config, &[]);
+    let run = run_on(log, "calls.csv", config, "");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -1986,7 +1857,7 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
     // The same holds for a timestamp that is canonical but not in the configured format.
     let log = "id,opened\nA,01/03/2026 09:00:00\nB,2026-03-01 09:00:00\n";
     let config = "[columns]\ninteraction_id = \"id\"\ncreated_at = { column = \"opened\", format = \"%d/%m/%Y %H:%M:%S\" }\n";
-    let (_dir, run) = run_on(log, "t.csv", config, &[]);
+    let run = run_on(log, "t.csv", config, "");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.contains(
@@ -2001,11 +1872,11 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
 fn the_rejects_file_names_the_canonical_column_and_messages_the_source() {
     let log = "id,talk\nA,0:02:30\nB,oops\n";
     let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
-    let (dir, run) = run_on(
+    let run = run_on(
         log,
         "calls.csv",
         config,
-        &["--on-invalid", "skip", "--rejects", "rejects.csv"],
+        "--on-invalid skip --rejects rejects.csv",
     );
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
@@ -2014,7 +1885,7 @@ fn the_rejects_file_names_the_canonical_column_and_messages_the_source() {
          written H:MM:SS\n"
     );
     assert_eq!(
-        fs::read_to_string(dir.path().join("rejects.csv")).unwrap(),
+        fs::read_to_string(run.dir().join("rejects.csv")).unwrap(),
         "file,record,column,value,reason\ncalls.csv,2,talk_seconds,oops,is not a duration written H:MM:SS\n"
     );
 }
@@ -2024,7 +1895,7 @@ fn null_values_are_compared_case_insensitively() {
     // "na", "NA" and "N/a" are all missing: 1 CSAT answer (5), 100 %.
     let log = "id,csat\nA,na\nB,NA\nC,5\nD,N/a\n";
     let config = "[input]\nnull_values = [\"NA\", \"n/a\"]\n[columns]\ninteraction_id = \"id\"\n";
-    let (_dir, run) = run_on(log, "s.csv", config, &[]);
+    let run = run_on(log, "s.csv", config, "");
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let all = row(&report, "all", &[]);
@@ -2038,9 +1909,9 @@ fn a_preset_tolerates_missing_optional_columns() {
     let log = "Id,Ticket type,Created at,Solved at,Replies\n\
                1,Incident,2026-03-01 09:00:00,2026-03-01 10:00:00,1\n\
                2,Incident,2026-03-02 09:00:00,2026-03-02 10:00:00,1\n";
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("zd.csv"), log).unwrap();
-    let run = cxkpi_in(dir.path(), &["--preset", "zendesk", "zd.csv"]);
+    let run = Cxkpi::new("report --format json --preset zendesk zd.csv")
+        .file("zd.csv", log)
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let support = row(&report, "support", &[]);
@@ -2058,20 +1929,20 @@ fn a_preset_tolerates_missing_optional_columns() {
 
 #[test]
 fn a_wide_csat_scale_needs_an_explicit_satisfied_minimum() {
-    let (_dir, run) = run_on(
+    let run = run_on(
         "id,csat\nA,80\n",
         "s.csv",
         "[columns]\ninteraction_id = \"id\"\n[scales]\ncsat = [0, 100]\n",
-        &[],
+        "",
     );
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stderr.contains("csat_satisfied_min"), "{run:#?}");
     // With it, 80 of 0–100 with satisfied from 75 counts: 100 %.
-    let (_dir, run) = run_on(
+    let run = run_on(
         "id,csat\nA,80\n",
         "s.csv",
         "[columns]\ninteraction_id = \"id\"\n[scales]\ncsat = [0, 100]\ncsat_satisfied_min = 75\n",
-        &[],
+        "",
     );
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -2084,11 +1955,11 @@ fn a_wide_csat_scale_needs_an_explicit_satisfied_minimum() {
 #[test]
 fn a_by_key_named_like_an_output_column_is_refused() {
     for key in ["csat", "frt_p90_s", "snapshot_at"] {
-        let (_dir, run) = run_on(
+        let run = run_on(
             "id,csat\nA,5\n",
             "s.csv",
             "[columns]\ninteraction_id = \"id\"\n",
-            &["--by", key],
+            &format!("--by {key}"),
         );
         assert_eq!(run.code, Some(2), "{key}: {run:#?}");
         assert!(

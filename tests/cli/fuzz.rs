@@ -8,17 +8,16 @@
 //! `proptest-regressions/cli/fuzz.txt` (beside the
 //! unit tests' regressions) and replayed first on later runs.
 
-use crate::util as common;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use common::Run;
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 use serde_json::Value;
 use tempfile::TempDir;
+
+use crate::util::{Cxkpi, Run};
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -48,11 +47,13 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// `cxkpi report --format json ARGS FILE` in `dir`.
 fn report(dir: &Path, file: &str, args: &[&str]) -> Run {
-    let mut all = vec!["report", "--format", "json"];
-    all.extend_from_slice(args);
-    all.push(file);
     // A hang is a failure too: the child is killed and has no exit code.
-    common::cxkpi_in(dir, &all, None, Duration::from_secs(60))
+    Cxkpi::new("report --format json")
+        .arg_list(args)
+        .arg(file)
+        .current_dir(dir)
+        .timeout(Duration::from_secs(60))
+        .run()
 }
 
 /// Exit 0 with a JSON report, or exit 2 with an `error:` on stderr and nothing on stdout.

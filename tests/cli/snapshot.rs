@@ -10,12 +10,15 @@
 //! `sample_data/interactions.csv`.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
+
+use crate::util::Cxkpi;
 
 // ---------------------------------------------------------------------------------------------
 // Fixture values, by hand
@@ -82,43 +85,31 @@ fn command<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Command {
     cmd
 }
 
-fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    command(args).output().expect("cxkpi runs")
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
 
-/// Runs a command that must succeed; returns its stdout.
-fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let out = run(args);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    text(&out.stdout)
+/// `cxkpi ARGS` through the harness, run from the crate root.
+fn cxkpi<S: Into<OsString> + Clone>(args: &[S]) -> Cxkpi {
+    Cxkpi::new("").arg_list(args)
 }
 
-/// Runs a command that must exit 2 with nothing on stdout; returns its stderr.
-fn usage_error<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let out = run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "stdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert_eq!(text(&out.stdout), "");
-    let stderr = text(&out.stderr);
-    assert!(!stderr.trim().is_empty(), "exit 2 says why");
-    stderr
+/// Runs a command that must succeed silently; returns its stdout.
+fn ok<S: Into<OsString> + Clone>(args: &[S]) -> String {
+    cxkpi(args).ok()
+}
+
+/// Runs a command that must exit 2 with nothing on stdout and an `error: `; returns its stderr.
+fn usage_error<S: Into<OsString> + Clone>(args: &[S]) -> String {
+    cxkpi(args).usage_error()
 }
 
 /// `cxkpi snapshot --history HIST --as-of AS_OF EXTRA...`: exit 0, prints nothing.
 fn snapshot(history: &Path, as_of: &str, extra: &[&str]) {
-    let out = run(&snapshot_args(history, as_of, extra));
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "", "snapshot prints nothing");
-    assert_eq!(text(&out.stderr), "", "snapshot prints nothing");
+    let out = cxkpi(&snapshot_args(history, as_of, extra)).run();
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    assert_eq!(out.stdout, "", "snapshot prints nothing");
+    assert_eq!(out.stderr, "", "snapshot prints nothing");
 }
 
 /// The arguments of `cxkpi snapshot --history HIST --as-of AS_OF EXTRA...`.
@@ -355,9 +346,9 @@ fn default_as_of_is_now_in_whole_seconds() {
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.csv");
     let before = chrono::Utc::now().timestamp();
-    let out = run(&["snapshot", "--history", hist.to_str().unwrap(), LOG]);
+    let out = Cxkpi::new("snapshot --history").arg(&hist).arg(LOG).run();
     let after = chrono::Utc::now().timestamp();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.code, Some(0), "{out:#?}");
     let records = parse_csv(&read(&hist));
     let stamp = &records[1][0];
     assert_eq!(stamp.len(), "2026-03-01T00:00:00Z".len(), "{stamp}");
@@ -1040,16 +1031,19 @@ fn bad_input_leaves_the_history_untouched() {
 // 7. trend on a known history
 // ---------------------------------------------------------------------------------------------
 
-fn trend(extra: &[&str]) -> String {
-    let mut args = vec!["trend", "--history", HAND_HISTORY];
-    args.extend(extra);
-    ok(&args)
+/// `cxkpi trend --history tests/data/snapshot/history.csv ARGS`, which must succeed silently.
+fn trend(args: &str) -> String {
+    Cxkpi::new("trend --history")
+        .arg(HAND_HISTORY)
+        .args(args)
+        .ok()
 }
 
-fn trend_json(extra: &[&str]) -> Value {
-    let mut args = vec!["--format", "json"];
-    args.extend(extra);
-    serde_json::from_str(&trend(&args)).unwrap()
+fn trend_json(args: &str) -> Value {
+    Cxkpi::new("trend --format json --history")
+        .arg(HAND_HISTORY)
+        .args(args)
+        .json()
 }
 
 fn point(stamp: &str, value: Value, n: u64, change: Value) -> Value {
@@ -1065,7 +1059,7 @@ fn trend_json_gives_value_n_and_change_per_group() {
     // all/chat CSAT 70.0 (20) → 75.0 (24) → 72.5 (16): changes null, +5.0, −2.5.
     // all/email CSAT 80.0 (30) → 60.0 (25) → 65.0 (20): changes null, −20.0, +5.0.
     assert_eq!(
-        trend_json(&["--metric", "csat"]),
+        trend_json("--metric csat"),
         json!({
             "category": "all",
             "series": [
@@ -1097,14 +1091,7 @@ fn trend_null_values_have_n_0_and_no_change() {
     // support/email CSAT 50.0 (2) → none (n 0) → 62.5 (8): no change next to the gap.
     // support/email FCR 40.0 (30) → 45.0 (20) → 50.0 (30): +5.0, +5.0.
     assert_eq!(
-        trend_json(&[
-            "--category",
-            "support",
-            "--by-key",
-            "channel=email",
-            "--metric",
-            "csat,fcr"
-        ]),
+        trend_json("--category support --by-key channel=email --metric csat,fcr"),
         json!({
             "category": "support",
             "series": [
@@ -1136,7 +1123,7 @@ fn trend_csv_is_long_form() {
     // all, per metric then channel: interactions 40 → 44 → 36 and 60 → 50 → 55;
     // FRT p90 180 → 240 → 150 s and 14400 → 10800 → 12600 s.
     assert_eq!(
-        trend(&["--format", "csv", "--metric", "interactions,frt_p90_s"]),
+        trend("--format csv --metric interactions,frt_p90_s"),
         "snapshot_at,category,channel,metric,value,n,change\n\
          2026-03-01T00:00:00Z,all,chat,interactions,40,40,\n\
          2026-03-08T00:00:00Z,all,chat,interactions,44,44,4\n\
@@ -1157,16 +1144,7 @@ fn trend_csv_is_long_form() {
 fn trend_by_key_and_category_select_one_group() {
     // support/chat CSAT 90.0 (10) → 87.5 (16) → 95.0 (20): −2.5, +7.5.
     assert_eq!(
-        trend(&[
-            "--format",
-            "csv",
-            "--category",
-            "support",
-            "--by-key",
-            "channel=chat",
-            "--metric",
-            "csat"
-        ]),
+        trend("--format csv --category support --by-key channel=chat --metric csat"),
         "snapshot_at,category,channel,metric,value,n,change\n\
          2026-03-01T00:00:00Z,support,chat,csat,90.0,10,\n\
          2026-03-08T00:00:00Z,support,chat,csat,87.5,16,-2.5\n\
@@ -1174,16 +1152,7 @@ fn trend_by_key_and_category_select_one_group() {
     );
     // service/email CSAT 95.0 → 60.0 → 66.25: −35.0, +6.25.
     assert_eq!(
-        trend(&[
-            "--format",
-            "csv",
-            "--category",
-            "service",
-            "--by-key",
-            "channel=email",
-            "--metric",
-            "csat"
-        ]),
+        trend("--format csv --category service --by-key channel=email --metric csat"),
         "snapshot_at,category,channel,metric,value,n,change\n\
          2026-03-01T00:00:00Z,service,email,csat,95.0,28,\n\
          2026-03-08T00:00:00Z,service,email,csat,60.0,25,-35.0\n\
@@ -1191,14 +1160,14 @@ fn trend_by_key_and_category_select_one_group() {
     );
     // A key value no group has: no series.
     assert_eq!(
-        trend_json(&["--by-key", "channel=phone", "--metric", "csat"]),
+        trend_json("--by-key channel=phone --metric csat"),
         json!({"category": "all", "series": []})
     );
 }
 
 #[test]
 fn trend_default_metrics_are_interactions_and_every_kpi() {
-    let out = trend_json(&[]);
+    let out = trend_json("");
     let series = out["series"].as_array().unwrap();
     let names: Vec<(&str, &str)> = series
         .iter()
@@ -1240,27 +1209,21 @@ fn trend_sorts_points_by_snapshot_at() {
     let mut lines: Vec<&str> = content.lines().collect();
     lines[1..].reverse();
     fs::write(&reversed, lines.join("\n") + "\n").unwrap();
-    for extra in [
-        &["--metric", "csat,frt_p90_s"][..],
-        &["--category", "support", "--metric", "csat,fcr"][..],
+    for args in [
+        "--metric csat,frt_p90_s",
+        "--category support --metric csat,fcr",
     ] {
-        let mut args = vec![
-            "trend",
-            "--format",
-            "json",
-            "--history",
-            reversed.to_str().unwrap(),
-        ];
-        args.extend(extra);
-        let mut expected = vec!["--format", "json"];
-        expected.extend(extra);
-        assert_eq!(ok(&args), trend(&expected));
+        let sorted = Cxkpi::new("trend --format json --history")
+            .arg(&reversed)
+            .args(args)
+            .ok();
+        assert_eq!(sorted, trend(&format!("--format json {args}")));
     }
 }
 
 #[test]
 fn trend_table_snapshot_has_no_sparkline_when_piped() {
-    let out = trend(&["--category", "support", "--metric", "csat,frt_p90_s"]);
+    let out = trend("--category support --metric csat,frt_p90_s");
     assert!(
         !out.chars().any(|c| ('▁'..='█').contains(&c)),
         "no sparkline off a terminal:\n{out}"
