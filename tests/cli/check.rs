@@ -137,6 +137,19 @@ fn assert_verdict(v: &Value, status: &str, actual: Option<f64>, n: u64, threshol
     assert_eq!(v["threshold"], Value::Object(bound), "threshold of {v:#}");
 }
 
+/// The verdict of the rule named `rule` (with no group) has this status, actual value (exactly),
+/// n and threshold.
+fn verdict_is(
+    json: &Value,
+    rule: &str,
+    status: &str,
+    actual: Option<f64>,
+    n: u64,
+    threshold: (&str, f64),
+) {
+    assert_verdict(verdict(json, rule), status, actual, n, threshold);
+}
+
 /// For values that go through a percentile's interpolation, where the last bit may differ.
 fn assert_close(actual: &Value, expected: f64) {
     let value = actual
@@ -339,13 +352,7 @@ fn all_rules_pass_exit_0_with_hand_values() {
     let (code, json) = check_json("pass.toml", "");
     assert_eq!(code, Some(0), "{json:#}");
     // support csat 3 of 4 satisfied = 75.0 (n 4) >= 70
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(75.0),
-        4,
-        ("min", 70.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     // service frt p90: 300 + 0.6 × 1500 = 1200 (n 5) <= 30m = 1800
     let frt = verdict(&json, "service first reply p90");
     assert_eq!(frt["status"], "pass");
@@ -353,21 +360,9 @@ fn all_rules_pass_exit_0_with_hand_values() {
     assert_eq!(frt["n"].as_u64(), Some(5));
     assert_eq!(frt["threshold"], serde_json::json!({"max": 1800.0}));
     // all aht 4500 / 10 = 450 (n 10) <= 600
-    assert_verdict(
-        verdict(&json, "all AHT"),
-        "pass",
-        Some(450.0),
-        10,
-        ("max", 600.0),
-    );
+    verdict_is(&json, "all AHT", "pass", Some(450.0), 10, ("max", 600.0));
     // all nps (4 - 3) / 8 = +12.5 (n 8) >= 10
-    assert_verdict(
-        verdict(&json, "all NPS"),
-        "pass",
-        Some(12.5),
-        8,
-        ("min", 10.0),
-    );
+    verdict_is(&json, "all NPS", "pass", Some(12.5), 8, ("min", 10.0));
     assert_summary(&json, 4, 0, 0);
 }
 
@@ -423,20 +418,15 @@ fn one_breach_exits_1_and_is_named_in_the_table() {
 fn one_breach_in_json() {
     let (code, json) = check_json("breach.toml", "");
     assert_eq!(code, Some(1));
-    assert_verdict(
-        verdict(&json, "service CSAT"),
+    verdict_is(
+        &json,
+        "service CSAT",
         "breach",
         Some(50.0),
         4,
         ("min", 85.0),
     );
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(75.0),
-        4,
-        ("min", 70.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     assert_summary(&json, 2, 1, 0);
 }
 
@@ -498,20 +488,15 @@ fn no_data_for_an_absent_category_and_below_min_n() {
     assert_eq!(small["n"].as_u64(), Some(4), "{small:#}");
     assert_eq!(small["min_n"].as_u64(), Some(5), "{small:#}");
     // n = min_n is enough data.
-    assert_verdict(
-        verdict(&json, "service CSAT, min_n 4"),
+    verdict_is(
+        &json,
+        "service CSAT, min_n 4",
         "pass",
         Some(50.0),
         4,
         ("min", 40.0),
     );
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(75.0),
-        4,
-        ("min", 70.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     assert_summary(&json, 2, 0, 2);
 }
 
@@ -533,8 +518,9 @@ fn no_data_in_the_table() {
 fn min_n_equal_to_n_is_judged_and_can_breach() {
     let (code, json) = check_json("nodata_breach.toml", "");
     assert_eq!(code, Some(1), "{json:#}");
-    assert_verdict(
-        verdict(&json, "service CSAT, min_n 4"),
+    verdict_is(
+        &json,
+        "service CSAT, min_n 4",
         "breach",
         Some(50.0),
         4,
@@ -549,27 +535,9 @@ fn no_data_when_the_window_leaves_no_records() {
     // every metric has n = 0.
     let (code, json) = check_json("window.toml", "--from 2026-03-15");
     assert_eq!(code, Some(0), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "no data",
-        None,
-        0,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "no data",
-        None,
-        0,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "no data",
-        None,
-        0,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "no data", None, 0, ("min", 80.0));
+    verdict_is(&json, "support AHT", "no data", None, 0, ("max", 600.0));
+    verdict_is(&json, "service AHT", "no data", None, 0, ("max", 360.0));
     assert_summary(&json, 0, 0, 3);
 }
 
@@ -756,8 +724,9 @@ fn thresholds_as_durations_seconds_and_percentages() {
     assert_close(&v["actual"], 5760.0);
     assert_eq!(v["n"].as_u64(), Some(5));
     // "90s" = 90 s; service median 150 (n 5): breach
-    assert_verdict(
-        verdict(&json, "service FRT median under 90s"),
+    verdict_is(
+        &json,
+        "service FRT median under 90s",
         "breach",
         Some(150.0),
         5,
@@ -769,32 +738,36 @@ fn thresholds_as_durations_seconds_and_percentages() {
     assert_eq!(v["status"], "pass");
     assert_close(&v["actual"], 1200.0);
     // "2d" = 172800 s; all mean 13395 / 10 = 1339.5 (n 10): pass
-    assert_verdict(
-        verdict(&json, "all FRT mean under 2d"),
+    verdict_is(
+        &json,
+        "all FRT mean under 2d",
         "pass",
         Some(1339.5),
         10,
         ("max", 172800.0),
     );
     // 600 = 600 s; all AHT 450 (n 10): pass
-    assert_verdict(
-        verdict(&json, "all AHT under 600"),
+    verdict_is(
+        &json,
+        "all AHT under 600",
         "pass",
         Some(450.0),
         10,
         ("max", 600.0),
     );
     // "85%" = 85; support CSAT 75.0 (n 4): breach
-    assert_verdict(
-        verdict(&json, "support CSAT at least 85%"),
+    verdict_is(
+        &json,
+        "support CSAT at least 85%",
         "breach",
         Some(75.0),
         4,
         ("min", 85.0),
     );
     // "2m" = 120 s; support median 120 (n 5): pass, inclusive
-    assert_verdict(
-        verdict(&json, "support FRT median under 2m"),
+    verdict_is(
+        &json,
+        "support FRT median under 2m",
         "pass",
         Some(120.0),
         5,
@@ -1137,27 +1110,16 @@ fn whole_log_without_a_window() {
     let (code, json) = check_json("window.toml", "");
     // support csat 75.0 (n 4) < 80: breach
     assert_eq!(code, Some(1), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
+    verdict_is(
+        &json,
+        "support CSAT",
         "breach",
         Some(75.0),
         4,
         ("min", 80.0),
     );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "pass",
-        Some(600.0),
-        5,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "pass",
-        Some(300.0),
-        5,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support AHT", "pass", Some(600.0), 5, ("max", 600.0));
+    verdict_is(&json, "service AHT", "pass", Some(300.0), 5, ("max", 360.0));
 }
 
 #[test]
@@ -1168,27 +1130,9 @@ fn from_and_to_select_the_records_checked() {
     //   service aht:  (300 + 400) / 2     = 350   n 2
     let (code, json) = check_json("window.toml", "--from 2026-03-05 --to 2026-03-12");
     assert_eq!(code, Some(0), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(100.0),
-        1,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "pass",
-        Some(600.0),
-        2,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "pass",
-        Some(350.0),
-        2,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(100.0), 1, ("min", 80.0));
+    verdict_is(&json, "support AHT", "pass", Some(600.0), 2, ("max", 600.0));
+    verdict_is(&json, "service AHT", "pass", Some(350.0), 2, ("max", 360.0));
     assert_summary(&json, 3, 0, 0);
 }
 
@@ -1200,27 +1144,9 @@ fn to_is_exclusive_and_from_inclusive() {
     //   service: no record, n 0: no data
     let (code, json) = check_json("window.toml", "--to 2026-03-04T09:00:00Z");
     assert_eq!(code, Some(0), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(100.0),
-        2,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "pass",
-        Some(600.0),
-        2,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "no data",
-        None,
-        0,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(100.0), 2, ("min", 80.0));
+    verdict_is(&json, "support AHT", "pass", Some(600.0), 2, ("max", 600.0));
+    verdict_is(&json, "service AHT", "no data", None, 0, ("max", 360.0));
     // --from at V3's created_at exactly: V3 is in. From it: V3, V4, V5 (and no support record).
     //   service aht (300 + 500 + 0) / 3 = 266.67 n 3
     let (code, json) = check_json("window.toml", "--from 2026-03-12T10:00:00Z");

@@ -148,8 +148,9 @@ fn assert_third_record_invalid(third: &[u8], column: &str, value: Option<&str>, 
 
 #[test]
 fn the_two_record_baseline_is_valid() {
-    let dir = dir_with("log.csv", &log_with_third(b"I3,C3,support,phone,,,,,,,,,,"));
-    let run = report_in(dir.path(), "--format json log.csv");
+    let run = Cxkpi::new("report --format json log.csv")
+        .file("log.csv", log_with_third(b"I3,C3,support,phone,,,,,,,,,,"))
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "");
     assert_eq!(run.json()["input"], json!({"records": 3, "skipped": 0}));
@@ -165,8 +166,9 @@ fn values_on_the_edges_of_their_types_are_valid() {
          E4,C4,support,chat,2026-02-02,,,,,,0,,,\n\
          E5,C5,support,chat, 2026-02-02T09:00:00Z , ,,, 7 ,, 1 ,  ,  , 3 \n"
     );
-    let dir = dir_with("edges.csv", log.as_bytes());
-    let run = report_in(dir.path(), "--format json edges.csv");
+    let run = Cxkpi::new("report --format json edges.csv")
+        .file("edges.csv", log.as_bytes())
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "", "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 5, "skipped": 0}));
@@ -733,8 +735,9 @@ fn far_into_a_large_file_records_keep_their_numbers_and_order() {
             "{id},support,{csat},\"note {i}\nsecond line, \"\"q\"\"\"\n"
         ));
     }
-    let dir = dir_with("large.csv", log.as_bytes());
-    let run = report_in(dir.path(), "--format json --rejects rejects.csv large.csv");
+    let run = Cxkpi::new("report --format json --rejects rejects.csv large.csv")
+        .file("large.csv", log.as_bytes())
+        .run();
     assert_fails_with(
         &run,
         "error: 4 invalid records; the first 4:\n  \
@@ -882,11 +885,12 @@ fn skip_with_nothing_invalid_is_silent() {
 
 #[test]
 fn skip_with_every_record_invalid_still_reports() {
-    let dir = dir_with(
-        "all_bad.csv",
-        b"interaction_id,category,csat\nA1,support,9\nA2,service,0\n",
-    );
-    let run = report_in(dir.path(), "--format json --on-invalid skip all_bad.csv");
+    let run = Cxkpi::new("report --format json --on-invalid skip all_bad.csv")
+        .file(
+            "all_bad.csv",
+            b"interaction_id,category,csat\nA1,support,9\nA2,service,0\n",
+        )
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -969,61 +973,18 @@ fn rejects_lists_every_record_beyond_the_five_named() {
     let timestamp_reason = "is not a timestamp (write 2026-03-01T09:15:00Z, \
                             2026-03-01T09:15:00+02:00 or 2026-03-01 09:15:00)";
     let boolean_reason = "is not a boolean (write true/false, 1/0 or yes/no)";
-    assert_eq!(
-        read_csv(&path),
-        [
-            vec!["file", "record", "column", "value", "reason"],
-            vec![
-                "seven_invalid.csv",
-                "2",
-                "created_at",
-                "2026-02-31T09:00:00Z",
-                timestamp_reason
-            ],
-            vec![
-                "seven_invalid.csv",
-                "3",
-                "ces",
-                "8",
-                "is outside the CES scale 1–7"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "4",
-                "",
-                "",
-                "has more fields than the header"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "5",
-                "interaction_id",
-                "",
-                "has no value (every record needs one)"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "6",
-                "talk_seconds",
-                "-1",
-                "is a negative duration"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "9",
-                "contacts",
-                "-2",
-                "is not a whole number >= 0"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "10",
-                "reopened",
-                "sometimes",
-                boolean_reason
-            ],
-        ]
-    );
+    #[rustfmt::skip]
+    let expected = [
+        ["file",              "record", "column",         "value",                "reason"],
+        ["seven_invalid.csv", "2",      "created_at",     "2026-02-31T09:00:00Z", timestamp_reason],
+        ["seven_invalid.csv", "3",      "ces",            "8",                    "is outside the CES scale 1–7"],
+        ["seven_invalid.csv", "4",      "",               "",                     "has more fields than the header"],
+        ["seven_invalid.csv", "5",      "interaction_id", "",                     "has no value (every record needs one)"],
+        ["seven_invalid.csv", "6",      "talk_seconds",   "-1",                   "is a negative duration"],
+        ["seven_invalid.csv", "9",      "contacts",       "-2",                   "is not a whole number >= 0"],
+        ["seven_invalid.csv", "10",     "reopened",       "sometimes",            boolean_reason],
+    ];
+    assert_eq!(read_csv(&path), expected);
 }
 
 #[test]
@@ -1178,8 +1139,9 @@ fn garbage_binary_bytes() {
 fn garbage_after_a_valid_header() {
     let mut log = b"interaction_id,csat,channel\nA1,5,chat\n".to_vec();
     log.extend(pseudo_random_bytes(4096, 0x9E37_79B9));
-    let dir = dir_with("tail.csv", &log);
-    let run = report_in(dir.path(), "--format json tail.csv");
+    let run = Cxkpi::new("report --format json tail.csv")
+        .file("tail.csv", &log)
+        .run();
     assert_clean_file_error(&run, "tail.csv");
 }
 
@@ -1230,8 +1192,9 @@ fn missing_required_column_suggests_the_closest_and_lists_the_found() {
 
 #[test]
 fn missing_required_column_without_a_close_name_suggests_nothing() {
-    let dir = dir_with("noid.csv", b"ticket,csat\nA1,5\n");
-    let run = report_in(dir.path(), "--format json noid.csv");
+    let run = Cxkpi::new("report --format json noid.csv")
+        .file("noid.csv", b"ticket,csat\nA1,5\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr
@@ -1245,8 +1208,9 @@ fn missing_required_column_without_a_close_name_suggests_nothing() {
 #[test]
 
 fn missing_required_column_names_the_file() {
-    let dir = dir_with("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n");
-    let run = report_in(dir.path(), "--format json noid.csv");
+    let run = Cxkpi::new("report --format json noid.csv")
+        .file("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.contains("noid.csv") && run.stderr.contains("interaction_id"),
@@ -1256,8 +1220,9 @@ fn missing_required_column_names_the_file() {
 
 #[test]
 fn unknown_by_key_suggests_the_closest() {
-    let dir = dir_with("log.csv", b"interaction_id,csat,channel\nA1,5,chat\n");
-    let run = report_in(dir.path(), "--format json --by chanel log.csv");
+    let run = Cxkpi::new("report --format json --by chanel log.csv")
+        .file("log.csv", b"interaction_id,csat,channel\nA1,5,chat\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
@@ -1300,8 +1265,9 @@ fn unknown_tz() {
 
 #[test]
 fn from_without_created_at() {
-    let dir = dir_with("log.csv", b"interaction_id,csat\nA1,5\n");
-    let run = report_in(dir.path(), "--format json --from 2026-01-01 log.csv");
+    let run = Cxkpi::new("report --format json --from 2026-01-01 log.csv")
+        .file("log.csv", b"interaction_id,csat\nA1,5\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.starts_with("error: --from/--to") && run.stderr.contains("created_at"),
@@ -1315,8 +1281,9 @@ fn from_without_created_at() {
 #[test]
 
 fn trailing_blank_line_is_not_a_record() {
-    let dir = dir_with("log.csv", b"interaction_id,csat\nA1,5\nA2,4\n\n");
-    let run = report_in(dir.path(), "--format json log.csv");
+    let run = Cxkpi::new("report --format json log.csv")
+        .file("log.csv", b"interaction_id,csat\nA1,5\nA2,4\n\n")
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "", "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 2, "skipped": 0}));
@@ -1325,11 +1292,12 @@ fn trailing_blank_line_is_not_a_record() {
 #[test]
 
 fn control_characters_in_a_value_are_escaped_in_messages() {
-    let dir = dir_with(
-        "ctl.csv",
-        b"interaction_id,csat\nA1,5\nA2,\"9\x1b[2J\r\nX\x07\"\n",
-    );
-    let run = report_in(dir.path(), "--format json ctl.csv");
+    let run = Cxkpi::new("report --format json ctl.csv")
+        .file(
+            "ctl.csv",
+            b"interaction_id,csat\nA1,5\nA2,\"9\x1b[2J\r\nX\x07\"\n",
+        )
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr
@@ -1400,11 +1368,12 @@ fn missing_required_column_in_one_of_several_files() {
 
 fn stray_quote_in_an_unquoted_field_is_explained() {
     // RFC 4180 does not allow it, so exit 2 is right; the message must say what is wrong.
-    let dir = dir_with(
-        "stray.csv",
-        b"interaction_id,notes,csat\nA1,a 5\" screen,5\nA2,ok,4\n",
-    );
-    let run = report_in(dir.path(), "--format json stray.csv");
+    let run = Cxkpi::new("report --format json stray.csv")
+        .file(
+            "stray.csv",
+            b"interaction_id,notes,csat\nA1,a 5\" screen,5\nA2,ok,4\n",
+        )
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.starts_with("error: ")

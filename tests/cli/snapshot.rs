@@ -1244,15 +1244,12 @@ fn trend_reads_csv_and_ndjson_histories_made_by_snapshot() {
         snapshot(hist, "2026-03-15", &[LOG]);
     }
     let trend_of = |hist: &Path| -> Value {
-        serde_json::from_str(&ok(&[
-            "trend",
-            "--format",
-            "json",
-            "--history",
-            hist.to_str().unwrap(),
-            "--metric",
-            "csat,fcr,frt_p90_s",
-        ]))
+        serde_json::from_str(
+            &Cxkpi::new("trend --format json --history")
+                .arg(hist)
+                .args("--metric csat,fcr,frt_p90_s")
+                .ok(),
+        )
         .unwrap()
     };
     // all: CSAT 50.0 (4) → 0.0 (2) → 50.0 (4); FCR 66.67 (3) → 0.0 (1) → 66.67 (3);
@@ -1288,19 +1285,28 @@ fn trend_reads_csv_and_ndjson_histories_made_by_snapshot() {
 
 #[test]
 fn trend_unknown_metric_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--metric", "csat,csatt"]);
+    let stderr = Cxkpi::new("trend --history")
+        .arg(HAND_HISTORY)
+        .args("--metric csat,csatt")
+        .usage_error();
     assert!(stderr.contains("csatt"), "{stderr}");
 }
 
 #[test]
 fn trend_unknown_category_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--category", "billing"]);
+    let stderr = Cxkpi::new("trend --history")
+        .arg(HAND_HISTORY)
+        .args("--category billing")
+        .usage_error();
     assert!(stderr.contains("billing"), "{stderr}");
 }
 
 #[test]
 fn trend_by_key_on_a_key_the_history_lacks_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--by-key", "nokey=x"]);
+    let stderr = Cxkpi::new("trend --history")
+        .arg(HAND_HISTORY)
+        .args("--by-key nokey=x")
+        .usage_error();
     assert!(stderr.contains("nokey"), "{stderr}");
     assert!(
         stderr.contains("channel"),
@@ -1311,7 +1317,11 @@ fn trend_by_key_on_a_key_the_history_lacks_is_exit_2() {
 #[test]
 fn trend_by_key_without_a_value_is_exit_2() {
     for bad in ["novalue", "=chat"] {
-        let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--by-key", bad]);
+        let stderr = Cxkpi::new("trend --history")
+            .arg(HAND_HISTORY)
+            .args("--by-key")
+            .arg(bad)
+            .usage_error();
         assert!(stderr.contains("KEY=VALUE"), "{stderr}");
     }
 }
@@ -1320,19 +1330,22 @@ fn trend_by_key_without_a_value_is_exit_2() {
 fn trend_missing_history_is_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let missing = hist_in(&dir, "missing.csv");
-    let stderr = usage_error(&["trend", "--history", missing.to_str().unwrap()]);
+    let stderr = Cxkpi::new("trend --history").arg(&missing).usage_error();
     assert!(stderr.contains("missing.csv"), "{stderr}");
     assert!(!missing.exists());
 }
 
 #[test]
 fn trend_on_an_interaction_log_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", LOG]);
+    let stderr = Cxkpi::new("trend --history").arg(LOG).usage_error();
     assert!(stderr.contains("snapshot_at"), "{stderr}");
 }
 
 #[test]
 fn trend_empty_metric_list_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--metric", ""]);
+    let stderr = Cxkpi::new("trend --history")
+        .arg(HAND_HISTORY)
+        .args("--metric ")
+        .usage_error();
     assert!(stderr.contains("--metric"), "{stderr}");
 }
