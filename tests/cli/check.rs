@@ -1,3 +1,5 @@
+//! What belongs here: `cxkpi check` (SLA files, verdicts, limits, `by` rules, its four formats).
+//!
 //! Integration tests for `cxkpi check`, held to SPEC.md §1, §3 and §5 and to the README section
 //! "SLA checks: `cxkpi check`" (inclusive limits, thresholds as numbers, durations or percent
 //! strings, per-group `by` rules, "no data", the four output formats).
@@ -1076,7 +1078,6 @@ fn junit_escapes_names() {
 /// A rule name with `|` must not add a column to the Markdown table (GitHub-flavoured Markdown
 /// escapes it as `\|`).
 #[test]
-
 fn markdown_escapes_pipes_in_names() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pipe.toml");

@@ -1,3 +1,6 @@
+//! What belongs here: `--config` and `--preset`, mapping third-party exports onto the canonical
+//! fields, and the example configs run on the real exports.
+//!
 //! Integration tests for `--config` and `--preset` (SPEC §7, with the input rules of §2), through
 //! the real binary.
 //!
@@ -20,14 +23,14 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::util::{Cxkpi, Run};
+use crate::util::{crate_root, fixture, Cxkpi, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/config")
+    crate_root().join("tests/data/config")
 }
 
 fn examples_dir() -> PathBuf {
@@ -156,10 +159,6 @@ fn report_with_config(config: &str, args: &str) -> Run {
         .run()
 }
 
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    fs::read(data_dir().join(name)).expect("reading a fixture")
-}
-
 // ---------------------------------------------------------------------------------------------
 // [input]
 // ---------------------------------------------------------------------------------------------
@@ -281,7 +280,7 @@ fn input_semicolon_delimiter() {
 /// ```
 #[test]
 fn input_latin1_encoding() {
-    let bytes = fixture_bytes("survey_latin1.csv");
+    let bytes = fixture("config/survey_latin1.csv");
     assert!(bytes.windows(4).any(|w| w == b"Orl\xe9"), "é is 0xE9");
     assert!(
         std::str::from_utf8(&bytes).is_err(),
@@ -379,7 +378,7 @@ fn input_null_values_are_missing_not_invalid() {
 /// ```
 #[test]
 fn bom_and_crlf() {
-    let bytes = fixture_bytes("bom_crlf.csv");
+    let bytes = fixture("config/bom_crlf.csv");
     assert!(
         bytes.starts_with(b"\xEF\xBB\xBFTicket ID,"),
         "the fixture has a BOM"
@@ -1072,7 +1071,6 @@ fn categories_with_only_a_default() {
 /// tickets_tab.toml has no `[categories]` and the file no category column: every record is
 /// uncategorized, and SPEC §4 orders rows support, service, uncategorized, all.
 #[test]
-
 fn rows_in_spec_order_when_no_category_is_configured() {
     let report = report_json("--config tickets_tab.toml tickets.tsv");
     assert_eq!(
@@ -1085,7 +1083,6 @@ fn rows_in_spec_order_when_no_category_is_configured() {
 /// still see C-3 as a repeat of C-1 (same customer, same category, 2 days later): 3 of 4 = 75 %,
 /// as with `[categories] default = "service"` in [`columns_plain_rename`].
 #[test]
-
 fn repeat_fcr_when_no_category_is_configured() {
     let config = "[columns]\ninteraction_id = \"Case Number\"\ncustomer_id = \"Requester\"\n\
                   created_at = \"Opened\"\nresolved_at = \"Closed\"\n";

@@ -1,3 +1,5 @@
+//! What belongs here: properties of the binary on generated hostile input, not hand-written cases.
+//!
 //! Property tests that run the real binary on hostile inputs: arbitrary bytes, and mutations of
 //! a valid 20-record log (CSV and NDJSON). Whatever the input, `cxkpi report` must end with exit
 //! 0 (a report) or 2 (bad input, said on stderr), never a panic (101) or a signal; and
@@ -17,7 +19,7 @@ use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::util::{Cxkpi, Run};
+use crate::util::{fixture, Cxkpi, Run};
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -33,13 +35,6 @@ fn config() -> ProptestConfig {
         )))),
         ..ProptestConfig::default()
     }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/invalid")
-        .join(name);
-    fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -451,7 +446,7 @@ proptest! {
     /// (b) Mutations of a valid 20-record CSV log, under `fail` and `skip`.
     #[test]
     fn mutated_csv_ends_in_exit_0_or_2_and_policies_agree(
-        input in mutated(fixture("canonical20.csv"), false),
+        input in mutated(fixture("invalid/canonical20.csv"), false),
     ) {
         check_both_policies(&input, "log.csv")?;
     }
@@ -459,7 +454,7 @@ proptest! {
     /// (c) Mutations of the same log as NDJSON, under `fail` and `skip`.
     #[test]
     fn mutated_ndjson_ends_in_exit_0_or_2_and_policies_agree(
-        input in mutated(fixture("canonical20.ndjson"), true),
+        input in mutated(fixture("invalid/canonical20.ndjson"), true),
     ) {
         check_both_policies(&input, "log.ndjson")?;
     }

@@ -1,3 +1,6 @@
+//! What belongs here: bad input (invalid records, one test per reason; `--on-invalid`,
+//! `--rejects`; unreadable files), and that input files are never written.
+//!
 //! Record-level validation (SPEC §2 "Invalid values") and file-level input problems, through the
 //! real binary: exit codes, the exact messages, `--on-invalid skip`, `--rejects`, and that input
 //! files are only ever read.
@@ -12,13 +15,13 @@ use std::time::{Duration, SystemTime};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::util::{Cxkpi, Run};
+use crate::util::{crate_root, Cxkpi, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invalid")
+    crate_root().join("tests/data/invalid")
 }
 
 /// `cxkpi report ARGS`, run in `dir` (so file names in messages are the relative names given).
@@ -1206,7 +1209,6 @@ fn missing_required_column_without_a_close_name_suggests_nothing() {
 }
 
 #[test]
-
 fn missing_required_column_names_the_file() {
     let run = Cxkpi::new("report --format json noid.csv")
         .file("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n")
@@ -1279,7 +1281,6 @@ fn from_without_created_at() {
 // Bugs found while writing these tests (see the report); each asserts the correct behaviour.
 
 #[test]
-
 fn trailing_blank_line_is_not_a_record() {
     let run = Cxkpi::new("report --format json log.csv")
         .file("log.csv", b"interaction_id,csat\nA1,5\nA2,4\n\n")
@@ -1290,7 +1291,6 @@ fn trailing_blank_line_is_not_a_record() {
 }
 
 #[test]
-
 fn control_characters_in_a_value_are_escaped_in_messages() {
     let run = Cxkpi::new("report --format json ctl.csv")
         .file(
@@ -1309,7 +1309,6 @@ fn control_characters_in_a_value_are_escaped_in_messages() {
 }
 
 #[test]
-
 fn rejects_file_that_is_an_input_is_refused() {
     let dir = TempDir::new().unwrap();
     let input = dir.path().join("three_invalid.csv");
@@ -1325,7 +1324,6 @@ fn rejects_file_that_is_an_input_is_refused() {
 }
 
 #[test]
-
 fn rejects_file_is_written_when_nothing_is_invalid() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("rejects.csv");
@@ -1346,7 +1344,6 @@ fn rejects_file_is_written_when_nothing_is_invalid() {
 }
 
 #[test]
-
 fn missing_required_column_in_one_of_several_files() {
     let dir = dir_with("a.csv", b"interaction_id,csat\nA1,5\n");
     fs::write(dir.path().join("b.csv"), "InteractionId,csat\nB1,4\n").unwrap();
@@ -1365,7 +1362,6 @@ fn missing_required_column_in_one_of_several_files() {
 }
 
 #[test]
-
 fn stray_quote_in_an_unquoted_field_is_explained() {
     // RFC 4180 does not allow it, so exit 2 is right; the message must say what is wrong.
     let run = Cxkpi::new("report --format json stray.csv")

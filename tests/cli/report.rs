@@ -1,3 +1,6 @@
+//! What belongs here: `cxkpi report` on canonical logs (KPIs, formats, stdin, files, windows,
+//! `--by`, FCR modes, exit codes). Mapped exports go in `config`, bad records in `invalid`.
+//!
 //! Integration tests for `cxkpi report`, held to SPEC.md §1–4.
 //!
 //! Every expected value is computed by hand in the comments next to it, from fixtures in
@@ -348,7 +351,6 @@ fn several_files_are_concatenated() {
 }
 
 #[test]
-
 fn several_files_with_different_columns_are_concatenated() {
     // kpis_part2.ndjson holds T06–T10 with the keys of empty values left out, so it has no
     // first_response_seconds key at all: a missing key is a missing value (SPEC §2), and the
@@ -671,7 +673,6 @@ fn metrics_whose_columns_are_absent_have_n_zero() {
 }
 
 #[test]
-
 fn churn_without_churned_at_column_has_n_zero() {
     // repeat.csv has customer_id but no churned_at column: nothing says who churned, so churn
     // is a metric whose columns are absent (SPEC §2): n 0, value null. (A churn of 0 % would
@@ -908,7 +909,6 @@ fn closed_stdout_pipe_is_not_an_error_for_tables() {
 }
 
 #[test]
-
 fn closed_stdout_pipe_is_not_an_error_for_json_and_csv() {
     for format in ["json", "csv"] {
         assert_eq!(

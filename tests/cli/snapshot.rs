@@ -1,3 +1,6 @@
+//! What belongs here: `cxkpi snapshot` and `cxkpi trend` (the history file, reruns, concurrent
+//! runs, the lock, killed runs).
+//!
 //! Integration tests for `cxkpi snapshot` and `cxkpi trend`, held to SPEC.md §6 and §4.
 //!
 //! Fixtures in `tests/data/snapshot/`:
@@ -18,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
-use crate::util::Cxkpi;
+use crate::util::{crate_root, Cxkpi};
 
 // ---------------------------------------------------------------------------------------------
 // Fixture values, by hand
@@ -73,14 +76,10 @@ const LATE_FROM: &str = "2026-02-05T00:00:00Z";
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `cxkpi ARGS`, run from the crate root (fixture paths are relative to it).
 fn command<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cxkpi"));
-    cmd.current_dir(root()).args(args);
+    cmd.current_dir(crate_root()).args(args);
     cmd.stdin(Stdio::null());
     cmd
 }
@@ -941,7 +940,7 @@ fn a_new_history_follows_the_umask() {
         hist.display()
     );
     let out = Command::new("sh")
-        .current_dir(root())
+        .current_dir(crate_root())
         .args(["-c", &script, env!("CARGO_BIN_EXE_cxkpi")])
         .output()
         .unwrap();
@@ -1205,7 +1204,7 @@ fn trend_sorts_points_by_snapshot_at() {
     // The same history with its rows in reverse order.
     let dir = tempfile::tempdir().unwrap();
     let reversed = hist_in(&dir, "reversed.csv");
-    let content = read(&root().join(HAND_HISTORY));
+    let content = read(&crate_root().join(HAND_HISTORY));
     let mut lines: Vec<&str> = content.lines().collect();
     lines[1..].reverse();
     fs::write(&reversed, lines.join("\n") + "\n").unwrap();
