@@ -82,12 +82,7 @@ fn sla(name: &str) -> String {
 /// `cxkpi check --sla tests/data/check/SLA ARGS tests/data/check/log.csv`, run from the crate
 /// root so that fixture paths are `tests/data/...`.
 fn check(sla_file: &str, args: &str) -> Run {
-    Cxkpi::new("check --sla")
-        .arg(sla(sla_file))
-        .args(args)
-        .arg(LOG)
-        .run()
-        .assert_utf8()
+    Cxkpi::new("check --sla").arg(sla(sla_file)).args(args).arg(LOG).run().assert_utf8()
 }
 
 /// `check` with `--format json`: the exit code and the parsed output.
@@ -109,20 +104,12 @@ fn verdict<'a>(json: &'a Value, rule: &str) -> &'a Value {
 
 /// The verdict of rule `rule` for the group with exactly these key values.
 fn group_verdict<'a>(json: &'a Value, rule: &str, group: &[(&str, &str)]) -> &'a Value {
-    let expected: serde_json::Map<String, Value> = group
-        .iter()
-        .map(|(k, v)| (k.to_string(), Value::from(*v)))
-        .collect();
+    let expected: serde_json::Map<String, Value> =
+        group.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect();
     let expected = Value::Object(expected);
-    let found: Vec<&Value> = results(json)
-        .iter()
-        .filter(|v| v["rule"] == rule && v["group"] == expected)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "one verdict of rule {rule:?}, group {expected} in {json:#}"
-    );
+    let found: Vec<&Value> =
+        results(json).iter().filter(|v| v["rule"] == rule && v["group"] == expected).collect();
+    assert_eq!(found.len(), 1, "one verdict of rule {rule:?}, group {expected} in {json:#}");
     found[0]
 }
 
@@ -154,33 +141,16 @@ fn verdict_is(
 
 /// For values that go through a percentile's interpolation, where the last bit may differ.
 fn assert_close(actual: &Value, expected: f64) {
-    let value = actual
-        .as_f64()
-        .unwrap_or_else(|| panic!("{actual} is a number"));
-    assert!(
-        (value - expected).abs() < 1e-9 * expected.abs().max(1.0),
-        "{value} is not {expected}"
-    );
+    let value = actual.as_f64().unwrap_or_else(|| panic!("{actual} is a number"));
+    assert!((value - expected).abs() < 1e-9 * expected.abs().max(1.0), "{value} is not {expected}");
 }
 
 fn assert_summary(json: &Value, pass: u64, breach: u64, no_data: u64) {
     let summary = &json["summary"];
     assert_eq!(summary["pass"].as_u64(), Some(pass), "summary {summary}");
-    assert_eq!(
-        summary["breach"].as_u64(),
-        Some(breach),
-        "summary {summary}"
-    );
-    assert_eq!(
-        summary["no_data"].as_u64(),
-        Some(no_data),
-        "summary {summary}"
-    );
-    assert_eq!(
-        results(json).len() as u64,
-        pass + breach + no_data,
-        "one result per verdict"
-    );
+    assert_eq!(summary["breach"].as_u64(), Some(breach), "summary {summary}");
+    assert_eq!(summary["no_data"].as_u64(), Some(no_data), "summary {summary}");
+    assert_eq!(results(json).len() as u64, pass + breach + no_data, "one result per verdict");
 }
 
 /// The table line of the rule named `rule` (and the group text, if given).
@@ -189,11 +159,7 @@ fn table_line<'a>(table: &'a str, rule: &str, group: Option<&str>) -> &'a str {
         .lines()
         .filter(|line| line.contains(rule) && group.is_none_or(|g| line.contains(g)))
         .collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "one line for {rule:?} {group:?} in:\n{table}"
-    );
+    assert_eq!(lines.len(), 1, "one line for {rule:?} {group:?} in:\n{table}");
     lines[0]
 }
 
@@ -236,17 +202,13 @@ fn attributes(tag: &BytesStart) -> Vec<(String, String, String)> {
 /// Parses the whole document (panicking on any XML error): an XML declaration, then exactly one
 /// `<testsuite>` (at the top or in `<testsuites>`) holding the `<testcase>`s; `<failure>` and `<skipped>` only inside a test case.
 fn parse_junit(xml: &str) -> Junit {
-    assert!(
-        xml.trim_start().starts_with("<?xml"),
-        "an XML declaration:\n{xml}"
-    );
+    assert!(xml.trim_start().starts_with("<?xml"), "an XML declaration:\n{xml}");
     let mut reader = quick_xml::Reader::from_str(xml);
     let (mut suites, mut cases, mut open) = (Vec::new(), Vec::new(), Vec::<String>::new());
     let mut declared = false;
     loop {
-        let event = reader
-            .read_event()
-            .unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{xml}"));
+        let event =
+            reader.read_event().unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{xml}"));
         let (tag, empty) = match &event {
             Event::Decl(_) => {
                 declared = true;
@@ -270,12 +232,7 @@ fn parse_junit(xml: &str) -> Junit {
                     open.is_empty() || open == ["testsuites"],
                     "<testsuite> at the top or in <testsuites>:\n{xml}"
                 );
-                suites.push(
-                    attrs
-                        .iter()
-                        .map(|(k, v, _)| (k.clone(), v.clone()))
-                        .collect(),
-                );
+                suites.push(attrs.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect());
             }
             "testcase" => {
                 assert_eq!(
@@ -284,18 +241,13 @@ fn parse_junit(xml: &str) -> Junit {
                     "<testcase> in the suite:\n{xml}"
                 );
                 let (_, name, raw_name) = value("name").expect("a test case has a name");
-                cases.push(TestCase {
-                    raw_name,
-                    name,
-                    ..TestCase::default()
-                });
+                cases.push(TestCase { raw_name, name, ..TestCase::default() });
             }
             "failure" | "skipped" => {
                 assert_eq!(open.last().map(String::as_str), Some("testcase"), "{xml}");
                 let case: &mut TestCase = cases.last_mut().unwrap();
                 if name == "failure" {
-                    case.failures
-                        .push(value("message").expect("a failure has a message").1);
+                    case.failures.push(value("message").expect("a failure has a message").1);
                 } else {
                     case.skipped += 1;
                 }
@@ -309,36 +261,15 @@ fn parse_junit(xml: &str) -> Junit {
     assert!(declared, "an XML declaration:\n{xml}");
     assert!(open.is_empty(), "unclosed elements {open:?}:\n{xml}");
     assert_eq!(suites.len(), 1, "one <testsuite>:\n{xml}");
-    Junit {
-        suite: suites.pop().unwrap(),
-        cases,
-    }
+    Junit { suite: suites.pop().unwrap(), cases }
 }
 
 /// Checks the `<testsuite>` counts and that they agree with the elements actually present.
 fn assert_junit_counts(junit: &Junit, tests: usize, failures: usize, skipped: usize) {
-    let attr = |key: &str| {
-        junit
-            .suite
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
-    assert_eq!(
-        attr("tests"),
-        Some(tests.to_string().as_str()),
-        "{junit:#?}"
-    );
-    assert_eq!(
-        attr("failures"),
-        Some(failures.to_string().as_str()),
-        "{junit:#?}"
-    );
-    assert_eq!(
-        attr("skipped"),
-        Some(skipped.to_string().as_str()),
-        "{junit:#?}"
-    );
+    let attr = |key: &str| junit.suite.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    assert_eq!(attr("tests"), Some(tests.to_string().as_str()), "{junit:#?}");
+    assert_eq!(attr("failures"), Some(failures.to_string().as_str()), "{junit:#?}");
+    assert_eq!(attr("skipped"), Some(skipped.to_string().as_str()), "{junit:#?}");
     assert_eq!(junit.cases.len(), tests, "{junit:#?}");
     let count = |f: fn(&TestCase) -> usize| junit.cases.iter().map(f).sum::<usize>();
     assert_eq!(count(|c| c.failures.len()), failures, "{junit:#?}");
@@ -372,27 +303,13 @@ fn all_rules_pass_exit_0_with_hand_values() {
 fn all_rules_pass_table_exit_0() {
     let out = check("pass.toml", "");
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-    for rule in [
-        "support CSAT",
-        "service first reply p90",
-        "all AHT",
-        "all NPS",
-    ] {
+    for rule in ["support CSAT", "service first reply p90", "all AHT", "all NPS"] {
         let line = table_line(&out.stdout, rule, None);
         assert!(line.contains("pass"), "{line}");
     }
     // "breach" only in the summary line.
-    assert_eq!(
-        out.stdout.lines().filter(|l| l.contains("breach")).count(),
-        1,
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("4 pass, 0 breach, 0 no data"),
-        "{}",
-        out.stdout
-    );
+    assert_eq!(out.stdout.lines().filter(|l| l.contains("breach")).count(), 1, "{}", out.stdout);
+    assert!(out.stdout.contains("4 pass, 0 breach, 0 no data"), "{}", out.stdout);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,25 +326,14 @@ fn one_breach_exits_1_and_is_named_in_the_table() {
     assert!(line.contains("50.0%"), "{line}");
     assert!(table_line(&out.stdout, "support CSAT", None).contains("pass"));
     assert!(table_line(&out.stdout, "all AHT", None).contains("pass"));
-    assert!(
-        out.stdout.contains("2 pass, 1 breach, 0 no data"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 pass, 1 breach, 0 no data"), "{}", out.stdout);
 }
 
 #[test]
 fn one_breach_in_json() {
     let (code, json) = check_json("breach.toml", "");
     assert_eq!(code, Some(1));
-    verdict_is(
-        &json,
-        "service CSAT",
-        "breach",
-        Some(50.0),
-        4,
-        ("min", 85.0),
-    );
+    verdict_is(&json, "service CSAT", "breach", Some(50.0), 4, ("min", 85.0));
     verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     assert_summary(&json, 2, 1, 0);
 }
@@ -490,14 +396,7 @@ fn no_data_for_an_absent_category_and_below_min_n() {
     assert_eq!(small["n"].as_u64(), Some(4), "{small:#}");
     assert_eq!(small["min_n"].as_u64(), Some(5), "{small:#}");
     // n = min_n is enough data.
-    verdict_is(
-        &json,
-        "service CSAT, min_n 4",
-        "pass",
-        Some(50.0),
-        4,
-        ("min", 40.0),
-    );
+    verdict_is(&json, "service CSAT, min_n 4", "pass", Some(50.0), 4, ("min", 40.0));
     verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     assert_summary(&json, 2, 0, 2);
 }
@@ -509,25 +408,14 @@ fn no_data_in_the_table() {
     assert!(table_line(&out.stdout, "uncategorized CSAT", None).contains("no data"));
     assert!(table_line(&out.stdout, "service CSAT, min_n 5", None).contains("no data"));
     assert!(table_line(&out.stdout, "service CSAT, min_n 4", None).contains("pass"));
-    assert!(
-        out.stdout.contains("2 pass, 0 breach, 2 no data"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 pass, 0 breach, 2 no data"), "{}", out.stdout);
 }
 
 #[test]
 fn min_n_equal_to_n_is_judged_and_can_breach() {
     let (code, json) = check_json("nodata_breach.toml", "");
     assert_eq!(code, Some(1), "{json:#}");
-    verdict_is(
-        &json,
-        "service CSAT, min_n 4",
-        "breach",
-        Some(50.0),
-        4,
-        ("min", 85.0),
-    );
+    verdict_is(&json, "service CSAT, min_n 4", "breach", Some(50.0), 4, ("min", 85.0));
     assert_summary(&json, 0, 1, 0);
 }
 
@@ -557,11 +445,8 @@ fn count_metric_of_an_empty_category_is_no_data() {
          metric = \"csat_n\"\nmin = 1\n",
     )
     .unwrap();
-    let out = Cxkpi::new("check --sla")
-        .arg(&path)
-        .args("--format json --from 2026-03-15")
-        .arg(LOG)
-        .run();
+    let out =
+        Cxkpi::new("check --sla").arg(&path).args("--format json --from 2026-03-15").arg(LOG).run();
     let json = out.json();
     assert_eq!(out.code, Some(0), "{json:#}");
     for rule in ["support volume", "support surveys"] {
@@ -582,11 +467,8 @@ fn by_agent_rule_gives_one_verdict_per_agent_json() {
     assert_eq!(code, Some(1), "{json:#}");
     // max 9m = 540 s: alice 400 (n 3) pass, bob 600 (n 4) breach, carol 300 (n 3) pass.
     let rule = "AHT per agent";
-    let cases = [
-        ("alice", "pass", 400.0, 3),
-        ("bob", "breach", 600.0, 4),
-        ("carol", "pass", 300.0, 3),
-    ];
+    let cases =
+        [("alice", "pass", 400.0, 3), ("bob", "breach", 600.0, 4), ("carol", "pass", 300.0, 3)];
     for (agent, status, actual, n) in cases {
         let v = group_verdict(&json, rule, &[("agent", agent)]);
         assert_verdict(v, status, Some(actual), n, ("max", 540.0));
@@ -594,10 +476,7 @@ fn by_agent_rule_gives_one_verdict_per_agent_json() {
         assert_eq!(v["metric"], "aht_s");
     }
     // In ascending key order.
-    let agents: Vec<&Value> = results(&json)
-        .iter()
-        .map(|v| &v["group"]["agent"])
-        .collect();
+    let agents: Vec<&Value> = results(&json).iter().map(|v| &v["group"]["agent"]).collect();
     assert_eq!(agents, ["alice", "bob", "carol"]);
     assert_summary(&json, 2, 1, 0);
 }
@@ -613,11 +492,7 @@ fn by_agent_rule_names_the_breaching_agent_in_the_table() {
         let line = table_line(&out.stdout, "AHT per agent", Some(agent));
         assert!(line.contains("pass"), "{line}");
     }
-    assert!(
-        out.stdout.contains("2 pass, 1 breach, 0 no data"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 pass, 1 breach, 0 no data"), "{}", out.stdout);
 }
 
 #[test]
@@ -628,16 +503,9 @@ fn by_agent_rule_in_junit_names_the_group() {
     assert_junit_counts(&junit, 3, 1, 0);
     for (agent, breached) in [("alice", false), ("bob", true), ("carol", false)] {
         let needle = format!("agent={agent}");
-        let found: Vec<&TestCase> = junit
-            .cases
-            .iter()
-            .filter(|c| c.name.contains(&needle))
-            .collect();
-        assert_eq!(
-            found.len(),
-            1,
-            "one test case named with {needle}: {junit:#?}"
-        );
+        let found: Vec<&TestCase> =
+            junit.cases.iter().filter(|c| c.name.contains(&needle)).collect();
+        assert_eq!(found.len(), 1, "one test case named with {needle}: {junit:#?}");
         assert!(found[0].name.contains("AHT per agent"), "{}", found[0].name);
         assert_eq!(!found[0].failures.is_empty(), breached, "{:#?}", found[0]);
     }
@@ -668,11 +536,7 @@ fn command_line_by_combines_with_the_rules_by() {
         ("phone", "carol", "pass", 0.0, 1),
     ];
     for (channel, agent, status, actual, n) in cases {
-        let v = group_verdict(
-            &json,
-            "AHT per agent",
-            &[("channel", channel), ("agent", agent)],
-        );
+        let v = group_verdict(&json, "AHT per agent", &[("channel", channel), ("agent", agent)]);
         assert_verdict(v, status, Some(actual), n, ("max", 540.0));
     }
     assert_summary(&json, 5, 3, 0);
@@ -700,11 +564,8 @@ fn command_line_by_applies_to_rules_without_by() {
     //   phone S3 2                =   0.0 n 1 breach
     let (code, json) = check_json("breach.toml", "--by channel");
     assert_eq!(code, Some(1), "{json:#}");
-    let cases = [
-        ("chat", "pass", 100.0, 1),
-        ("email", "pass", 100.0, 2),
-        ("phone", "breach", 0.0, 1),
-    ];
+    let cases =
+        [("chat", "pass", 100.0, 1), ("email", "pass", 100.0, 2), ("phone", "breach", 0.0, 1)];
     for (channel, status, actual, n) in cases {
         let v = group_verdict(&json, "support CSAT", &[("channel", channel)]);
         assert_verdict(v, status, Some(actual), n, ("min", 70.0));
@@ -726,55 +587,20 @@ fn thresholds_as_durations_seconds_and_percentages() {
     assert_close(&v["actual"], 5760.0);
     assert_eq!(v["n"].as_u64(), Some(5));
     // "90s" = 90 s; service median 150 (n 5): breach
-    verdict_is(
-        &json,
-        "service FRT median under 90s",
-        "breach",
-        Some(150.0),
-        5,
-        ("max", 90.0),
-    );
+    verdict_is(&json, "service FRT median under 90s", "breach", Some(150.0), 5, ("max", 90.0));
     // "30m" = 1800 s; service p90 1200 (n 5): pass
     let v = verdict(&json, "service FRT p90 under 30m");
     assert_eq!(v["threshold"], serde_json::json!({"max": 1800.0}));
     assert_eq!(v["status"], "pass");
     assert_close(&v["actual"], 1200.0);
     // "2d" = 172800 s; all mean 13395 / 10 = 1339.5 (n 10): pass
-    verdict_is(
-        &json,
-        "all FRT mean under 2d",
-        "pass",
-        Some(1339.5),
-        10,
-        ("max", 172800.0),
-    );
+    verdict_is(&json, "all FRT mean under 2d", "pass", Some(1339.5), 10, ("max", 172800.0));
     // 600 = 600 s; all AHT 450 (n 10): pass
-    verdict_is(
-        &json,
-        "all AHT under 600",
-        "pass",
-        Some(450.0),
-        10,
-        ("max", 600.0),
-    );
+    verdict_is(&json, "all AHT under 600", "pass", Some(450.0), 10, ("max", 600.0));
     // "85%" = 85; support CSAT 75.0 (n 4): breach
-    verdict_is(
-        &json,
-        "support CSAT at least 85%",
-        "breach",
-        Some(75.0),
-        4,
-        ("min", 85.0),
-    );
+    verdict_is(&json, "support CSAT at least 85%", "breach", Some(75.0), 4, ("min", 85.0));
     // "2m" = 120 s; support median 120 (n 5): pass, inclusive
-    verdict_is(
-        &json,
-        "support FRT median under 2m",
-        "pass",
-        Some(120.0),
-        5,
-        ("max", 120.0),
-    );
+    verdict_is(&json, "support FRT median under 2m", "pass", Some(120.0), 5, ("max", 120.0));
     assert_summary(&json, 5, 2, 0);
 }
 
@@ -800,18 +626,8 @@ fn thresholds_are_shown_as_durations_in_the_table() {
 /// `check` of an invalid SLA file: exit 2, nothing on stdout, and stderr holds every needle
 /// (compared case-insensitively).
 fn assert_invalid_sla(sla_path: &str, data: &str, needles: &[&str]) -> String {
-    let out = Cxkpi::new("check --sla")
-        .arg(sla_path)
-        .arg(data)
-        .run()
-        .assert_utf8();
-    assert_eq!(
-        out.code,
-        Some(2),
-        "stdout:\n{}stderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
+    let out = Cxkpi::new("check --sla").arg(sla_path).arg(data).run().assert_utf8();
+    assert_eq!(out.code, Some(2), "stdout:\n{}stderr:\n{}", out.stdout, out.stderr);
     assert_eq!(out.stdout, "", "no verdicts for an invalid SLA file");
     let stderr = out.stderr.to_lowercase();
     for needle in needles {
@@ -827,47 +643,27 @@ fn assert_invalid_sla(sla_path: &str, data: &str, needles: &[&str]) -> String {
 #[test]
 fn invalid_sla_unknown_metric() {
     // The second rule's metric; the first rule is fine.
-    assert_invalid_sla(
-        &sla("invalid/unknown_metric.toml"),
-        LOG,
-        &["unknown metric", "happiness"],
-    );
+    assert_invalid_sla(&sla("invalid/unknown_metric.toml"), LOG, &["unknown metric", "happiness"]);
 }
 
 #[test]
 fn invalid_sla_unknown_category() {
-    assert_invalid_sla(
-        &sla("invalid/unknown_category.toml"),
-        LOG,
-        &["unknown category", "sales"],
-    );
+    assert_invalid_sla(&sla("invalid/unknown_category.toml"), LOG, &["unknown category", "sales"]);
 }
 
 #[test]
 fn invalid_sla_both_min_and_max() {
-    assert_invalid_sla(
-        &sla("invalid/both_min_max.toml"),
-        LOG,
-        &["both", "min", "max"],
-    );
+    assert_invalid_sla(&sla("invalid/both_min_max.toml"), LOG, &["both", "min", "max"]);
 }
 
 #[test]
 fn invalid_sla_neither_min_nor_max() {
-    assert_invalid_sla(
-        &sla("invalid/neither_min_max.toml"),
-        LOG,
-        &["neither", "min", "max"],
-    );
+    assert_invalid_sla(&sla("invalid/neither_min_max.toml"), LOG, &["neither", "min", "max"]);
 }
 
 #[test]
 fn invalid_sla_bad_duration() {
-    assert_invalid_sla(
-        &sla("invalid/bad_duration.toml"),
-        LOG,
-        &["4 hours", "duration"],
-    );
+    assert_invalid_sla(&sla("invalid/bad_duration.toml"), LOG, &["4 hours", "duration"]);
 }
 
 #[test]
@@ -906,11 +702,8 @@ fn invalid_sla_is_reported_before_the_data_is_read() {
 fn invalid_sla_percent_threshold_that_is_not_a_number() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad_percent.toml");
-    std::fs::write(
-        &path,
-        "[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = \"most\"\n",
-    )
-    .unwrap();
+    std::fs::write(&path, "[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = \"most\"\n")
+        .unwrap();
     assert_invalid_sla(path.to_str().unwrap(), LOG, &["most"]);
 }
 
@@ -990,9 +783,7 @@ fn json_format_every_field_of_a_verdict() {
         .iter()
         .map(|v| {
             let group = v["group"]["agent"].as_str().unwrap_or("");
-            format!("{} {group}", v["rule"].as_str().unwrap())
-                .trim()
-                .to_string()
+            format!("{} {group}", v["rule"].as_str().unwrap()).trim().to_string()
         })
         .collect();
     assert_eq!(
@@ -1017,11 +808,7 @@ fn junit_format_counts_failures_and_skips() {
     let junit = parse_junit(&out.stdout);
     assert_junit_counts(&junit, 7, 2, 1);
     let case = |name: &str| -> &TestCase {
-        let found: Vec<&TestCase> = junit
-            .cases
-            .iter()
-            .filter(|c| c.name.contains(name))
-            .collect();
+        let found: Vec<&TestCase> = junit.cases.iter().filter(|c| c.name.contains(name)).collect();
         assert_eq!(found.len(), 1, "one test case named {name:?}: {junit:#?}");
         found[0]
     };
@@ -1034,14 +821,8 @@ fn junit_format_counts_failures_and_skips() {
     let bob = case("agent=bob");
     assert_eq!(bob.failures.len(), 1, "a <failure>: {bob:#?}");
     let message = &bob.failures[0];
-    assert!(
-        message.contains("10m") || message.contains("600"),
-        "actual 600 s in {message:?}"
-    );
-    assert!(
-        message.contains("9m") || message.contains("540"),
-        "threshold 540 s in {message:?}"
-    );
+    assert!(message.contains("10m") || message.contains("600"), "actual 600 s in {message:?}");
+    assert!(message.contains("9m") || message.contains("540"), "threshold 540 s in {message:?}");
     // No data is skipped, not failed.
     let none = case("uncategorized NPS");
     assert_eq!(none.skipped, 1, "{none:#?}");
@@ -1061,11 +842,8 @@ fn junit_escapes_names() {
     assert!(!xml.contains("<4h"), "{xml}");
     assert!(!xml.contains("& \""), "{xml}");
     let junit = parse_junit(xml);
-    let p90: Vec<&TestCase> = junit
-        .cases
-        .iter()
-        .filter(|c| c.raw_name.starts_with("p90"))
-        .collect();
+    let p90: Vec<&TestCase> =
+        junit.cases.iter().filter(|c| c.raw_name.starts_with("p90")).collect();
     assert_eq!(p90.len(), 1, "{xml}");
     let raw = &p90[0].raw_name;
     assert!(raw.contains("&lt;4h"), "{raw}");
@@ -1086,11 +864,7 @@ fn markdown_escapes_pipes_in_names() {
         "[[rule]]\nname = \"csat | support\"\ncategory = \"support\"\nmetric = \"csat\"\nmin = 70\n",
     )
     .unwrap();
-    let out = Cxkpi::new("check --sla")
-        .arg(&path)
-        .args("--format markdown")
-        .arg(LOG)
-        .run();
+    let out = Cxkpi::new("check --sla").arg(&path).args("--format markdown").arg(LOG).run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let unescaped_pipes = |line: &str| line.replace("\\|", "").matches('|').count();
     let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('|')).collect();
@@ -1111,14 +885,7 @@ fn whole_log_without_a_window() {
     let (code, json) = check_json("window.toml", "");
     // support csat 75.0 (n 4) < 80: breach
     assert_eq!(code, Some(1), "{json:#}");
-    verdict_is(
-        &json,
-        "support CSAT",
-        "breach",
-        Some(75.0),
-        4,
-        ("min", 80.0),
-    );
+    verdict_is(&json, "support CSAT", "breach", Some(75.0), 4, ("min", 80.0));
     verdict_is(&json, "support AHT", "pass", Some(600.0), 5, ("max", 600.0));
     verdict_is(&json, "service AHT", "pass", Some(300.0), 5, ("max", 360.0));
 }

@@ -40,9 +40,7 @@ fn examples_dir() -> PathBuf {
 /// `cxkpi report --format json ARGS`, run in `tests/data/config` so that messages name the input
 /// files as given.
 fn config_report(args: &str) -> Cxkpi {
-    Cxkpi::new("report --format json")
-        .args(args)
-        .current_dir(data_dir())
+    Cxkpi::new("report --format json").args(args).current_dir(data_dir())
 }
 
 fn cxkpi(args: &str) -> Run {
@@ -60,10 +58,7 @@ fn assert_fails(run: &Run, fragments: &[&str]) {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "", "{run:#?}");
     for fragment in fragments {
-        assert!(
-            run.stderr.contains(fragment),
-            "stderr lacks {fragment:?}: {run:#?}"
-        );
+        assert!(run.stderr.contains(fragment), "stderr lacks {fragment:?}: {run:#?}");
     }
 }
 
@@ -79,10 +74,7 @@ fn rows(report: &Value) -> &Vec<Value> {
 
 /// The categories of the rows, in output order.
 fn categories(report: &Value) -> Vec<&str> {
-    rows(report)
-        .iter()
-        .map(|r| r["category"].as_str().expect("category is text"))
-        .collect()
+    rows(report).iter().map(|r| r["category"].as_str().expect("category is text")).collect()
 }
 
 /// The one row of `category` whose `--by` keys have the given values (`None`: a null key).
@@ -97,11 +89,7 @@ fn row<'a>(report: &'a Value, category: &str, keys: &[(&str, Option<&str>)]) -> 
             })
         })
         .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one row {category} {keys:?} in {report:#}"
-    );
+    assert_eq!(found.len(), 1, "expected one row {category} {keys:?} in {report:#}");
     found[0]
 }
 
@@ -121,9 +109,7 @@ fn assert_null(row: &Value, names: &[&str]) {
 
 /// A percentile that interpolates with an inexact fraction: equal to `expected` within 1e-9.
 fn assert_close(row: &Value, name: &str, expected: f64) {
-    let actual = row[name]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{name} is not a number in {row:#}"));
+    let actual = row[name].as_f64().unwrap_or_else(|| panic!("{name} is not a number in {row:#}"));
     assert!(
         (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0),
         "{name}: {actual} is not {expected} in {row:#}"
@@ -152,11 +138,7 @@ fn config_file(text: &str) -> (TempDir, String) {
 /// `tests/data/config`.
 fn report_with_config(config: &str, args: &str) -> Run {
     let (_dir, path) = config_file(config);
-    Cxkpi::new("report --format json --config")
-        .arg(path)
-        .args(args)
-        .current_dir(data_dir())
-        .run()
+    Cxkpi::new("report --format json --config").arg(path).args(args).current_dir(data_dir()).run()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,26 +161,16 @@ fn input_tab_delimiter() {
     assert_input(&report, 5, 0);
     // all: 2 satisfied of 4 answers = 50 %.
     let all = row(&report, "all", &[]);
-    assert_values(
-        all,
-        &[("interactions", 5.0), ("csat", 50.0), ("csat_n", 4.0)],
-    );
+    assert_values(all, &[("interactions", 5.0), ("csat", 50.0), ("csat_n", 4.0)]);
 
     // Values with commas stay whole: Phone, callback = T-1 (5), T-3 (2) → 1 of 2.
     let by = report_json("--config tickets_tab.toml --by Channel tickets.tsv");
     assert_eq!(
         keys_of(&by, "all", "Channel"),
-        [
-            Some("Chat".into()),
-            Some("Email".into()),
-            Some("Phone, callback".into())
-        ]
+        [Some("Chat".into()), Some("Email".into()), Some("Phone, callback".into())]
     );
     let phone = row(&by, "all", &[("Channel", Some("Phone, callback"))]);
-    assert_values(
-        phone,
-        &[("interactions", 2.0), ("csat", 50.0), ("csat_n", 2.0)],
-    );
+    assert_values(phone, &[("interactions", 2.0), ("csat", 50.0), ("csat_n", 2.0)]);
     let chat = row(&by, "all", &[("Channel", Some("Chat"))]);
     assert_values(chat, &[("interactions", 1.0), ("csat_n", 0.0)]);
     assert_null(chat, &["csat"]);
@@ -238,33 +210,18 @@ fn input_semicolon_delimiter() {
     let all = row(&report, "all", &[]);
     assert_values(
         all,
-        &[
-            ("interactions", 4.0),
-            ("csat", 50.0),
-            ("csat_n", 4.0),
-            ("aht_s", 280.0),
-            ("aht_n", 3.0),
-        ],
+        &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0), ("aht_s", 280.0), ("aht_n", 3.0)],
     );
     let by = report_json("--config tickets_semicolon.toml --by channel tickets_semicolon.csv");
     assert_eq!(
         keys_of(&by, "all", "channel"),
-        [
-            Some("Chat; bot".into()),
-            Some("Email, web".into()),
-            Some("Phone".into())
-        ]
+        [Some("Chat; bot".into()), Some("Email, web".into()), Some("Phone".into())]
     );
     // Phone: T-1, T-3 → CSAT 1 of 2, AHT (300 + 420) / 2 = 360.
     let phone = row(&by, "all", &[("channel", Some("Phone"))]);
     assert_values(
         phone,
-        &[
-            ("interactions", 2.0),
-            ("csat", 50.0),
-            ("aht_s", 360.0),
-            ("aht_n", 2.0),
-        ],
+        &[("interactions", 2.0), ("csat", 50.0), ("aht_s", 360.0), ("aht_n", 2.0)],
     );
 }
 
@@ -282,28 +239,18 @@ fn input_semicolon_delimiter() {
 fn input_latin1_encoding() {
     let bytes = fixture("config/survey_latin1.csv");
     assert!(bytes.windows(4).any(|w| w == b"Orl\xe9"), "é is 0xE9");
-    assert!(
-        std::str::from_utf8(&bytes).is_err(),
-        "the fixture is not UTF-8"
-    );
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is not UTF-8");
 
     let report = report_json("--config survey_latin1.toml --by magasin survey_latin1.csv");
     assert_input(&report, 5, 0);
     // Keys as text, ascending: "Créteil" < "Orléans" < "Saint-Étienne".
     assert_eq!(
         keys_of(&report, "service", "magasin"),
-        [
-            Some("Créteil".into()),
-            Some("Orléans".into()),
-            Some("Saint-Étienne".into())
-        ]
+        [Some("Créteil".into()), Some("Orléans".into()), Some("Saint-Étienne".into())]
     );
     // Orléans: 2 promoters of 2 → 100; Créteil: 1 − 1 → 0; Saint-Étienne: 1 detractor → −100.
     let orleans = row(&report, "service", &[("magasin", Some("Orléans"))]);
-    assert_values(
-        orleans,
-        &[("interactions", 2.0), ("nps", 100.0), ("nps_n", 2.0)],
-    );
+    assert_values(orleans, &[("interactions", 2.0), ("nps", 100.0), ("nps_n", 2.0)]);
     let creteil = row(&report, "all", &[("magasin", Some("Créteil"))]);
     assert_values(creteil, &[("nps", 0.0), ("nps_n", 2.0)]);
     let etienne = row(&report, "all", &[("magasin", Some("Saint-Étienne"))]);
@@ -379,34 +326,19 @@ fn input_null_values_are_missing_not_invalid() {
 #[test]
 fn bom_and_crlf() {
     let bytes = fixture("config/bom_crlf.csv");
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBFTicket ID,"),
-        "the fixture has a BOM"
-    );
-    assert!(
-        bytes.ends_with(b"Billing\r\n"),
-        "the fixture has CRLF line ends"
-    );
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFTicket ID,"), "the fixture has a BOM");
+    assert!(bytes.ends_with(b"Billing\r\n"), "the fixture has CRLF line ends");
 
     let report = report_json("--config bom_crlf.toml bom_crlf.csv");
     assert_input(&report, 4, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     // support: A1 5, A3 4 → 100 %; service: A2 3, A4 1 → 0 %; all 2 of 4.
     let support = row(&report, "support", &[]);
-    assert_values(
-        support,
-        &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)],
-    );
+    assert_values(support, &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)]);
     let service = row(&report, "service", &[]);
-    assert_values(
-        service,
-        &[("interactions", 2.0), ("csat", 0.0), ("csat_n", 2.0)],
-    );
+    assert_values(service, &[("interactions", 2.0), ("csat", 0.0), ("csat_n", 2.0)]);
     let all = row(&report, "all", &[]);
-    assert_values(
-        all,
-        &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0)],
-    );
+    assert_values(all, &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0)]);
 }
 
 /// unnamed_first.csv (header `,id,nps`) and unnamed_first_quoted.csv (header `"",id,nps`), as R
@@ -431,12 +363,7 @@ fn unnamed_first_column_is_column1() {
         let by = report_json(&format!("--config unnamed_first.toml --by column1 {file}"));
         assert_eq!(
             keys_of(&by, "all", "column1"),
-            [
-                Some("1".into()),
-                Some("2".into()),
-                Some("3".into()),
-                Some("4".into())
-            ],
+            [Some("1".into()), Some("2".into()), Some("3".into()), Some("4".into())],
             "{file}"
         );
         let third = row(&by, "all", &[("column1", Some("3"))]);
@@ -449,10 +376,7 @@ fn unnamed_first_column_is_column1() {
     );
     assert_eq!(report.code, Some(0), "{report:#?}");
     let report: Value = serde_json::from_str(&report.stdout).unwrap();
-    assert_values(
-        row(&report, "service", &[]),
-        &[("interactions", 4.0), ("nps", 25.0)],
-    );
+    assert_values(row(&report, "service", &[]), &[("interactions", 4.0), ("nps", 25.0)]);
 }
 
 /// multiline.csv: quoted descriptions over several physical lines (with commas and doubled
@@ -473,11 +397,7 @@ fn multiline_quoted_fields() {
     // support: 2, 4, 5 → 2 of 3; service: 5 → 1 of 1; all: 3 of 4.
     assert_values(
         row(&report, "support", &[]),
-        &[
-            ("interactions", 3.0),
-            ("csat", 200.0 / 3.0),
-            ("csat_n", 3.0),
-        ],
+        &[("interactions", 3.0), ("csat", 200.0 / 3.0), ("csat_n", 3.0)],
     );
     assert_values(
         row(&report, "service", &[]),
@@ -497,19 +417,13 @@ fn multiline_quoted_fields() {
     let first = row(
         &by,
         "support",
-        &[(
-            "Ticket Description",
-            Some("My laptop won't start.\nI tried twice, nothing."),
-        )],
+        &[("Ticket Description", Some("My laptop won't start.\nI tried twice, nothing."))],
     );
     assert_values(first, &[("interactions", 1.0), ("csat", 0.0)]);
     let third = row(
         &by,
         "support",
-        &[(
-            "Ticket Description",
-            Some("Line one\n\"Quoted\" line two\nline three"),
-        )],
+        &[("Ticket Description", Some("Line one\n\"Quoted\" line two\nline three"))],
     );
     assert_values(third, &[("interactions", 1.0), ("csat", 100.0)]);
 }
@@ -576,13 +490,7 @@ fn columns_plain_rename() {
     let bob = row(&by, "service", &[("agent", Some("Bob"))]);
     assert_values(
         bob,
-        &[
-            ("interactions", 2.0),
-            ("csat", 0.0),
-            ("csat_n", 1.0),
-            ("fcr", 100.0),
-            ("fcr_n", 1.0),
-        ],
+        &[("interactions", 2.0), ("csat", 0.0), ("csat_n", 1.0), ("fcr", 100.0), ("fcr_n", 1.0)],
     );
 }
 
@@ -624,22 +532,13 @@ fn columns_joined_with_a_space() {
     let day = report_json(
         "--config calls_joined.toml --from 2026-03-02 --to 2026-03-03 calls_joined.csv",
     );
-    assert_values(
-        row(&day, "all", &[]),
-        &[("interactions", 3.0), ("aht_s", 160.0)],
-    );
+    assert_values(row(&day, "all", &[]), &[("interactions", 3.0), ("aht_s", 160.0)]);
     // [09:30:00, 23:59:59): only the 09:30:00 call, to the second.
     let window = report_json("--config calls_joined.toml --from 2026-03-02T09:30:00Z --to 2026-03-02T23:59:59Z calls_joined.csv");
-    assert_values(
-        row(&window, "all", &[]),
-        &[("interactions", 1.0), ("aht_s", 60.0)],
-    );
+    assert_values(row(&window, "all", &[]), &[("interactions", 1.0), ("aht_s", 60.0)]);
     // A formatted naive time is read in --tz: 09:00 in Paris (UTC+1) is 08:00Z.
     let paris = report_json("--config calls_joined.toml --tz Europe/Paris --from 2026-03-02T08:00:00Z --to 2026-03-02T08:00:01Z calls_joined.csv");
-    assert_values(
-        row(&paris, "all", &[]),
-        &[("interactions", 1.0), ("aht_s", 120.0)],
-    );
+    assert_values(row(&paris, "all", &[]), &[("interactions", 1.0), ("aht_s", 120.0)]);
 }
 
 /// calls_yymmdd.tsv (Technion-style: tab, CRLF, `yymmdd` dates, hours without a leading zero):
@@ -657,26 +556,17 @@ fn columns_two_digit_year_format_with_single_digit_hours() {
     let all = report_json(&format!("--config {config} calls_yymmdd.tsv"));
     assert_input(&all, 4, 0);
     // (166 + 5 + 30 + 100) / 4 = 75.25.
-    assert_values(
-        row(&all, "all", &[]),
-        &[("interactions", 4.0), ("aht_s", 75.25)],
-    );
+    assert_values(row(&all, "all", &[]), &[("interactions", 4.0), ("aht_s", 75.25)]);
     // [07:02:47, 07:31:45): the first call only (7:02:47 is 07:02:47, 7:31:45 is not before).
     let second = report_json(&format!(
         "--config {config} --from 1999-02-01T07:02:47Z --to 1999-02-01T07:31:45Z calls_yymmdd.tsv"
     ));
-    assert_values(
-        row(&second, "all", &[]),
-        &[("interactions", 1.0), ("aht_s", 166.0)],
-    );
+    assert_values(row(&second, "all", &[]), &[("interactions", 1.0), ("aht_s", 166.0)]);
     // 1999-02-01: the first three, (166 + 5 + 30) / 3 = 67.
     let day = report_json(&format!(
         "--config {config} --from 1999-02-01 --to 1999-02-02 calls_yymmdd.tsv"
     ));
-    assert_values(
-        row(&day, "all", &[]),
-        &[("interactions", 3.0), ("aht_s", 67.0)],
-    );
+    assert_values(row(&day, "all", &[]), &[("interactions", 3.0), ("aht_s", 67.0)]);
 }
 
 /// offsets.csv: `created_at` with `%Y-%m-%d %H:%M:%S %z`, first reply naive (UTC):
@@ -695,20 +585,12 @@ fn columns_format_with_an_offset() {
     let all = row(&report, "all", &[]);
     assert_values(
         all,
-        &[
-            ("interactions", 3.0),
-            ("frt_mean_s", 1100.0),
-            ("frt_median_s", 900.0),
-            ("frt_n", 3.0),
-        ],
+        &[("interactions", 3.0), ("frt_mean_s", 1100.0), ("frt_median_s", 900.0), ("frt_n", 3.0)],
     );
     assert_close(all, "frt_p90_s", 1620.0);
     // Record 3 is on 2026-03-02 in UTC (its local date is 03-01).
     let second_day = report_json("--config offsets.toml --from 2026-03-02 offsets.csv");
-    assert_values(
-        row(&second_day, "all", &[]),
-        &[("interactions", 1.0), ("frt_mean_s", 900.0)],
-    );
+    assert_values(row(&second_day, "all", &[]), &[("interactions", 1.0), ("frt_mean_s", 900.0)]);
 }
 
 /// durations.csv, each column in another unit:
@@ -745,20 +627,10 @@ fn columns_units() {
         let report: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_input(&report, 5, 0);
         let support = row(&report, "support", &[]);
-        assert_values(
-            support,
-            &[("interactions", 5.0), ("aht_s", aht), ("aht_n", aht_n)],
-        );
+        assert_values(support, &[("interactions", 5.0), ("aht_s", aht), ("aht_n", aht_n)]);
         // first_reply_min in minutes: 120, 15, 600 s: mean 245, median 120, p90 at rank 1.8
         // → 120 + 0.8 × 480 = 504.
-        assert_values(
-            support,
-            &[
-                ("frt_mean_s", 245.0),
-                ("frt_median_s", 120.0),
-                ("frt_n", 3.0),
-            ],
-        );
+        assert_values(support, &[("frt_mean_s", 245.0), ("frt_median_s", 120.0), ("frt_n", 3.0)]);
         assert_close(support, "frt_p90_s", 504.0);
     }
 }
@@ -788,10 +660,7 @@ fn columns_conversion_failures_are_invalid_with_their_text() {
     // Skipped, B1 alone is left: talk 143 s, first reply 300 s.
     let skip = cxkpi("--config durations_bad.toml --on-invalid skip durations_bad.csv");
     assert_eq!(skip.code, Some(0), "{skip:#?}");
-    assert!(
-        skip.stderr.contains("skipped 3 invalid records"),
-        "{skip:#?}"
-    );
+    assert!(skip.stderr.contains("skipped 3 invalid records"), "{skip:#?}");
     let report: Value = serde_json::from_str(&skip.stdout).unwrap();
     assert_input(&report, 4, 3);
     assert_values(
@@ -938,10 +807,7 @@ fn by_a_mapped_field_and_by_a_source_column() {
     // null key last.
     let by_agent = report_json("--config agents.toml --by agent agents.csv");
     assert_input(&by_agent, 5, 0);
-    assert_eq!(
-        keys_of(&by_agent, "all", "agent"),
-        [Some("Ann".into()), Some("Bob".into()), None]
-    );
+    assert_eq!(keys_of(&by_agent, "all", "agent"), [Some("Ann".into()), Some("Bob".into()), None]);
     assert_values(
         row(&by_agent, "all", &[("agent", Some("Ann"))]),
         &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)],
@@ -1014,40 +880,24 @@ fn categories_with_default_service() {
         row(&report, "service", &[]),
         &[("interactions", 5.0), ("csat", 40.0), ("csat_n", 5.0)],
     );
-    assert_values(
-        row(&report, "all", &[]),
-        &[("interactions", 7.0), ("csat", 400.0 / 7.0)],
-    );
+    assert_values(row(&report, "all", &[]), &[("interactions", 7.0), ("csat", 400.0 / 7.0)]);
 }
 
 #[test]
 fn categories_without_default_leave_others_uncategorized() {
     // support 1, 2 → 100 %; service 3, 4 → 1 of 2; uncategorized 5, 6, 7 (1, 3, 4) → 1 of 3.
     let report = report_json("--config categories_no_default.toml categories.csv");
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
-    assert_values(
-        row(&report, "support", &[]),
-        &[("interactions", 2.0), ("csat", 100.0)],
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
+    assert_values(row(&report, "support", &[]), &[("interactions", 2.0), ("csat", 100.0)]);
     assert_values(
         row(&report, "service", &[]),
         &[("interactions", 2.0), ("csat", 50.0), ("csat_n", 2.0)],
     );
     assert_values(
         row(&report, "uncategorized", &[]),
-        &[
-            ("interactions", 3.0),
-            ("csat", 100.0 / 3.0),
-            ("csat_n", 3.0),
-        ],
+        &[("interactions", 3.0), ("csat", 100.0 / 3.0), ("csat_n", 3.0)],
     );
-    assert_values(
-        row(&report, "all", &[]),
-        &[("interactions", 7.0), ("csat", 400.0 / 7.0)],
-    );
+    assert_values(row(&report, "all", &[]), &[("interactions", 7.0), ("csat", 400.0 / 7.0)]);
 }
 
 #[test]
@@ -1057,11 +907,7 @@ fn categories_with_only_a_default() {
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
         row(&report, "support", &[]),
-        &[
-            ("interactions", 7.0),
-            ("csat", 400.0 / 7.0),
-            ("csat_n", 7.0),
-        ],
+        &[("interactions", 7.0), ("csat", 400.0 / 7.0), ("csat_n", 7.0)],
     );
     let service = row(&report, "service", &[]);
     assert_values(service, &[("interactions", 0.0), ("csat_n", 0.0)]);
@@ -1073,10 +919,7 @@ fn categories_with_only_a_default() {
 #[test]
 fn rows_in_spec_order_when_no_category_is_configured() {
     let report = report_json("--config tickets_tab.toml tickets.tsv");
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
 }
 
 /// helpdesk_export.csv without `[categories]` (every record uncategorized): repeat-mode FCR must
@@ -1117,20 +960,11 @@ fn scales_csat_1_to_10_and_ces_0_to_10() {
     assert_input(&report, 5, 0);
     assert_values(
         row(&report, "service", &[]),
-        &[
-            ("interactions", 5.0),
-            ("csat", 40.0),
-            ("csat_n", 5.0),
-            ("ces", 4.5),
-            ("ces_n", 4.0),
-        ],
+        &[("interactions", 5.0), ("csat", 40.0), ("csat_n", 5.0), ("ces", 4.5), ("ces_n", 4.0)],
     );
     // Explicit csat_satisfied_min = 7: 10, 9, 8, 7 → 4 of 5.
     let min7 = report_json("--config scales_10_min7.toml scales.csv");
-    assert_values(
-        row(&min7, "service", &[]),
-        &[("csat", 80.0), ("csat_n", 5.0), ("ces", 4.5)],
-    );
+    assert_values(row(&min7, "service", &[]), &[("csat", 80.0), ("csat_n", 5.0), ("ces", 4.5)]);
     // On the default scales (CSAT 1–5, CES 1–7) the same answers are out of scale.
     let default = cxkpi("--config scales_default.toml scales.csv");
     assert_fails(
@@ -1198,10 +1032,7 @@ fn scales_values_outside_the_configured_scale_are_invalid() {
 fn preset_zendesk() {
     let report = report_json("--preset zendesk zendesk_tickets.csv");
     assert_input(&report, 8, 0);
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
 
     // support: CSAT Good, Bad, Bad, Good → 2 of 4. FCR 101 yes, 102 (3 replies) no, 106
     // (reopened) no, 108 yes → 2 of 4. FRT 120, 300, 720, 5400: mean 6540 / 4 = 1635, median
@@ -1285,30 +1116,17 @@ fn preset_zendesk_breakdown_keys() {
     let by = report_json(&format!("{preset} --by agent zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "agent"),
-        [
-            Some("Ann Lee".into()),
-            Some("Bob Roy".into()),
-            Some("Cid Das".into())
-        ]
+        [Some("Ann Lee".into()), Some("Bob Roy".into()), Some("Cid Das".into())]
     );
     assert_values(
         row(&by, "all", &[("agent", Some("Ann Lee"))]),
-        &[
-            ("interactions", 4.0),
-            ("csat", 100.0),
-            ("fcr", 75.0),
-            ("fcr_n", 4.0),
-        ],
+        &[("interactions", 4.0), ("csat", 100.0), ("fcr", 75.0), ("fcr_n", 4.0)],
     );
     // channel = Via: Chat 103, 106; Mail 102, 105; Web form 101, 104, 107, 108.
     let by = report_json(&format!("{preset} --by channel zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "channel"),
-        [
-            Some("Chat".into()),
-            Some("Mail".into()),
-            Some("Web form".into())
-        ]
+        [Some("Chat".into()), Some("Mail".into()), Some("Web form".into())]
     );
     assert_values(
         row(&by, "all", &[("channel", Some("Web form"))]),
@@ -1318,33 +1136,19 @@ fn preset_zendesk_breakdown_keys() {
     let by = report_json(&format!("{preset} --by team zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "team"),
-        [
-            Some("Billing".into()),
-            Some("Tier 1".into()),
-            Some("Tier 2".into())
-        ]
+        [Some("Billing".into()), Some("Tier 1".into()), Some("Tier 2".into())]
     );
     let billing = row(&by, "all", &[("team", Some("Billing"))]);
     assert_values(
         billing,
-        &[
-            ("interactions", 2.0),
-            ("csat_n", 0.0),
-            ("fcr", 100.0),
-            ("fcr_n", 1.0),
-        ],
+        &[("interactions", 2.0), ("csat_n", 0.0), ("fcr", 100.0), ("fcr_n", 1.0)],
     );
     assert_null(billing, &["csat"]);
     // customer_id = Requester id: 9002 has 102 and 106.
     let by = report_json(&format!("{preset} --by customer_id zendesk_tickets.csv"));
     assert_values(
         row(&by, "support", &[("customer_id", Some("9002"))]),
-        &[
-            ("interactions", 2.0),
-            ("csat", 0.0),
-            ("fcr", 0.0),
-            ("fcr_n", 2.0),
-        ],
+        &[("interactions", 2.0), ("csat", 0.0), ("fcr", 0.0), ("fcr_n", 2.0)],
     );
 }
 
@@ -1369,10 +1173,7 @@ fn preset_zendesk_breakdown_keys() {
 fn preset_freshdesk() {
     let report = report_json("--preset freshdesk freshdesk_tickets.csv");
     assert_input(&report, 8, 0);
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
 
     // support: CSAT 5, 2, 3 → 1 of 3; FCR 1 yes, 2 no, 6 no → 1 of 3; FRT 120, 900, 3600: mean
     // 4620 / 3 = 1540, median 900, p90 at rank 1.8 → 900 + 0.8 × 2700 = 3060.
@@ -1413,12 +1214,7 @@ fn preset_freshdesk() {
 
     assert_values(
         row(&report, "uncategorized", &[]),
-        &[
-            ("interactions", 1.0),
-            ("csat", 100.0),
-            ("fcr", 100.0),
-            ("frt_mean_s", 600.0),
-        ],
+        &[("interactions", 1.0), ("csat", 100.0), ("fcr", 100.0), ("frt_mean_s", 600.0)],
     );
 
     // all: CSAT 5, 2, 5, 3, 3, 4, 1 → 3 of 7; FCR 1, 3, 5, 7, 8 of 7; FRT sorted 60, 120, 600,
@@ -1450,11 +1246,7 @@ fn preset_freshdesk_breakdown_keys() {
     let by = report_json("--preset freshdesk --by agent freshdesk_tickets.csv");
     assert_eq!(
         keys_of(&by, "all", "agent"),
-        [
-            Some("Alice".into()),
-            Some("Bruno".into()),
-            Some("Chen".into())
-        ]
+        [Some("Alice".into()), Some("Bruno".into()), Some("Chen".into())]
     );
     assert_values(
         row(&by, "all", &[("agent", Some("Alice"))]),
@@ -1464,20 +1256,11 @@ fn preset_freshdesk_breakdown_keys() {
     let by = report_json("--preset freshdesk --by channel freshdesk_tickets.csv");
     assert_eq!(
         keys_of(&by, "all", "channel"),
-        [
-            Some("Chat".into()),
-            Some("Email".into()),
-            Some("Phone".into()),
-            Some("Portal".into())
-        ]
+        [Some("Chat".into()), Some("Email".into()), Some("Phone".into()), Some("Portal".into())]
     );
     assert_values(
         row(&by, "all", &[("channel", Some("Email"))]),
-        &[
-            ("interactions", 4.0),
-            ("csat", 200.0 / 3.0),
-            ("csat_n", 3.0),
-        ],
+        &[("interactions", 4.0), ("csat", 200.0 / 3.0), ("csat_n", 3.0)],
     );
     // team = Group: L2 is 2 and 5, both Bruno's.
     let by = report_json("--preset freshdesk --by team freshdesk_tickets.csv");
@@ -1537,17 +1320,11 @@ fn config_error_source_column_not_in_the_file() {
     // A part of a joined column, and the category column, are checked the same way.
     assert_config_refused(
         &format!("{ID}created_at = {{ columns = [\"Opened\", \"Time\"] }}\n"),
-        &[
-            "[columns] created_at",
-            "column \"Time\" is not in helpdesk_export.csv",
-        ],
+        &["[columns] created_at", "column \"Time\" is not in helpdesk_export.csv"],
     );
     assert_config_refused(
         &format!("{ID}[categories]\ncolumn = \"Type\"\nsupport = [\"Tech\"]\n"),
-        &[
-            "[categories] column",
-            "column \"Type\" is not in helpdesk_export.csv",
-        ],
+        &["[categories] column", "column \"Type\" is not in helpdesk_export.csv"],
     );
 }
 
@@ -1555,10 +1332,7 @@ fn config_error_source_column_not_in_the_file() {
 fn config_error_bad_format_string() {
     assert_config_refused(
         &format!("{ID}created_at = {{ column = \"Opened\", format = \"%Q\" }}\n"),
-        &[
-            "[columns] created_at",
-            "format \"%Q\" is not a valid strftime format",
-        ],
+        &["[columns] created_at", "format \"%Q\" is not a valid strftime format"],
     );
 }
 
@@ -1591,10 +1365,7 @@ fn config_error_unknown_key_in_a_column_table() {
 fn config_error_bad_delimiter() {
     assert_config_refused(
         &format!("[input]\ndelimiter = \"tab\"\n{ID}"),
-        &[
-            "[input] delimiter",
-            "\"tab\" is not a single ASCII character",
-        ],
+        &["[input] delimiter", "\"tab\" is not a single ASCII character"],
     );
 }
 
@@ -1626,10 +1397,7 @@ fn config_error_bad_scale() {
     );
     assert_config_refused(
         &format!("{ID}[scales]\ncsat_satisfied_min = 6\n"),
-        &[
-            "[scales] csat_satisfied_min",
-            "6 is outside the CSAT scale 1–5",
-        ],
+        &["[scales] csat_satisfied_min", "6 is outside the CSAT scale 1–5"],
     );
 }
 
@@ -1698,11 +1466,7 @@ fn example_botanic() {
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
         row(&report, "service", &[]),
-        &[
-            ("interactions", 13954.0),
-            ("nps", 53.41610343814281),
-            ("nps_n", 13612.0),
-        ],
+        &[("interactions", 13954.0), ("nps", 53.41610343814281), ("nps_n", 13612.0)],
     );
     assert_values(row(&report, "support", &[]), &[("interactions", 0.0)]);
 }
@@ -1748,11 +1512,7 @@ fn example_kaggle_tickets() {
     assert_input(&report, 8469, 0);
     assert_values(
         row(&report, "all", &[]),
-        &[
-            ("interactions", 8469.0),
-            ("csat", 39.25604911520404),
-            ("csat_n", 2769.0),
-        ],
+        &[("interactions", 8469.0), ("csat", 39.25604911520404), ("csat_n", 2769.0)],
     );
     assert_values(row(&report, "support", &[]), &[("interactions", 1747.0)]);
 }
@@ -1763,11 +1523,7 @@ fn example_pwc_callcenter() {
     // Python (encoding utf-8-sig): AvgTalkDuration H:MM:SS in seconds over 4054 non-empty
     // values: mean 224.92279230389738; Satisfaction rating >= 4: 49.90133201776024 % of 4054;
     // Topic in (Technical Support, Streaming): 2041.
-    let report = report_real(
-        "pwc_callcenter.toml",
-        "pwc_callcenter/Call-Center-Dataset.csv",
-        "",
-    );
+    let report = report_real("pwc_callcenter.toml", "pwc_callcenter/Call-Center-Dataset.csv", "");
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1869,12 +1625,7 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
 fn the_rejects_file_names_the_canonical_column_and_messages_the_source() {
     let log = "id,talk\nA,0:02:30\nB,oops\n";
     let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
-    let run = run_on(
-        log,
-        "calls.csv",
-        config,
-        "--on-invalid skip --rejects rejects.csv",
-    );
+    let run = run_on(log, "calls.csv", config, "--on-invalid skip --rejects rejects.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -1906,20 +1657,13 @@ fn a_preset_tolerates_missing_optional_columns() {
     let log = "Id,Ticket type,Created at,Solved at,Replies\n\
                1,Incident,2026-03-01 09:00:00,2026-03-01 10:00:00,1\n\
                2,Incident,2026-03-02 09:00:00,2026-03-02 10:00:00,1\n";
-    let run = Cxkpi::new("report --format json --preset zendesk zd.csv")
-        .file("zd.csv", log)
-        .run();
+    let run = Cxkpi::new("report --format json --preset zendesk zd.csv").file("zd.csv", log).run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let support = row(&report, "support", &[]);
     assert_values(
         support,
-        &[
-            ("interactions", 2.0),
-            ("fcr", 100.0),
-            ("fcr_n", 2.0),
-            ("csat_n", 0.0),
-        ],
+        &[("interactions", 2.0), ("fcr", 100.0), ("fcr_n", 2.0), ("csat_n", 0.0)],
     );
     assert_null(support, &["csat"]);
 }
@@ -1943,10 +1687,7 @@ fn a_wide_csat_scale_needs_an_explicit_satisfied_minimum() {
     );
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_values(
-        row(&report, "all", &[]),
-        &[("csat", 100.0), ("csat_n", 1.0)],
-    );
+    assert_values(row(&report, "all", &[]), &[("csat", 100.0), ("csat_n", 1.0)]);
 }
 
 #[test]
@@ -1960,8 +1701,7 @@ fn a_by_key_named_like_an_output_column_is_refused() {
         );
         assert_eq!(run.code, Some(2), "{key}: {run:#?}");
         assert!(
-            run.stderr
-                .contains(&format!("--by {key}: that is the name of an output column")),
+            run.stderr.contains(&format!("--by {key}: that is the name of an output column")),
             "{run:#?}"
         );
     }

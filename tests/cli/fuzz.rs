@@ -22,10 +22,7 @@ use tempfile::TempDir;
 use crate::util::{fixture, Cxkpi, Run};
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(48);
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48);
     ProptestConfig {
         cases,
         max_shrink_iters: 512,
@@ -118,22 +115,13 @@ fn check_both_policies(input: &[u8], file: &str) -> Result<(), TestCaseError> {
 
     let fail = report(dir.path(), file, &[]);
     check_run(&fail, "--on-invalid fail")?;
-    let skip = report(
-        dir.path(),
-        file,
-        &["--on-invalid", "skip", "--rejects", "rejects.csv"],
-    );
+    let skip = report(dir.path(), file, &["--on-invalid", "skip", "--rejects", "rejects.csv"]);
     check_run(&skip, "--on-invalid skip")?;
 
     let invalid = invalid_count(&fail.stderr, file);
     match (fail.code, skip.code) {
         (Some(0), _) => {
-            prop_assert_eq!(
-                skip.code,
-                Some(0),
-                "fail passed, skip did not: {}",
-                skip.stderr
-            );
+            prop_assert_eq!(skip.code, Some(0), "fail passed, skip did not: {}", skip.stderr);
             prop_assert_eq!(&skip.stdout, &fail.stdout, "skip and fail reports differ");
             prop_assert_eq!(&skip.stderr, "", "nothing was skipped");
         }
@@ -145,12 +133,7 @@ fn check_both_policies(input: &[u8], file: &str) -> Result<(), TestCaseError> {
                 fail.stderr
             );
             prop_assert_eq!(invalid, Some(skipped), "fail said: {}", fail.stderr);
-            prop_assert!(
-                (1..=records).contains(&skipped),
-                "{} of {}",
-                skipped,
-                records
-            );
+            prop_assert!((1..=records).contains(&skipped), "{} of {}", skipped, records);
             let noun = if skipped == 1 { "record" } else { "records" };
             let summary = format!("cxkpi: skipped {skipped} invalid {noun}: ");
             prop_assert!(
@@ -204,37 +187,14 @@ const VALUES: &[&str] = &[
 
 #[derive(Debug, Clone)]
 enum Mutation {
-    FlipByte {
-        at: usize,
-        mask: u8,
-    },
-    InsertByte {
-        at: usize,
-        byte: u8,
-    },
-    DeleteByte {
-        at: usize,
-    },
-    InsertSpecial {
-        at: usize,
-        special: usize,
-    },
-    DuplicateLine {
-        line: usize,
-    },
-    DropLine {
-        line: usize,
-    },
-    SwapCells {
-        line: usize,
-        a: usize,
-        b: usize,
-    },
-    SetCell {
-        line: usize,
-        cell: usize,
-        value: usize,
-    },
+    FlipByte { at: usize, mask: u8 },
+    InsertByte { at: usize, byte: u8 },
+    DeleteByte { at: usize },
+    InsertSpecial { at: usize, special: usize },
+    DuplicateLine { line: usize },
+    DropLine { line: usize },
+    SwapCells { line: usize, a: usize, b: usize },
+    SetCell { line: usize, cell: usize, value: usize },
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -261,10 +221,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 /// The lines of `input`, each with its line ending.
 fn lines(input: &[u8]) -> Vec<Vec<u8>> {
-    input
-        .split_inclusive(|b| *b == b'\n')
-        .map(<[u8]>::to_vec)
-        .collect()
+    input.split_inclusive(|b| *b == b'\n').map(<[u8]>::to_vec).collect()
 }
 
 /// A line without its ending, and the ending.
@@ -322,11 +279,8 @@ fn apply(input: &mut Vec<u8>, mutation: &Mutation, ndjson: bool) {
             }
             let line = position(line, all.len());
             let (body, ending) = split_ending(&all[line]);
-            let swapped = if ndjson {
-                swap_json_values(body, a, b)
-            } else {
-                swap_fields(body, a, b)
-            };
+            let swapped =
+                if ndjson { swap_json_values(body, a, b) } else { swap_fields(body, a, b) };
             all[line] = [swapped.as_slice(), ending].concat();
             *input = all.concat();
         }
@@ -388,11 +342,7 @@ fn swap_json_values(line: &[u8], a: usize, b: usize) -> Vec<u8> {
 fn set_json_value(line: &[u8], cell: usize, value: &str) -> Vec<u8> {
     match serde_json::from_slice::<serde_json::Map<String, Value>>(line) {
         Ok(mut object) if !object.is_empty() => {
-            let key = object
-                .keys()
-                .nth(cell % object.len())
-                .expect("a key")
-                .clone();
+            let key = object.keys().nth(cell % object.len()).expect("a key").clone();
             let value = serde_json::from_str::<Value>(value)
                 .ok()
                 .filter(|v| !v.is_object() && !v.is_array() && !v.is_string())
@@ -466,61 +416,25 @@ proptest! {
 #[test]
 fn mutations_do_what_they_say() {
     let mut input = b"a,b,c\n1,2,3\n".to_vec();
-    apply(
-        &mut input,
-        &Mutation::SwapCells {
-            line: 1,
-            a: 0,
-            b: 2,
-        },
-        false,
-    );
+    apply(&mut input, &Mutation::SwapCells { line: 1, a: 0, b: 2 }, false);
     assert_eq!(input, b"a,b,c\n3,2,1\n");
     apply(&mut input, &Mutation::DuplicateLine { line: 3 }, false);
     assert_eq!(input, b"a,b,c\n3,2,1\n3,2,1\n");
     apply(&mut input, &Mutation::DropLine { line: 0 }, false);
     assert_eq!(input, b"3,2,1\n3,2,1\n");
-    apply(
-        &mut input,
-        &Mutation::SetCell {
-            line: 0,
-            cell: 1,
-            value: 22,
-        },
-        false,
-    );
+    apply(&mut input, &Mutation::SetCell { line: 0, cell: 1, value: 22 }, false);
     assert_eq!(VALUES[22], "a,b");
     assert_eq!(input, b"3,\"a,b\",1\n3,2,1\n");
-    apply(
-        &mut input,
-        &Mutation::InsertSpecial { at: 0, special: 0 },
-        false,
-    );
+    apply(&mut input, &Mutation::InsertSpecial { at: 0, special: 0 }, false);
     assert_eq!(input, b"\"3,\"a,b\",1\n3,2,1\n");
     apply(&mut input, &Mutation::DeleteByte { at: 0 }, false);
     apply(&mut input, &Mutation::FlipByte { at: 0, mask: 1 }, false);
     assert_eq!(input, b"2,\"a,b\",1\n3,2,1\n");
 
     let mut json = b"{\"a\":1,\"b\":\"x\"}\r\n".to_vec();
-    apply(
-        &mut json,
-        &Mutation::SwapCells {
-            line: 0,
-            a: 0,
-            b: 1,
-        },
-        true,
-    );
+    apply(&mut json, &Mutation::SwapCells { line: 0, a: 0, b: 1 }, true);
     assert_eq!(json, b"{\"a\":\"x\",\"b\":1}\r\n");
-    apply(
-        &mut json,
-        &Mutation::SetCell {
-            line: 0,
-            cell: 1,
-            value: 2,
-        },
-        true,
-    );
+    apply(&mut json, &Mutation::SetCell { line: 0, cell: 1, value: 2 }, true);
     assert_eq!(VALUES[2], "-1");
     assert_eq!(json, b"{\"a\":\"x\",\"b\":-1}\r\n");
 }

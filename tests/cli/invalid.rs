@@ -26,10 +26,7 @@ fn fixtures() -> PathBuf {
 
 /// `cxkpi report ARGS`, run in `dir` (so file names in messages are the relative names given).
 fn report(dir: &Path, args: &str) -> Cxkpi {
-    Cxkpi::new("report")
-        .args(args)
-        .current_dir(dir)
-        .timeout(Duration::from_secs(120))
+    Cxkpi::new("report").args(args).current_dir(dir).timeout(Duration::from_secs(120))
 }
 
 fn report_in(dir: &Path, args: &str) -> Run {
@@ -58,21 +55,14 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     reader
         .records()
-        .map(|r| {
-            r.expect("a CSV record")
-                .iter()
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|r| r.expect("a CSV record").iter().map(str::to_string).collect())
         .collect()
 }
 
 /// Characters that must never reach a terminal raw: control characters other than the newline
 /// ending each line.
 fn raw_control_chars(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| c.is_control() && *c != '\n')
-        .collect()
+    text.chars().filter(|c| c.is_control() && *c != '\n').collect()
 }
 
 /// A fixed pseudo-random byte pattern (fastrand, seeded), the same on every run.
@@ -113,21 +103,11 @@ fn assert_third_record_invalid(third: &[u8], column: &str, value: Option<&str>, 
     report(dir.path(), "--format json log.csv").fails(2, &expected);
 
     let rejects = dir.path().join("rejects.csv");
-    let run = report_in(
-        dir.path(),
-        "--format json --on-invalid skip --rejects rejects.csv log.csv",
-    );
+    let run =
+        report_in(dir.path(), "--format json --on-invalid skip --rejects rejects.csv log.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
-    let what = if column.is_empty() {
-        reason.to_string()
-    } else {
-        format!("{column} {reason}")
-    };
-    assert_eq!(
-        run.stderr,
-        format!("cxkpi: skipped 1 invalid record: 1 × {what}\n"),
-        "{run:#?}"
-    );
+    let what = if column.is_empty() { reason.to_string() } else { format!("{column} {reason}") };
+    assert_eq!(run.stderr, format!("cxkpi: skipped 1 invalid record: 1 × {what}\n"), "{run:#?}");
     let output = run.json();
     assert_eq!(output["input"], json!({"records": 3, "skipped": 1}));
     let all = output["rows"]
@@ -169,9 +149,7 @@ fn values_on_the_edges_of_their_types_are_valid() {
          E4,C4,support,chat,2026-02-02,,,,,,0,,,\n\
          E5,C5,support,chat, 2026-02-02T09:00:00Z , ,,, 7 ,, 1 ,  ,  , 3 \n"
     );
-    let run = Cxkpi::new("report --format json edges.csv")
-        .file("edges.csv", log.as_bytes())
-        .run();
+    let run = Cxkpi::new("report --format json edges.csv").file("edges.csv", log.as_bytes()).run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "", "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 5, "skipped": 0}));
@@ -504,15 +482,13 @@ fn bytes_that_are_not_utf8_past_the_first_64_kib_are_found() {
     let mut bytes = log.into_bytes();
     bytes.extend_from_slice(format!("I{last},C1,support,ch").as_bytes());
     bytes.extend_from_slice(b"\xE9t,,,,,,,,,,\n");
-    Cxkpi::new("report --format json log.csv")
-        .file("log.csv", &bytes)
-        .fails(
-            2,
-            &format!(
+    Cxkpi::new("report --format json log.csv").file("log.csv", &bytes).fails(
+        2,
+        &format!(
             "error: log.csv: record {last}: column channel: value \"ch\u{FFFD}t\" is not valid \
              UTF-8 (is the file in another encoding, such as Latin-1?)\n"
         ),
-        );
+    );
 }
 
 #[test]
@@ -521,32 +497,26 @@ fn standard_input_is_read_once_even_when_a_file_would_be_read_again() {
     // standard input cannot be, so it gets the exact plan at once.
     let log = format!("{HEADER}\n{GOOD_1}\n{GOOD_1}\n");
     let dir = dir_with("short.csv", format!("{HEADER}\nI9,C9\n").as_bytes());
-    report(dir.path(), "--format json -")
-        .stdin(log.as_bytes())
-        .fails(
-            2,
-            "error: <stdin>: record 2: column interaction_id: value \"I1\" repeats the \
+    report(dir.path(), "--format json -").stdin(log.as_bytes()).fails(
+        2,
+        "error: <stdin>: record 2: column interaction_id: value \"I1\" repeats the \
          interaction_id of an earlier record\n",
-        );
+    );
     // Beside a file, the file's short record is still found (its scan is made first).
     let log = format!("{HEADER}\n{GOOD_1}\n");
-    report(dir.path(), "--format json - short.csv")
-        .stdin(log.as_bytes())
-        .fails(
-            2,
-            "error: short.csv: record 1: has fewer fields than the header (an empty value still \
+    report(dir.path(), "--format json - short.csv").stdin(log.as_bytes()).fails(
+        2,
+        "error: short.csv: record 1: has fewer fields than the header (an empty value still \
          needs its delimiter)\n",
-        );
+    );
 }
 
 #[test]
 fn a_replacement_character_written_in_utf8_is_a_value() {
     // Both files hold "ch\u{FFFD}t" as a channel; only latin1.csv got it from a byte that is
     // not UTF-8, so only its record is invalid.
-    let dir = dir_with(
-        "utf8.csv",
-        &log_with_third("I3,C3,support,ch\u{FFFD}t,,,,,,,,,,".as_bytes()),
-    );
+    let dir =
+        dir_with("utf8.csv", &log_with_third("I3,C3,support,ch\u{FFFD}t,,,,,,,,,,".as_bytes()));
     let latin1 = format!("{HEADER}\nI4,C4,support,ch\u{E9}t,,,,,,,,,,\n");
     let latin1: Vec<u8> = latin1.chars().map(|c| c as u32 as u8).collect();
     fs::write(dir.path().join("latin1.csv"), latin1).expect("writing the input");
@@ -585,12 +555,7 @@ fn malformed_ndjson_line_is_an_invalid_record() {
     );
     let report = run.json();
     assert_eq!(report["input"], json!({"records": 4, "skipped": 1}));
-    let all = report["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["category"] == "all")
-        .unwrap();
+    let all = report["rows"].as_array().unwrap().iter().find(|r| r["category"] == "all").unwrap();
     assert_eq!(all["csat_n"], json!(3));
     assert_eq!(all["csat"], json!(200.0 / 3.0));
 }
@@ -598,10 +563,11 @@ fn malformed_ndjson_line_is_an_invalid_record() {
 #[test]
 fn json_array_element_that_is_not_an_object() {
     let log = r#"[{"interaction_id": "A1", "csat": 5}, 3, {"interaction_id": "A3"}]"#;
-    Cxkpi::new("report --format json log.json")
-        .file("log.json", log.as_bytes())
-        .fails(2, "error: log.json: record 2: is not a JSON object (a malformed line, or another kind of \
-         JSON value)\n");
+    Cxkpi::new("report --format json log.json").file("log.json", log.as_bytes()).fails(
+        2,
+        "error: log.json: record 2: is not a JSON object (a malformed line, or another kind of \
+         JSON value)\n",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -612,23 +578,19 @@ fn csv_record_numbers_count_records_not_lines() {
     let log = "interaction_id,notes,csat\n\
                R1,\"a note\nover three\nlines\",5\n\
                R2,\"another, with \"\"quotes\"\"\",9\n";
-    Cxkpi::new("report --format json multi.csv")
-        .file("multi.csv", log.as_bytes())
-        .fails(
-            2,
-            "error: multi.csv: record 2: column csat: value \"9\" is outside the CSAT scale 1–5\n",
-        );
+    Cxkpi::new("report --format json multi.csv").file("multi.csv", log.as_bytes()).fails(
+        2,
+        "error: multi.csv: record 2: column csat: value \"9\" is outside the CSAT scale 1–5\n",
+    );
 }
 
 #[test]
 fn csv_with_bom_and_crlf_counts_the_same_records() {
     let log = b"\xEF\xBB\xBFinteraction_id,csat\r\nR1,5\r\nR2,0\r\nR3,4\r\n";
-    Cxkpi::new("report --format json crlf.csv")
-        .file("crlf.csv", log)
-        .fails(
-            2,
-            "error: crlf.csv: record 2: column csat: value \"0\" is outside the CSAT scale 1–5\n",
-        );
+    Cxkpi::new("report --format json crlf.csv").file("crlf.csv", log).fails(
+        2,
+        "error: crlf.csv: record 2: column csat: value \"0\" is outside the CSAT scale 1–5\n",
+    );
 }
 
 #[test]
@@ -638,23 +600,18 @@ fn ndjson_record_numbers_are_line_numbers() {
                {\"interaction_id\": \"A2\", \"csat\": \"x\"}\n";
     Cxkpi::new("report --format json log.ndjson")
         .file("log.ndjson", log.as_bytes())
-        .fails(
-            2,
-            "error: log.ndjson: record 3: column csat: value \"x\" is not a number\n",
-        );
+        .fails(2, "error: log.ndjson: record 3: column csat: value \"x\" is not a number\n");
 }
 
 #[test]
 fn json_array_record_numbers_count_elements() {
     let log = "[\n  {\"interaction_id\": \"A1\", \"nps\": 10},\n\n\n  \
                {\"interaction_id\": \"A2\", \"nps\": 10.5}\n]\n";
-    Cxkpi::new("report --format json log.json")
-        .file("log.json", log.as_bytes())
-        .fails(
-            2,
-            "error: log.json: record 2: column nps: value \"10.5\" is not an NPS answer \
+    Cxkpi::new("report --format json log.json").file("log.json", log.as_bytes()).fails(
+        2,
+        "error: log.json: record 2: column nps: value \"10.5\" is not an NPS answer \
          (a whole number 0–10)\n",
-        );
+    );
 }
 
 #[test]
@@ -663,10 +620,7 @@ fn json_booleans_and_nested_values_are_checked_as_text() {
                {\"interaction_id\": \"A2\", \"reopened\": false, \"csat\": true}\n";
     Cxkpi::new("report --format json log.ndjson")
         .file("log.ndjson", log.as_bytes())
-        .fails(
-            2,
-            "error: log.ndjson: record 2: column csat: value \"true\" is not a number\n",
-        );
+        .fails(2, "error: log.ndjson: record 2: column csat: value \"true\" is not a number\n");
 }
 
 #[test]
@@ -711,32 +665,24 @@ fn duplicate_across_files_with_different_columns() {
 #[test]
 fn standard_input_is_named_stdin() {
     let dir = TempDir::new().unwrap();
-    report(dir.path(), "--format json -")
-        .stdin(b"interaction_id,ces\nA1,3\nA2,8\n")
-        .fails(
-            2,
-            "error: <stdin>: record 2: column ces: value \"8\" is outside the CES scale 1–7\n",
-        );
+    report(dir.path(), "--format json -").stdin(b"interaction_id,ces\nA1,3\nA2,8\n").fails(
+        2,
+        "error: <stdin>: record 2: column ces: value \"8\" is outside the CES scale 1–7\n",
+    );
 }
 
 #[test]
 fn far_into_a_large_file_records_keep_their_numbers_and_order() {
     let mut log = String::from("interaction_id,category,csat,notes\n");
     for i in 1..=30_000 {
-        let id = if i == 25_000 {
-            "L3".to_string()
-        } else {
-            format!("L{i}")
-        };
+        let id = if i == 25_000 { "L3".to_string() } else { format!("L{i}") };
         let csat = match i {
             7 => "9",
             20_000 => "0",
             29_999 => "x",
             _ => "4",
         };
-        log.push_str(&format!(
-            "{id},support,{csat},\"note {i}\nsecond line, \"\"q\"\"\"\n"
-        ));
+        log.push_str(&format!("{id},support,{csat},\"note {i}\nsecond line, \"\"q\"\"\"\n"));
     }
     let run = Cxkpi::new("report --format json --rejects rejects.csv large.csv")
         .file("large.csv", log.as_bytes())
@@ -815,12 +761,7 @@ fn assert_skip_equals_cleaned(log: &str, cleaned: &str, extra: &[&str]) -> (Run,
     assert_eq!(clean.stderr, "", "{clean:#?}");
 
     let (skipped_json, clean_json) = (skipped.json(), clean.json());
-    assert!(
-        skipped_json["rows"]
-            .as_array()
-            .is_some_and(|r| !r.is_empty()),
-        "{skipped_json:#}"
-    );
+    assert!(skipped_json["rows"].as_array().is_some_and(|r| !r.is_empty()), "{skipped_json:#}");
     assert_eq!(
         skipped_json["rows"], clean_json["rows"],
         "{log} with --on-invalid skip {extra:?} differs from {cleaned}"
@@ -854,11 +795,8 @@ fn skip_in_ndjson_ticket_mode() {
     let rejects = TempDir::new().unwrap();
     let path = rejects.path().join("rejects.csv");
     let path_arg = path.to_str().unwrap();
-    let (run, skipped, _) = assert_skip_equals_cleaned(
-        "skip.ndjson",
-        "skip_cleaned.ndjson",
-        &["--rejects", path_arg],
-    );
+    let (run, skipped, _) =
+        assert_skip_equals_cleaned("skip.ndjson", "skip_cleaned.ndjson", &["--rejects", path_arg]);
     assert_eq!(
         run.stderr,
         "cxkpi: skipped 3 invalid records: 1 × contacts is not a whole number >= 0; \
@@ -877,10 +815,7 @@ fn skip_in_ndjson_ticket_mode() {
 
 #[test]
 fn skip_with_nothing_invalid_is_silent() {
-    let run = report_in(
-        &fixtures(),
-        "--format json --on-invalid skip canonical20.csv",
-    );
+    let run = report_in(&fixtures(), "--format json --on-invalid skip canonical20.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "");
     assert_eq!(run.json()["input"], json!({"records": 20, "skipped": 0}));
@@ -889,10 +824,7 @@ fn skip_with_nothing_invalid_is_silent() {
 #[test]
 fn skip_with_every_record_invalid_still_reports() {
     let run = Cxkpi::new("report --format json --on-invalid skip all_bad.csv")
-        .file(
-            "all_bad.csv",
-            b"interaction_id,category,csat\nA1,support,9\nA2,service,0\n",
-        )
+        .file("all_bad.csv", b"interaction_id,category,csat\nA1,support,9\nA2,service,0\n")
         .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
@@ -902,10 +834,7 @@ fn skip_with_every_record_invalid_still_reports() {
     let output = run.json();
     assert_eq!(output["input"], json!({"records": 2, "skipped": 2}));
     let rows = output["rows"].as_array().expect("rows");
-    let categories: Vec<&str> = rows
-        .iter()
-        .map(|r| r["category"].as_str().unwrap())
-        .collect();
+    let categories: Vec<&str> = rows.iter().map(|r| r["category"].as_str().unwrap()).collect();
     assert_eq!(categories, ["support", "service", "all"]);
     for row in rows {
         assert_eq!(row["interactions"], 0, "{row:#}");
@@ -951,16 +880,11 @@ fn rejects_lists_each_invalid_record_under_skip() {
 fn rejects_is_written_under_fail_too() {
     let out = TempDir::new().unwrap();
     let path = out.path().join("rejects.csv");
-    let run = report(&fixtures(), "--format json --rejects")
-        .arg(&path)
-        .args("three_invalid.csv")
-        .run();
+    let run =
+        report(&fixtures(), "--format json --rejects").arg(&path).args("three_invalid.csv").run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr.starts_with("error: 3 invalid records;"),
-        "{run:#?}"
-    );
+    assert!(run.stderr.starts_with("error: 3 invalid records;"), "{run:#?}");
     assert_eq!(fs::read_to_string(&path).unwrap(), THREE_REJECTS);
 }
 
@@ -968,10 +892,8 @@ fn rejects_is_written_under_fail_too() {
 fn rejects_lists_every_record_beyond_the_five_named() {
     let out = TempDir::new().unwrap();
     let path = out.path().join("rejects.csv");
-    let run = report(&fixtures(), "--format json --rejects")
-        .arg(&path)
-        .args("seven_invalid.csv")
-        .run();
+    let run =
+        report(&fixtures(), "--format json --rejects").arg(&path).args("seven_invalid.csv").run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     let timestamp_reason = "is not a timestamp (write 2026-03-01T09:15:00Z, \
                             2026-03-01T09:15:00+02:00 or 2026-03-01 09:15:00)";
@@ -1000,10 +922,7 @@ fn an_unwritable_rejects_file_is_an_output_failure() {
         .run();
     assert_eq!(run.code, Some(3), "{run:#?}");
     assert!(
-        run.stderr.starts_with(&format!(
-            "error: writing the rejects file {}",
-            path.display()
-        )),
+        run.stderr.starts_with(&format!("error: writing the rejects file {}", path.display())),
         "{run:#?}"
     );
 }
@@ -1028,17 +947,8 @@ fn snapshot(path: &Path) -> Snapshot {
 
 fn assert_unchanged(path: &Path, before: &Snapshot) {
     let after = snapshot(path);
-    assert!(
-        after.bytes == before.bytes,
-        "{} was modified",
-        path.display()
-    );
-    assert_eq!(
-        after.modified,
-        before.modified,
-        "{} was touched",
-        path.display()
-    );
+    assert!(after.bytes == before.bytes, "{} was modified", path.display());
+    assert_eq!(after.modified, before.modified, "{} was touched", path.display());
     assert_eq!(after.readonly, before.readonly, "{}", path.display());
 }
 
@@ -1051,13 +961,7 @@ fn input_files_are_never_modified() {
         &["three_invalid.csv"],
         &["--on-invalid", "skip", "three_invalid.csv", "skip.ndjson"],
         &["--rejects", rejects, "skip.csv"],
-        &[
-            "--on-invalid",
-            "skip",
-            "--rejects",
-            rejects,
-            "seven_invalid.csv",
-        ],
+        &["--on-invalid", "skip", "--rejects", rejects, "seven_invalid.csv"],
     ];
     for args in runs {
         let files: Vec<PathBuf> = args
@@ -1119,11 +1023,7 @@ fn assert_clean_file_error(run: &Run, name: &str) {
     assert!(run.stderr_utf8, "{name}: stderr is not UTF-8: {run:#?}");
     assert!(run.stderr.starts_with("error: "), "{name}: {run:#?}");
     assert!(run.stderr.contains(name), "{name}: {run:#?}");
-    assert_eq!(
-        raw_control_chars(&run.stderr),
-        [] as [char; 0],
-        "{name}: {run:#?}"
-    );
+    assert_eq!(raw_control_chars(&run.stderr), [] as [char; 0], "{name}: {run:#?}");
     assert!(!run.stderr.contains('\u{FFFD}'), "{name}: {run:#?}");
 }
 
@@ -1142,9 +1042,7 @@ fn garbage_binary_bytes() {
 fn garbage_after_a_valid_header() {
     let mut log = b"interaction_id,csat,channel\nA1,5,chat\n".to_vec();
     log.extend(pseudo_random_bytes(4096, 0x9E37_79B9));
-    let run = Cxkpi::new("report --format json tail.csv")
-        .file("tail.csv", &log)
-        .run();
+    let run = Cxkpi::new("report --format json tail.csv").file("tail.csv", &log).run();
     assert_clean_file_error(&run, "tail.csv");
 }
 
@@ -1153,20 +1051,12 @@ fn unterminated_quote() {
     let log = "interaction_id,channel,csat\nA1,chat,5\nA2,\"chat,4\nA3,email,3\n";
     let dir = dir_with("quote.csv", log.as_bytes());
     for policy in ["fail", "skip"] {
-        let run = report(dir.path(), "--format json --on-invalid")
-            .arg(policy)
-            .args("quote.csv")
-            .run();
+        let run =
+            report(dir.path(), "--format json --on-invalid").arg(policy).args("quote.csv").run();
         assert_eq!(run.code, Some(2), "{run:#?}");
         assert_eq!(run.stdout, "", "{run:#?}");
-        assert!(
-            run.stderr.starts_with("error: cannot read quote.csv: "),
-            "{run:#?}"
-        );
-        assert!(
-            run.stderr.contains("a quoted field that is never closed"),
-            "{run:#?}"
-        );
+        assert!(run.stderr.starts_with("error: cannot read quote.csv: "), "{run:#?}");
+        assert!(run.stderr.contains("a quoted field that is never closed"), "{run:#?}");
     }
 }
 
@@ -1174,10 +1064,8 @@ fn unterminated_quote() {
 fn missing_required_column_suggests_the_closest_and_lists_the_found() {
     let dir = dir_with("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n");
     for policy in ["fail", "skip"] {
-        let run = report(dir.path(), "--format json --on-invalid")
-            .arg(policy)
-            .args("noid.csv")
-            .run();
+        let run =
+            report(dir.path(), "--format json --on-invalid").arg(policy).args("noid.csv").run();
         assert_eq!(run.code, Some(2), "{run:#?}");
         assert_eq!(run.stdout, "", "{run:#?}");
         assert!(
@@ -1185,9 +1073,7 @@ fn missing_required_column_suggests_the_closest_and_lists_the_found() {
                 && run.stderr.contains(
                     "missing required column interaction_id (did you mean \"InteractionId\"?)"
                 )
-                && run
-                    .stderr
-                    .contains("columns: \"InteractionId\", \"csat\", \"channel\""),
+                && run.stderr.contains("columns: \"InteractionId\", \"csat\", \"channel\""),
             "{run:#?}"
         );
     }
@@ -1195,13 +1081,11 @@ fn missing_required_column_suggests_the_closest_and_lists_the_found() {
 
 #[test]
 fn missing_required_column_without_a_close_name_suggests_nothing() {
-    let run = Cxkpi::new("report --format json noid.csv")
-        .file("noid.csv", b"ticket,csat\nA1,5\n")
-        .run();
+    let run =
+        Cxkpi::new("report --format json noid.csv").file("noid.csv", b"ticket,csat\nA1,5\n").run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
-        run.stderr
-            .contains("missing required column interaction_id")
+        run.stderr.contains("missing required column interaction_id")
             && run.stderr.contains("columns: \"ticket\", \"csat\"")
             && !run.stderr.contains("did you mean"),
         "{run:#?}"
@@ -1214,10 +1098,7 @@ fn missing_required_column_names_the_file() {
         .file("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n")
         .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr.contains("noid.csv") && run.stderr.contains("interaction_id"),
-        "{run:#?}"
-    );
+    assert!(run.stderr.contains("noid.csv") && run.stderr.contains("interaction_id"), "{run:#?}");
 }
 
 #[test]
@@ -1228,21 +1109,15 @@ fn unknown_by_key_suggests_the_closest() {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
-        run.stderr
-            .starts_with("error: unknown --by key chanel (did you mean \"channel\"?)")
-            && run
-                .stderr
-                .contains("columns: \"interaction_id\", \"csat\", \"channel\""),
+        run.stderr.starts_with("error: unknown --by key chanel (did you mean \"channel\"?)")
+            && run.stderr.contains("columns: \"interaction_id\", \"csat\", \"channel\""),
         "{run:#?}"
     );
 }
 
 #[test]
 fn unparsable_from() {
-    let run = report_in(
-        &fixtures(),
-        "--format json --from yesterday canonical20.csv",
-    );
+    let run = report_in(&fixtures(), "--format json --from yesterday canonical20.csv");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
@@ -1253,10 +1128,7 @@ fn unparsable_from() {
 
 #[test]
 fn unknown_tz() {
-    let run = report_in(
-        &fixtures(),
-        "--format json --tz Mars/Olympus canonical20.csv",
-    );
+    let run = report_in(&fixtures(), "--format json --tz Mars/Olympus canonical20.csv");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
@@ -1293,17 +1165,10 @@ fn trailing_blank_line_is_not_a_record() {
 #[test]
 fn control_characters_in_a_value_are_escaped_in_messages() {
     let run = Cxkpi::new("report --format json ctl.csv")
-        .file(
-            "ctl.csv",
-            b"interaction_id,csat\nA1,5\nA2,\"9\x1b[2J\r\nX\x07\"\n",
-        )
+        .file("ctl.csv", b"interaction_id,csat\nA1,5\nA2,\"9\x1b[2J\r\nX\x07\"\n")
         .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr
-            .starts_with("error: ctl.csv: record 2: column csat: value \""),
-        "{run:#?}"
-    );
+    assert!(run.stderr.starts_with("error: ctl.csv: record 2: column csat: value \""), "{run:#?}");
     assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
     assert_eq!(raw_control_chars(&run.stderr), [] as [char; 0], "{run:#?}");
 }
@@ -1327,20 +1192,11 @@ fn rejects_file_that_is_an_input_is_refused() {
 fn rejects_file_is_written_when_nothing_is_invalid() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("rejects.csv");
-    fs::write(
-        &path,
-        "file,record,column,value,reason\nold.csv,1,csat,9,stale\n",
-    )
-    .unwrap();
-    let run = report(&fixtures(), "--format json --rejects")
-        .arg(&path)
-        .args("canonical20.csv")
-        .run();
+    fs::write(&path, "file,record,column,value,reason\nold.csv,1,csat,9,stale\n").unwrap();
+    let run =
+        report(&fixtures(), "--format json --rejects").arg(&path).args("canonical20.csv").run();
     assert_eq!(run.code, Some(0), "{run:#?}");
-    assert_eq!(
-        fs::read_to_string(&path).unwrap(),
-        "file,record,column,value,reason\n"
-    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), "file,record,column,value,reason\n");
 }
 
 #[test]
@@ -1352,9 +1208,7 @@ fn missing_required_column_in_one_of_several_files() {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.contains("b.csv")
-            && run
-                .stderr
-                .contains("missing required column interaction_id")
+            && run.stderr.contains("missing required column interaction_id")
             && run.stderr.contains("did you mean \"InteractionId\"?")
             && !run.stderr.contains("quoted field"),
         "{run:#?}"
@@ -1365,10 +1219,7 @@ fn missing_required_column_in_one_of_several_files() {
 fn stray_quote_in_an_unquoted_field_is_explained() {
     // RFC 4180 does not allow it, so exit 2 is right; the message must say what is wrong.
     let run = Cxkpi::new("report --format json stray.csv")
-        .file(
-            "stray.csv",
-            b"interaction_id,notes,csat\nA1,a 5\" screen,5\nA2,ok,4\n",
-        )
+        .file("stray.csv", b"interaction_id,notes,csat\nA1,a 5\" screen,5\nA2,ok,4\n")
         .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(

@@ -57,10 +57,7 @@ fn parse_report(text: &str) -> Report {
     Report {
         window: top["window"].clone(),
         input: top["input"].clone(),
-        rows: rows
-            .iter()
-            .map(|r| r.as_object().expect("a row is an object").clone())
-            .collect(),
+        rows: rows.iter().map(|r| r.as_object().expect("a row is an object").clone()).collect(),
     }
 }
 
@@ -112,17 +109,11 @@ fn row(
     }
     let mut out = vec![("category".to_string(), Cell::Text(category.to_string()))];
     for (name, value) in keys {
-        out.push((
-            name.to_string(),
-            value.map_or(Cell::Null, |v| Cell::Text(v.to_string())),
-        ));
+        out.push((name.to_string(), value.map_or(Cell::Null, |v| Cell::Text(v.to_string()))));
     }
     for name in METRICS {
         let empty = (name == "interactions" || name.ends_with("_n")).then_some(0.0);
-        let value = values
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or(empty, |(_, v)| *v);
+        let value = values.iter().find(|(n, _)| *n == name).map_or(empty, |(_, v)| *v);
         out.push((name.to_string(), value.map_or(Cell::Null, Cell::Num)));
     }
     out
@@ -138,18 +129,11 @@ fn assert_rows(report: &Report, expected: &[Vec<(String, Cell)>]) {
 
 /// Row `index`'s values of the named columns.
 fn pick(report: &Report, index: usize, columns: &[&str]) -> Vec<Cell> {
-    columns
-        .iter()
-        .map(|c| cell(&report.rows[index][*c]))
-        .collect()
+    columns.iter().map(|c| cell(&report.rows[index][*c])).collect()
 }
 
 fn categories(report: &Report) -> Vec<String> {
-    report
-        .rows
-        .iter()
-        .map(|r| r["category"].as_str().unwrap().to_string())
-        .collect()
+    report.rows.iter().map(|r| r["category"].as_str().unwrap().to_string()).collect()
 }
 
 const N: Option<f64> = None;
@@ -237,10 +221,7 @@ fn json_reports_every_metric_per_category() {
     let report = report_json("tests/data/kpis.csv");
     assert_eq!(report.window, window(None, None));
     assert_eq!(report.input, input(10, 0));
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
     for r in &report.rows {
         let mut keys = vec!["category"];
         keys.extend(METRICS);
@@ -304,9 +285,7 @@ fn table_snapshot() {
 #[test]
 fn stdin_dash_reads_csv() {
     let from_file = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
-    let from_stdin = Cxkpi::new("report --format json -")
-        .stdin(fixture("kpis.csv"))
-        .ok();
+    let from_stdin = Cxkpi::new("report --format json -").stdin(fixture("kpis.csv")).ok();
     assert_eq!(from_stdin, from_file);
     assert_eq!(parse_report(&from_stdin).input, input(10, 0));
 }
@@ -315,18 +294,14 @@ fn stdin_dash_reads_csv() {
 fn stdin_without_file_reads_ndjson() {
     // No file argument at all; the content (`{` first) says NDJSON.
     let from_file = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
-    let from_stdin = Cxkpi::new("report --format json")
-        .stdin(fixture("kpis.ndjson"))
-        .ok();
+    let from_stdin = Cxkpi::new("report --format json").stdin(fixture("kpis.ndjson")).ok();
     assert_eq!(from_stdin, from_file);
 }
 
 #[test]
 fn stdin_reads_json_array() {
     let from_file = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
-    let from_stdin = Cxkpi::new("report --format json -")
-        .stdin(fixture("kpis.json"))
-        .ok();
+    let from_stdin = Cxkpi::new("report --format json -").stdin(fixture("kpis.json")).ok();
     assert_eq!(from_stdin, from_file);
 }
 
@@ -409,10 +384,7 @@ fn window_dates_are_midnight_utc_and_half_open() {
     // (not in the window) → 50, n 2.
     // all: aht 28/3; base D, E → 50, n 2.
     let report = report_json("--from 2026-02-01 --to 2026-02-03 tests/data/window.csv");
-    assert_eq!(
-        report.window,
-        window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z"))
-    );
+    assert_eq!(report.window, window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z")));
     // records counts every record read, in the window or not.
     assert_eq!(report.input, input(7, 0));
     assert_rows(
@@ -430,10 +402,7 @@ fn window_with_timestamps_includes_from_and_excludes_to() {
     // [W3's instant, W6's instant): W3, W4, W5, exactly as with the dates.
     let report =
         report_json("--from 2026-02-01T00:00:00Z --to 2026-02-03T00:00:00Z tests/data/window.csv");
-    assert_eq!(
-        report.window,
-        window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z"))
-    );
+    assert_eq!(report.window, window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z")));
     assert_eq!(
         pick(&report, 2, &["interactions", "aht_s"]),
         [Cell::Num(3.0), Cell::Num(28.0 / 3.0)]
@@ -449,10 +418,7 @@ fn window_dates_follow_tz() {
     // all: aht 14/3; base B, D → 50, n 2.
     let report =
         report_json("--tz Europe/Paris --from 2026-02-01 --to 2026-02-03 tests/data/window.csv");
-    assert_eq!(
-        report.window,
-        window(Some("2026-01-31T23:00:00Z"), Some("2026-02-02T23:00:00Z"))
-    );
+    assert_eq!(report.window, window(Some("2026-01-31T23:00:00Z"), Some("2026-02-02T23:00:00Z")));
     assert_eq!(report.input, input(7, 0));
     assert_rows(
         &report,
@@ -559,25 +525,12 @@ fn by_keys_are_csv_columns_after_category() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
-        Some(
-            CSV_HEADER
-                .replacen("category,", "category,channel,agent,", 1)
-                .as_str()
-        )
+        Some(CSV_HEADER.replacen("category,", "category,channel,agent,", 1).as_str())
     );
     // The first and the null-keyed lines, as in by_two_keys_orders_rows_as_text_with_missing_last.
-    assert_eq!(
-        lines.next(),
-        Some("support,chat,10,1,0.0,1,,0,,0,,0,,0,,,,0,,0")
-    );
-    assert_eq!(
-        lines.next(),
-        Some("support,chat,9,2,50.0,2,,0,,0,,0,,0,,,,0,,0")
-    );
-    assert_eq!(
-        lines.next(),
-        Some("support,chat,,1,0.0,1,,0,,0,,0,,0,,,,0,,0")
-    );
+    assert_eq!(lines.next(), Some("support,chat,10,1,0.0,1,,0,,0,,0,,0,,,,0,,0"));
+    assert_eq!(lines.next(), Some("support,chat,9,2,50.0,2,,0,,0,,0,,0,,,,0,,0"));
+    assert_eq!(lines.next(), Some("support,chat,,1,0.0,1,,0,,0,,0,,0,,,,0,,0"));
     assert_eq!(out.lines().count(), 1 + 13);
 }
 
@@ -605,10 +558,7 @@ fn fcr_repeat_mode_72h_window_is_closed_at_its_end() {
     let fcr = |i| pick(&report, i, &["interactions", "fcr", "fcr_n"]);
     assert_eq!(fcr(0), [Cell::Num(6.0), Cell::Num(75.0), Cell::Num(4.0)]);
     assert_eq!(fcr(1), [Cell::Num(2.0), Cell::Num(50.0), Cell::Num(2.0)]);
-    assert_eq!(
-        fcr(2),
-        [Cell::Num(8.0), Cell::Num(200.0 / 3.0), Cell::Num(6.0)]
-    );
+    assert_eq!(fcr(2), [Cell::Num(8.0), Cell::Num(200.0 / 3.0), Cell::Num(6.0)]);
 }
 
 #[test]
@@ -759,11 +709,7 @@ fn skip_leaves_the_invalid_record_out_of_every_metric() {
         .assert_utf8();
     // A one-line summary on stderr.
     assert_eq!(r.stderr.lines().count(), 1, "stderr: {}", r.stderr);
-    assert!(
-        r.stderr.ends_with('\n') && r.stderr.contains("csat"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.ends_with('\n') && r.stderr.contains("csat"), "{}", r.stderr);
     let skipped = parse_report(&r.stdout);
     assert_eq!(skipped.input, input(4, 1));
 
@@ -779,27 +725,13 @@ fn skip_leaves_the_invalid_record_out_of_every_metric() {
     };
     assert_eq!(entries(&skipped), entries(&without));
 
-    let csat_nps = |i| {
-        pick(
-            &skipped,
-            i,
-            &["category", "interactions", "csat", "csat_n", "nps", "nps_n"],
-        )
-    };
+    let csat_nps =
+        |i| pick(&skipped, i, &["category", "interactions", "csat", "csat_n", "nps", "nps_n"]);
     let t = |c: &str| Cell::Text(c.into());
     let n = Cell::Num;
-    assert_eq!(
-        csat_nps(0),
-        [t("support"), n(2.0), n(50.0), n(2.0), n(100.0), n(1.0)]
-    );
-    assert_eq!(
-        csat_nps(1),
-        [t("service"), n(1.0), n(100.0), n(1.0), n(-100.0), n(1.0)]
-    );
-    assert_eq!(
-        csat_nps(2),
-        [t("all"), n(3.0), n(200.0 / 3.0), n(3.0), n(0.0), n(2.0)]
-    );
+    assert_eq!(csat_nps(0), [t("support"), n(2.0), n(50.0), n(2.0), n(100.0), n(1.0)]);
+    assert_eq!(csat_nps(1), [t("service"), n(1.0), n(100.0), n(1.0), n(-100.0), n(1.0)]);
+    assert_eq!(csat_nps(2), [t("all"), n(3.0), n(200.0 / 3.0), n(3.0), n(0.0), n(2.0)]);
 }
 
 #[test]
@@ -813,10 +745,7 @@ fn rejects_file_lists_each_invalid_record() {
         .status(0);
     let text = std::fs::read_to_string(&rejects).expect("the rejects file is written");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(
-        reader.headers().unwrap(),
-        vec!["file", "record", "column", "value", "reason"]
-    );
+    assert_eq!(reader.headers().unwrap(), vec!["file", "record", "column", "value", "reason"]);
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 1, "{text}");
     assert_eq!(
@@ -858,10 +787,7 @@ fn closed_before_writing(format: &str) -> (Option<i32>, String) {
     stdin.write_all(big_log().as_bytes()).unwrap();
     drop(stdin);
     let output = child.wait_with_output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// `cxkpi report --format FORMAT --by interaction_id FILE | head -c 10`: read 10 bytes, close.
@@ -883,48 +809,25 @@ fn closed_after_ten_bytes(format: &str, first: &[u8; 10]) -> (Option<i32>, Strin
     assert_eq!(&head, first, "{}", String::from_utf8_lossy(&head));
     drop(stdout);
     let output = child.wait_with_output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[test]
 fn closed_stdout_pipe_is_not_an_error_for_tables() {
     for format in ["table", "markdown"] {
-        assert_eq!(
-            closed_before_writing(format),
-            (Some(0), String::new()),
-            "{format}"
-        );
+        assert_eq!(closed_before_writing(format), (Some(0), String::new()), "{format}");
     }
-    assert_eq!(
-        closed_after_ten_bytes("table", b"cxkpi repo"),
-        (Some(0), String::new())
-    );
-    assert_eq!(
-        closed_after_ten_bytes("markdown", b"## cxkpi r"),
-        (Some(0), String::new())
-    );
+    assert_eq!(closed_after_ten_bytes("table", b"cxkpi repo"), (Some(0), String::new()));
+    assert_eq!(closed_after_ten_bytes("markdown", b"## cxkpi r"), (Some(0), String::new()));
 }
 
 #[test]
 fn closed_stdout_pipe_is_not_an_error_for_json_and_csv() {
     for format in ["json", "csv"] {
-        assert_eq!(
-            closed_before_writing(format),
-            (Some(0), String::new()),
-            "{format}"
-        );
+        assert_eq!(closed_before_writing(format), (Some(0), String::new()), "{format}");
     }
-    assert_eq!(
-        closed_after_ten_bytes("json", b"{\n  \"windo"),
-        (Some(0), String::new())
-    );
-    assert_eq!(
-        closed_after_ten_bytes("csv", b"category,i"),
-        (Some(0), String::new())
-    );
+    assert_eq!(closed_after_ten_bytes("json", b"{\n  \"windo"), (Some(0), String::new()));
+    assert_eq!(closed_after_ten_bytes("csv", b"category,i"), (Some(0), String::new()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -940,9 +843,6 @@ fn output_is_deterministic() {
         let first = Cxkpi::new(args).ok();
         let second = Cxkpi::new(args).ok();
         assert!(first.len() > 100, "{first}");
-        assert!(
-            first == second,
-            "{args:?} gave different bytes on a second run"
-        );
+        assert!(first == second, "{args:?} gave different bytes on a second run");
     }
 }

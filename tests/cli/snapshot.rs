@@ -132,11 +132,7 @@ fn history_header() -> String {
 fn csv_rows(stamp: &str, from: Option<&str>, to: Option<&str>, rows: &[&str]) -> String {
     rows.iter()
         .map(|row| {
-            format!(
-                "{stamp},{},{},{row}\n",
-                from.unwrap_or_default(),
-                to.unwrap_or_default()
-            )
+            format!("{stamp},{},{},{row}\n", from.unwrap_or_default(), to.unwrap_or_default())
         })
         .collect()
 }
@@ -175,12 +171,8 @@ fn parse_ndjson(content: &str) -> Vec<Value> {
         .map(|line| {
             let value: Value = serde_json::from_str(line)
                 .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line:?}"));
-            let keys: Vec<String> = value
-                .as_object()
-                .expect("a JSON object")
-                .keys()
-                .cloned()
-                .collect();
+            let keys: Vec<String> =
+                value.as_object().expect("a JSON object").keys().cloned().collect();
             assert_eq!(keys, order, "key order of {line}");
             value
         })
@@ -193,12 +185,7 @@ fn parse_csv(content: &str) -> Vec<Vec<String>> {
         .has_headers(false)
         .from_reader(content.as_bytes())
         .records()
-        .map(|r| {
-            r.expect("a well-formed CSV record")
-                .iter()
-                .map(String::from)
-                .collect()
-        })
+        .map(|r| r.expect("a well-formed CSV record").iter().map(String::from).collect())
         .collect()
 }
 
@@ -229,11 +216,7 @@ fn csv_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     snapshot(&hist, "2026-03-01", &[LOG]);
     assert_eq!(
         read(&hist),
-        format!(
-            "{}\n{}",
-            history_header(),
-            csv_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-        )
+        format!("{}\n{}", history_header(), csv_rows("2026-03-01T00:00:00Z", None, None, &FULL))
     );
     snapshot(&hist, "2026-03-08", &[LOG]);
     // The rerun of the older snapshot, on a later window: its rows are replaced by the new
@@ -251,10 +234,8 @@ fn csv_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     );
     let records = parse_csv(&content);
     assert_eq!(records.len(), 1 + 2 * 3, "header + 2 snapshots × 3 rows");
-    let pairs: BTreeSet<(String, String)> = records[1..]
-        .iter()
-        .map(|r| (r[0].clone(), r[3].clone()))
-        .collect();
+    let pairs: BTreeSet<(String, String)> =
+        records[1..].iter().map(|r| (r[0].clone(), r[3].clone())).collect();
     assert_eq!(pairs.len(), 6, "no duplicate (snapshot_at, category)");
 }
 
@@ -263,10 +244,7 @@ fn ndjson_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.ndjson");
     snapshot(&hist, "2026-03-01", &[LOG]);
-    assert_eq!(
-        parse_ndjson(&read(&hist)),
-        json_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-    );
+    assert_eq!(parse_ndjson(&read(&hist)), json_rows("2026-03-01T00:00:00Z", None, None, &FULL));
     snapshot(&hist, "2026-03-08", &[LOG]);
     snapshot(&hist, "2026-03-01", &["--from", "2026-02-05", LOG]);
     let rows = parse_ndjson(&read(&hist));
@@ -274,10 +252,8 @@ fn ndjson_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     expected.extend(json_rows("2026-03-08T00:00:00Z", None, None, &FULL));
     assert_eq!(rows, expected);
     assert_eq!(rows.len(), 2 * 3);
-    let pairs: BTreeSet<(String, String)> = rows
-        .iter()
-        .map(|r| (r["snapshot_at"].to_string(), r["category"].to_string()))
-        .collect();
+    let pairs: BTreeSet<(String, String)> =
+        rows.iter().map(|r| (r["snapshot_at"].to_string(), r["category"].to_string())).collect();
     assert_eq!(pairs.len(), 6, "no duplicate (snapshot_at, category)");
     // The open bound is a JSON null, not a missing key or an empty string.
     assert!(rows.iter().all(|r| r["window_to"].is_null()));
@@ -288,10 +264,7 @@ fn jsonl_extension_is_ndjson() {
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.jsonl");
     snapshot(&hist, "2026-03-01", &[LOG]);
-    assert_eq!(
-        parse_ndjson(&read(&hist)),
-        json_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-    );
+    assert_eq!(parse_ndjson(&read(&hist)), json_rows("2026-03-01T00:00:00Z", None, None, &FULL));
 }
 
 #[test]
@@ -318,23 +291,12 @@ fn as_of_is_utc_whole_seconds_and_dates_are_midnight_in_tz() {
     // Midnight in Paris (UTC+1 in winter) is 23:00 UTC the day before.
     snapshot(&hist, "2026-03-01", &["--tz", "Europe/Paris", LOG]);
     // A naive timestamp is read in --tz: 09:30 in New York (UTC−5 before DST) is 14:30 UTC.
-    snapshot(
-        &hist,
-        "2026-03-02 09:30:00",
-        &["--tz", "America/New_York", LOG],
-    );
+    snapshot(&hist, "2026-03-02 09:30:00", &["--tz", "America/New_York", LOG]);
     // An offset wins over --tz; the fraction of a second is dropped.
     snapshot(&hist, "2026-03-03T10:00:00.900+02:00", &[LOG]);
-    let stamps: Vec<String> = parse_csv(&read(&hist))[1..]
-        .iter()
-        .map(|r| r[0].clone())
-        .collect();
+    let stamps: Vec<String> = parse_csv(&read(&hist))[1..].iter().map(|r| r[0].clone()).collect();
     let mut expected = Vec::new();
-    for stamp in [
-        "2026-02-28T23:00:00Z",
-        "2026-03-02T14:30:00Z",
-        "2026-03-03T08:00:00Z",
-    ] {
+    for stamp in ["2026-02-28T23:00:00Z", "2026-03-02T14:30:00Z", "2026-03-03T08:00:00Z"] {
         expected.extend(std::iter::repeat_n(stamp.to_string(), 3));
     }
     assert_eq!(stamps, expected);
@@ -352,9 +314,7 @@ fn default_as_of_is_now_in_whole_seconds() {
     let stamp = &records[1][0];
     assert_eq!(stamp.len(), "2026-03-01T00:00:00Z".len(), "{stamp}");
     assert!(stamp.ends_with('Z'), "{stamp}");
-    let at = chrono::DateTime::parse_from_rfc3339(stamp)
-        .unwrap()
-        .timestamp();
+    let at = chrono::DateTime::parse_from_rfc3339(stamp).unwrap().timestamp();
     assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
     assert!(records[1..].iter().all(|r| &r[0] == stamp));
 }
@@ -367,11 +327,7 @@ fn window_bounds_are_written_and_open_ones_are_empty_or_null() {
     for hist in [&csv_hist, &json_hist] {
         snapshot(hist, "2026-03-01", &["--from", "2026-02-05", LOG]);
         snapshot(hist, "2026-03-02", &["--to", "2026-02-05", LOG]);
-        snapshot(
-            hist,
-            "2026-03-03",
-            &["--from", "2026-02-05", "--to", "2026-03-01", LOG],
-        );
+        snapshot(hist, "2026-03-03", &["--from", "2026-02-05", "--to", "2026-03-01", LOG]);
     }
     let bounds: Vec<(String, String)> = parse_csv(&read(&csv_hist))[1..]
         .iter()
@@ -406,14 +362,8 @@ fn window_bounds_are_written_and_open_ones_are_empty_or_null() {
 // 2. Row content equals the report's
 // ---------------------------------------------------------------------------------------------
 
-const SAMPLE_OPTIONS: [&str; 6] = [
-    "--from",
-    "2026-02-01",
-    "--to",
-    "2026-03-01",
-    "--by",
-    "channel,agent",
-];
+const SAMPLE_OPTIONS: [&str; 6] =
+    ["--from", "2026-02-01", "--to", "2026-03-01", "--by", "channel,agent"];
 
 #[test]
 fn csv_history_rows_are_the_report_csv_lines() {
@@ -432,17 +382,11 @@ fn csv_history_rows_are_the_report_csv_lines() {
     let mut history_lines = history.lines();
     assert_eq!(
         history_lines.next().unwrap(),
-        format!(
-            "snapshot_at,window_from,window_to,{}",
-            report_lines.next().unwrap()
-        )
+        format!("snapshot_at,window_from,window_to,{}", report_lines.next().unwrap())
     );
     let report_lines: Vec<&str> = report_lines.collect();
     let history_lines: Vec<&str> = history_lines.collect();
-    assert!(
-        report_lines.len() > 100,
-        "support/service/uncategorized/all × channel × agent"
-    );
+    assert!(report_lines.len() > 100, "support/service/uncategorized/all × channel × agent");
     assert_eq!(history_lines.len(), report_lines.len());
     let prefix = "2026-03-01T06:00:00Z,2026-02-01T00:00:00Z,2026-03-01T00:00:00Z,";
     for (h, r) in history_lines.iter().zip(&report_lines) {
@@ -470,25 +414,14 @@ fn ndjson_history_rows_are_the_report_json_rows() {
     let report: Value = serde_json::from_str(&ok(&report_args)).unwrap();
     let report_rows = report["rows"].as_array().unwrap();
     let content = read(&hist);
-    let history: Vec<Map<String, Value>> = content
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let history: Vec<Map<String, Value>> =
+        content.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(history.len(), report_rows.len());
     for (h, r) in history.iter().zip(report_rows) {
         let mut h = h.clone();
-        assert_eq!(
-            h.shift_remove("snapshot_at"),
-            Some(json!("2026-03-01T06:00:00Z"))
-        );
-        assert_eq!(
-            h.shift_remove("window_from"),
-            Some(json!("2026-02-01T00:00:00Z"))
-        );
-        assert_eq!(
-            h.shift_remove("window_to"),
-            Some(json!("2026-03-01T00:00:00Z"))
-        );
+        assert_eq!(h.shift_remove("snapshot_at"), Some(json!("2026-03-01T06:00:00Z")));
+        assert_eq!(h.shift_remove("window_from"), Some(json!("2026-02-01T00:00:00Z")));
+        assert_eq!(h.shift_remove("window_to"), Some(json!("2026-03-01T00:00:00Z")));
         let r = r.as_object().unwrap();
         assert_eq!(
             h.keys().collect::<Vec<_>>(),
@@ -504,11 +437,7 @@ fn ndjson_history_rows_are_the_report_json_rows() {
 // ---------------------------------------------------------------------------------------------
 
 fn spawn_quiet(args: &[String]) -> Child {
-    command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cxkpi starts")
+    command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("cxkpi starts")
 }
 
 fn wait_ok(children: Vec<Child>) {
@@ -520,9 +449,7 @@ fn wait_ok(children: Vec<Child>) {
 }
 
 fn eight_stamps() -> Vec<String> {
-    (1..=8)
-        .map(|d| format!("2026-03-{d:02}T00:00:00Z"))
-        .collect()
+    (1..=8).map(|d| format!("2026-03-{d:02}T00:00:00Z")).collect()
 }
 
 /// Eight snapshots with distinct `--as-of` started at once (newest first, so that the
@@ -548,22 +475,15 @@ fn csv_eight_concurrent_snapshots_all_land() {
     // rewrite take long enough that runs without the lock would lose each other's rows.
     for seed in [String::new(), seed_history(false, 3000)] {
         let content = eight_at_once("hist.csv", &seed);
-        let mut expected = if seed.is_empty() {
-            format!("{}\n", history_header())
-        } else {
-            seed.clone()
-        };
+        let mut expected =
+            if seed.is_empty() { format!("{}\n", history_header()) } else { seed.clone() };
         for stamp in eight_stamps() {
             expected.push_str(&csv_rows(&stamp, None, None, &FULL));
         }
         assert!(content == expected, "not the seed and the 8 snapshots");
         let records = parse_csv(&content);
         assert_eq!(records.len(), expected.lines().count());
-        assert_eq!(
-            records.iter().filter(|r| r[0] == "snapshot_at").count(),
-            1,
-            "the header once"
-        );
+        assert_eq!(records.iter().filter(|r| r[0] == "snapshot_at").count(), 1, "the header once");
         assert_whole_history(false, &content);
     }
 }
@@ -573,11 +493,8 @@ fn ndjson_eight_concurrent_snapshots_all_land() {
     for seed in [String::new(), seed_history(true, 1000)] {
         let rows = parse_ndjson(&eight_at_once("hist.ndjson", &seed));
         let mut expected = parse_ndjson(&seed);
-        expected.extend(
-            eight_stamps()
-                .iter()
-                .flat_map(|stamp| json_rows(stamp, None, None, &FULL)),
-        );
+        expected
+            .extend(eight_stamps().iter().flat_map(|stamp| json_rows(stamp, None, None, &FULL)));
         assert!(rows == expected, "not the seed and the 8 snapshots");
     }
 }
@@ -589,11 +506,7 @@ fn same_as_of_concurrently(name: &str) -> String {
     let hist = hist_in(&dir, name);
     let children: Vec<Child> = (0..8)
         .map(|i| {
-            let extra: &[&str] = if i % 2 == 0 {
-                &[LOG]
-            } else {
-                &["--from", "2026-02-05", LOG]
-            };
+            let extra: &[&str] = if i % 2 == 0 { &[LOG] } else { &["--from", "2026-02-05", LOG] };
             spawn_quiet(&snapshot_args(&hist, "2026-03-01", extra))
         })
         .collect();
@@ -605,16 +518,8 @@ fn same_as_of_concurrently(name: &str) -> String {
 fn csv_eight_concurrent_snapshots_with_the_same_as_of_leave_one() {
     let content = same_as_of_concurrently("hist.csv");
     let stamp = "2026-03-01T00:00:00Z";
-    let full = format!(
-        "{}\n{}",
-        history_header(),
-        csv_rows(stamp, None, None, &FULL)
-    );
-    let late = format!(
-        "{}\n{}",
-        history_header(),
-        csv_rows(stamp, Some(LATE_FROM), None, &LATE)
-    );
+    let full = format!("{}\n{}", history_header(), csv_rows(stamp, None, None, &FULL));
+    let late = format!("{}\n{}", history_header(), csv_rows(stamp, Some(LATE_FROM), None, &LATE));
     assert!(content == full || content == late, "{content}");
 }
 
@@ -660,11 +565,7 @@ fn a_held_lock_makes_the_snapshot_wait() {
     let before = read(&hist);
     assert_eq!(
         before,
-        format!(
-            "{}\n{}",
-            history_header(),
-            csv_rows("2026-02-01T00:00:00Z", None, None, &FULL)
-        )
+        format!("{}\n{}", history_header(), csv_rows("2026-02-01T00:00:00Z", None, None, &FULL))
     );
     let lock = fs::File::create(dir.path().join("hist.csv.lock")).unwrap();
     lock.lock().unwrap();
@@ -676,21 +577,11 @@ fn a_held_lock_makes_the_snapshot_wait() {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the snapshot finished ({status}) while the lock was held");
         }
-        assert!(
-            Instant::now() < deadline,
-            "the snapshot never blocked on hist.csv.lock"
-        );
+        assert!(Instant::now() < deadline, "the snapshot never blocked on hist.csv.lock");
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the snapshot exited while blocked on the lock"
-    );
-    assert_eq!(
-        read(&hist),
-        before,
-        "the history changed while the lock was held"
-    );
+    assert!(child.try_wait().unwrap().is_none(), "the snapshot exited while blocked on the lock");
+    assert_eq!(read(&hist), before, "the history changed while the lock was held");
     assert_eq!(
         listing(dir.path()),
         BTreeSet::from(["hist.csv".to_string(), "hist.csv.lock".to_string()]),
@@ -701,10 +592,7 @@ fn a_held_lock_makes_the_snapshot_wait() {
     wait_ok(vec![child]);
     assert_eq!(
         read(&hist),
-        format!(
-            "{before}{}",
-            csv_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-        )
+        format!("{before}{}", csv_rows("2026-03-01T00:00:00Z", None, None, &FULL))
     );
 }
 
@@ -723,9 +611,7 @@ fn seed_history(ndjson: bool, snapshots: i64) -> String {
         seed.push('\n');
     }
     for k in 0..snapshots {
-        let stamp = (start + chrono::Duration::hours(k))
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
+        let stamp = (start + chrono::Duration::hours(k)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
         if ndjson {
             for row in json_rows(&stamp, None, None, &FULL) {
                 seed.push_str(&row.to_string());
@@ -741,11 +627,7 @@ fn seed_history(ndjson: bool, snapshots: i64) -> String {
 /// Checks that `added` is exactly one whole snapshot of [`FULL`] stamped `stamp`.
 fn assert_one_new_snapshot(ndjson: bool, added: &str, stamp: &str) {
     if ndjson {
-        assert_eq!(
-            parse_ndjson(added),
-            json_rows(stamp, None, None, &FULL),
-            "the new rows"
-        );
+        assert_eq!(parse_ndjson(added), json_rows(stamp, None, None, &FULL), "the new rows");
     } else {
         assert_eq!(added, csv_rows(stamp, None, None, &FULL), "the new rows");
     }
@@ -762,10 +644,7 @@ fn assert_whole_history(ndjson: bool, content: &str) {
     } else {
         let records = parse_csv(content);
         assert_eq!(records[0].join(","), history_header());
-        assert!(
-            records[1..].iter().all(|r| r[0] != "snapshot_at"),
-            "header once"
-        );
+        assert!(records[1..].iter().all(|r| r[0] != "snapshot_at"), "header once");
         records[1..].iter().map(|r| r[0].clone()).collect()
     };
     assert_eq!(stamps.len() % FULL.len(), 0, "whole snapshots");
@@ -793,9 +672,7 @@ fn kill_rounds(name: &str, seed_snapshots: i64) {
         snapshot(&hist, &stamp, &[LOG]);
         lifetimes.push(started.elapsed().as_millis() as u64);
         let content = read(&hist);
-        let added = content
-            .strip_prefix(expected.as_str())
-            .expect("kept content");
+        let added = content.strip_prefix(expected.as_str()).expect("kept content");
         assert_one_new_snapshot(ndjson, added, &stamp);
         expected = content;
     }
@@ -837,9 +714,7 @@ fn kill_rounds(name: &str, seed_snapshots: i64) {
     let stamp = "2031-01-01T00:00:00Z";
     snapshot(&hist, stamp, &[LOG]);
     let content = read(&hist);
-    let added = content
-        .strip_prefix(expected.as_str())
-        .expect("kept content");
+    let added = content.strip_prefix(expected.as_str()).expect("kept content");
     assert_one_new_snapshot(ndjson, added, stamp);
     let leftovers: Vec<String> = listing(dir.path())
         .into_iter()
@@ -968,10 +843,7 @@ fn a_symlinked_history_updates_its_target() {
     );
     assert_eq!(read(&real), expected, "the target got the snapshot");
     assert!(
-        fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink(),
+        fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
         "the link is still a link"
     );
 }
@@ -1032,17 +904,11 @@ fn bad_input_leaves_the_history_untouched() {
 
 /// `cxkpi trend --history tests/data/snapshot/history.csv ARGS`, which must succeed silently.
 fn trend(args: &str) -> String {
-    Cxkpi::new("trend --history")
-        .arg(HAND_HISTORY)
-        .args(args)
-        .ok()
+    Cxkpi::new("trend --history").arg(HAND_HISTORY).args(args).ok()
 }
 
 fn trend_json(args: &str) -> Value {
-    Cxkpi::new("trend --format json --history")
-        .arg(HAND_HISTORY)
-        .args(args)
-        .json()
+    Cxkpi::new("trend --format json --history").arg(HAND_HISTORY).args(args).json()
 }
 
 fn point(stamp: &str, value: Value, n: u64, change: Value) -> Value {
@@ -1170,12 +1036,7 @@ fn trend_default_metrics_are_interactions_and_every_kpi() {
     let series = out["series"].as_array().unwrap();
     let names: Vec<(&str, &str)> = series
         .iter()
-        .map(|s| {
-            (
-                s["metric"].as_str().unwrap(),
-                s["group"]["channel"].as_str().unwrap(),
-            )
-        })
+        .map(|s| (s["metric"].as_str().unwrap(), s["group"]["channel"].as_str().unwrap()))
         .collect();
     let mut expected = Vec::new();
     for metric in [
@@ -1194,9 +1055,7 @@ fn trend_default_metrics_are_interactions_and_every_kpi() {
         expected.push((metric, "email"));
     }
     assert_eq!(names, expected);
-    assert!(series
-        .iter()
-        .all(|s| s["points"].as_array().unwrap().len() == 3));
+    assert!(series.iter().all(|s| s["points"].as_array().unwrap().len() == 3));
 }
 
 #[test]
@@ -1208,14 +1067,8 @@ fn trend_sorts_points_by_snapshot_at() {
     let mut lines: Vec<&str> = content.lines().collect();
     lines[1..].reverse();
     fs::write(&reversed, lines.join("\n") + "\n").unwrap();
-    for args in [
-        "--metric csat,frt_p90_s",
-        "--category support --metric csat,fcr",
-    ] {
-        let sorted = Cxkpi::new("trend --format json --history")
-            .arg(&reversed)
-            .args(args)
-            .ok();
+    for args in ["--metric csat,frt_p90_s", "--category support --metric csat,fcr"] {
+        let sorted = Cxkpi::new("trend --format json --history").arg(&reversed).args(args).ok();
         assert_eq!(sorted, trend(&format!("--format json {args}")));
     }
 }
@@ -1223,10 +1076,7 @@ fn trend_sorts_points_by_snapshot_at() {
 #[test]
 fn trend_table_snapshot_has_no_sparkline_when_piped() {
     let out = trend("--category support --metric csat,frt_p90_s");
-    assert!(
-        !out.chars().any(|c| ('▁'..='█').contains(&c)),
-        "no sparkline off a terminal:\n{out}"
-    );
+    assert!(!out.chars().any(|c| ('▁'..='█').contains(&c)), "no sparkline off a terminal:\n{out}");
     assert!(out.contains("csat · support · channel=chat\n"), "{out}");
     insta::assert_snapshot!("trend_table_support", out);
 }
@@ -1284,43 +1134,31 @@ fn trend_reads_csv_and_ndjson_histories_made_by_snapshot() {
 
 #[test]
 fn trend_unknown_metric_is_exit_2() {
-    let stderr = Cxkpi::new("trend --history")
-        .arg(HAND_HISTORY)
-        .args("--metric csat,csatt")
-        .usage_error();
+    let stderr =
+        Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--metric csat,csatt").usage_error();
     assert!(stderr.contains("csatt"), "{stderr}");
 }
 
 #[test]
 fn trend_unknown_category_is_exit_2() {
-    let stderr = Cxkpi::new("trend --history")
-        .arg(HAND_HISTORY)
-        .args("--category billing")
-        .usage_error();
+    let stderr =
+        Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--category billing").usage_error();
     assert!(stderr.contains("billing"), "{stderr}");
 }
 
 #[test]
 fn trend_by_key_on_a_key_the_history_lacks_is_exit_2() {
-    let stderr = Cxkpi::new("trend --history")
-        .arg(HAND_HISTORY)
-        .args("--by-key nokey=x")
-        .usage_error();
+    let stderr =
+        Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--by-key nokey=x").usage_error();
     assert!(stderr.contains("nokey"), "{stderr}");
-    assert!(
-        stderr.contains("channel"),
-        "names the history's keys: {stderr}"
-    );
+    assert!(stderr.contains("channel"), "names the history's keys: {stderr}");
 }
 
 #[test]
 fn trend_by_key_without_a_value_is_exit_2() {
     for bad in ["novalue", "=chat"] {
-        let stderr = Cxkpi::new("trend --history")
-            .arg(HAND_HISTORY)
-            .args("--by-key")
-            .arg(bad)
-            .usage_error();
+        let stderr =
+            Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--by-key").arg(bad).usage_error();
         assert!(stderr.contains("KEY=VALUE"), "{stderr}");
     }
 }
@@ -1342,9 +1180,6 @@ fn trend_on_an_interaction_log_is_exit_2() {
 
 #[test]
 fn trend_empty_metric_list_is_exit_2() {
-    let stderr = Cxkpi::new("trend --history")
-        .arg(HAND_HISTORY)
-        .args("--metric ")
-        .usage_error();
+    let stderr = Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--metric ").usage_error();
     assert!(stderr.contains("--metric"), "{stderr}");
 }

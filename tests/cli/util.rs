@@ -45,20 +45,13 @@ impl Cxkpi {
     /// `cxkpi ARGS`, the arguments split on whitespace (use [`Cxkpi::arg`] for one with spaces).
     /// It runs in the crate root unless [`Cxkpi::file`] or [`Cxkpi::current_dir`] say otherwise.
     pub fn new(args: &str) -> Self {
-        Cxkpi {
-            args: Vec::new(),
-            dir: None,
-            files: Vec::new(),
-            stdin: None,
-            timeout: TIMEOUT,
-        }
-        .args(args)
+        Cxkpi { args: Vec::new(), dir: None, files: Vec::new(), stdin: None, timeout: TIMEOUT }
+            .args(args)
     }
 
     /// More arguments, split on whitespace.
     pub fn args(mut self, args: &str) -> Self {
-        self.args
-            .extend(args.split_whitespace().map(OsString::from));
+        self.args.extend(args.split_whitespace().map(OsString::from));
         self
     }
 
@@ -83,8 +76,7 @@ impl Cxkpi {
     /// Writes `name` (relative) with `content` into a fresh temporary directory, which becomes
     /// the working directory; the [`Run`] keeps the directory alive ([`Run::dir`]).
     pub fn file(mut self, name: &str, content: impl AsRef<[u8]>) -> Self {
-        self.files
-            .push((name.to_string(), content.as_ref().to_vec()));
+        self.files.push((name.to_string(), content.as_ref().to_vec()));
         self
     }
 
@@ -122,10 +114,7 @@ impl Cxkpi {
         };
         let mut command =
             assert_cmd::Command::cargo_bin("cxkpi").expect("the cxkpi binary is built");
-        command
-            .current_dir(&dir)
-            .args(&self.args)
-            .timeout(self.timeout);
+        command.current_dir(&dir).args(&self.args).timeout(self.timeout);
         if let Some(bytes) = self.stdin {
             command.write_stdin(bytes);
         }
@@ -189,12 +178,7 @@ impl Run {
 
     /// Asserts the exit code.
     pub fn status(self, code: i32) -> Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit code of cxkpi {:?}: {self:#?}",
-            self.args
-        );
+        assert_eq!(self.code, Some(code), "exit code of cxkpi {:?}: {self:#?}", self.args);
         self
     }
 
