@@ -60,7 +60,7 @@
 //! ```
 //!
 //! These were double-checked with the independent reference implementation of
-//! `cli_report.rs` (`python3 tests/data/reference.py tests/data/check/log.csv [--by agent]`).
+//! `report.rs` (`python3 tests/data/reference.py tests/data/check/log.csv [--by agent]`).
 //! The SLA files in `tests/data/check/` repeat the expected actual value of each rule in a
 //! comment.
 
