@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reference for the expected values of tests/cli_report.rs: computes the SPEC §3
+"""An independent reference for the expected values of tests/cli/report.rs: computes the SPEC §3
 metrics of a canonical CSV log in plain Python (no code shared with cxkpi) and prints the
 `--format csv` report SPEC §4 describes.
 

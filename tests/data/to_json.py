@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes NAME.json (a JSON array) and NAME.ndjson (one object a line) holding the same records
-as NAME.csv, for the format-equivalence tests of tests/cli_report.rs.
+as NAME.csv, for the format-equivalence tests of tests/cli/report.rs.
 
 Usage: python3 tests/data/to_json.py tests/data/kpis.csv
 

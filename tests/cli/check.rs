@@ -1,3 +1,5 @@
+//! What belongs here: `cxkpi check` (SLA files, verdicts, limits, `by` rules, its four formats).
+//!
 //! Integration tests for `cxkpi check`, held to SPEC.md §1, §3 and §5 and to the README section
 //! "SLA checks: `cxkpi check`" (inclusive limits, thresholds as numbers, durations or percent
 //! strings, per-group `by` rules, "no data", the four output formats).
@@ -58,14 +60,14 @@
 //! ```
 //!
 //! These were double-checked with the independent reference implementation of
-//! `cli_report.rs` (`python3 tests/data/reference.py tests/data/check/log.csv [--by agent]`).
+//! `report.rs` (`python3 tests/data/reference.py tests/data/check/log.csv [--by agent]`).
 //! The SLA files in `tests/data/check/` repeat the expected actual value of each rule in a
 //! comment.
 
-mod common;
-
-use common::Run;
+use quick_xml::events::{BytesStart, Event};
 use serde_json::Value;
+
+use crate::util::{Cxkpi, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -77,32 +79,16 @@ fn sla(name: &str) -> String {
     format!("tests/data/check/{name}")
 }
 
-/// `cxkpi ARGS...`, run from the crate root so that fixture paths are `tests/data/...`.
-fn run(args: &[&str]) -> Run {
-    common::cxkpi_in(common::crate_root(), args, None, common::TIMEOUT).assert_utf8()
-}
-
-/// `cxkpi check --sla tests/data/check/SLA EXTRA... tests/data/check/log.csv`.
-fn check(sla_file: &str, extra: &[&str]) -> Run {
-    let path = sla(sla_file);
-    let mut args = vec!["check", "--sla", path.as_str()];
-    args.extend_from_slice(extra);
-    args.push(LOG);
-    run(&args)
+/// `cxkpi check --sla tests/data/check/SLA ARGS tests/data/check/log.csv`, run from the crate
+/// root so that fixture paths are `tests/data/...`.
+fn check(sla_file: &str, args: &str) -> Run {
+    Cxkpi::new("check --sla").arg(sla(sla_file)).args(args).arg(LOG).run().assert_utf8()
 }
 
 /// `check` with `--format json`: the exit code and the parsed output.
-fn check_json(sla_file: &str, extra: &[&str]) -> (Option<i32>, Value) {
-    let mut args = vec!["--format", "json"];
-    args.extend_from_slice(extra);
-    let out = check(sla_file, &args);
-    let json: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            out.stdout, out.stderr
-        )
-    });
-    (out.code, json)
+fn check_json(sla_file: &str, args: &str) -> (Option<i32>, Value) {
+    let out = check(sla_file, &format!("--format json {args}"));
+    (out.code, out.json())
 }
 
 fn results(json: &Value) -> &Vec<Value> {
@@ -118,20 +104,12 @@ fn verdict<'a>(json: &'a Value, rule: &str) -> &'a Value {
 
 /// The verdict of rule `rule` for the group with exactly these key values.
 fn group_verdict<'a>(json: &'a Value, rule: &str, group: &[(&str, &str)]) -> &'a Value {
-    let expected: serde_json::Map<String, Value> = group
-        .iter()
-        .map(|(k, v)| (k.to_string(), Value::from(*v)))
-        .collect();
+    let expected: serde_json::Map<String, Value> =
+        group.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect();
     let expected = Value::Object(expected);
-    let found: Vec<&Value> = results(json)
-        .iter()
-        .filter(|v| v["rule"] == rule && v["group"] == expected)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "one verdict of rule {rule:?}, group {expected} in {json:#}"
-    );
+    let found: Vec<&Value> =
+        results(json).iter().filter(|v| v["rule"] == rule && v["group"] == expected).collect();
+    assert_eq!(found.len(), 1, "one verdict of rule {rule:?}, group {expected} in {json:#}");
     found[0]
 }
 
@@ -148,35 +126,31 @@ fn assert_verdict(v: &Value, status: &str, actual: Option<f64>, n: u64, threshol
     assert_eq!(v["threshold"], Value::Object(bound), "threshold of {v:#}");
 }
 
+/// The verdict of the rule named `rule` (with no group) has this status, actual value (exactly),
+/// n and threshold.
+fn verdict_is(
+    json: &Value,
+    rule: &str,
+    status: &str,
+    actual: Option<f64>,
+    n: u64,
+    threshold: (&str, f64),
+) {
+    assert_verdict(verdict(json, rule), status, actual, n, threshold);
+}
+
 /// For values that go through a percentile's interpolation, where the last bit may differ.
 fn assert_close(actual: &Value, expected: f64) {
-    let value = actual
-        .as_f64()
-        .unwrap_or_else(|| panic!("{actual} is a number"));
-    assert!(
-        (value - expected).abs() < 1e-9 * expected.abs().max(1.0),
-        "{value} is not {expected}"
-    );
+    let value = actual.as_f64().unwrap_or_else(|| panic!("{actual} is a number"));
+    assert!((value - expected).abs() < 1e-9 * expected.abs().max(1.0), "{value} is not {expected}");
 }
 
 fn assert_summary(json: &Value, pass: u64, breach: u64, no_data: u64) {
     let summary = &json["summary"];
     assert_eq!(summary["pass"].as_u64(), Some(pass), "summary {summary}");
-    assert_eq!(
-        summary["breach"].as_u64(),
-        Some(breach),
-        "summary {summary}"
-    );
-    assert_eq!(
-        summary["no_data"].as_u64(),
-        Some(no_data),
-        "summary {summary}"
-    );
-    assert_eq!(
-        results(json).len() as u64,
-        pass + breach + no_data,
-        "one result per verdict"
-    );
+    assert_eq!(summary["breach"].as_u64(), Some(breach), "summary {summary}");
+    assert_eq!(summary["no_data"].as_u64(), Some(no_data), "summary {summary}");
+    assert_eq!(results(json).len() as u64, pass + breach + no_data, "one result per verdict");
 }
 
 /// The table line of the rule named `rule` (and the group text, if given).
@@ -185,100 +159,121 @@ fn table_line<'a>(table: &'a str, rule: &str, group: Option<&str>) -> &'a str {
         .lines()
         .filter(|line| line.contains(rule) && group.is_none_or(|g| line.contains(g)))
         .collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "one line for {rule:?} {group:?} in:\n{table}"
-    );
+    assert_eq!(lines.len(), 1, "one line for {rule:?} {group:?} in:\n{table}");
     lines[0]
 }
 
-// --- JUnit, read with plain string searches (no XML crate) -----------------------------------
+// --- JUnit, parsed back with quick-xml's reader ---------------------------------------------
 
-/// The value of attribute `name` in the start tag `tag` (text from `<` up to its `>`).
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
+/// A JUnit document as read back: its one `<testsuite>`'s attributes and its test cases.
+#[derive(Debug)]
+struct Junit {
+    /// The `<testsuite>` attributes, unescaped.
+    suite: Vec<(String, String)>,
+    cases: Vec<TestCase>,
 }
 
-/// The start tag that begins at `xml[at..]`.
-fn tag_at(xml: &str, at: usize) -> &str {
-    let end = xml[at..].find('>').expect("the tag is closed") + at;
-    &xml[at..=end]
+#[derive(Debug, Default)]
+struct TestCase {
+    /// The `name` attribute as written (still escaped).
+    raw_name: String,
+    /// The `name` attribute, unescaped.
+    name: String,
+    /// The `message` of each `<failure>`, unescaped.
+    failures: Vec<String>,
+    /// How many `<skipped>` elements it holds.
+    skipped: usize,
 }
 
-fn occurrences(xml: &str, needle: &str) -> usize {
-    xml.matches(needle).count()
-}
-
-/// Reverses the five predefined XML entities (and the numeric forms of the quotes).
-fn xml_unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-struct TestCase<'a> {
-    /// The `name` attribute, still escaped.
-    name: &'a str,
-    /// Everything from `<testcase` to the next `<testcase` or `</testsuite>`.
-    body: &'a str,
-}
-
-fn test_cases(xml: &str) -> Vec<TestCase<'_>> {
-    let starts: Vec<usize> = xml.match_indices("<testcase").map(|(i, _)| i).collect();
-    starts
-        .iter()
-        .enumerate()
-        .map(|(k, &start)| {
-            let end = starts
-                .get(k + 1)
-                .copied()
-                .or_else(|| xml[start..].find("</testsuite>").map(|e| e + start))
-                .expect("a test case is followed by another or by </testsuite>");
-            TestCase {
-                name: attr(tag_at(xml, start), "name").expect("a test case has a name"),
-                body: &xml[start..end],
-            }
+/// The attributes of a start tag, `(name, unescaped value, raw value)`.
+fn attributes(tag: &BytesStart) -> Vec<(String, String, String)> {
+    tag.attributes()
+        .map(|a| {
+            let a = a.expect("a well-formed attribute");
+            (
+                String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                a.unescape_value().expect("an attribute value").into_owned(),
+                String::from_utf8(a.value.to_vec()).unwrap(),
+            )
         })
         .collect()
 }
 
+/// Parses the whole document (panicking on any XML error): an XML declaration, then exactly one
+/// `<testsuite>` (at the top or in `<testsuites>`) holding the `<testcase>`s; `<failure>` and `<skipped>` only inside a test case.
+fn parse_junit(xml: &str) -> Junit {
+    assert!(xml.trim_start().starts_with("<?xml"), "an XML declaration:\n{xml}");
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut suites, mut cases, mut open) = (Vec::new(), Vec::new(), Vec::<String>::new());
+    let mut declared = false;
+    loop {
+        let event =
+            reader.read_event().unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{xml}"));
+        let (tag, empty) = match &event {
+            Event::Decl(_) => {
+                declared = true;
+                continue;
+            }
+            Event::Start(tag) => (tag, false),
+            Event::Empty(tag) => (tag, true),
+            Event::End(_) => {
+                open.pop();
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let name = String::from_utf8(tag.name().as_ref().to_vec()).unwrap();
+        let attrs = attributes(tag);
+        let value = |key: &str| attrs.iter().find(|(k, _, _)| k == key).cloned();
+        match name.as_str() {
+            "testsuite" => {
+                assert!(
+                    open.is_empty() || open == ["testsuites"],
+                    "<testsuite> at the top or in <testsuites>:\n{xml}"
+                );
+                suites.push(attrs.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect());
+            }
+            "testcase" => {
+                assert_eq!(
+                    open.last().map(String::as_str),
+                    Some("testsuite"),
+                    "<testcase> in the suite:\n{xml}"
+                );
+                let (_, name, raw_name) = value("name").expect("a test case has a name");
+                cases.push(TestCase { raw_name, name, ..TestCase::default() });
+            }
+            "failure" | "skipped" => {
+                assert_eq!(open.last().map(String::as_str), Some("testcase"), "{xml}");
+                let case: &mut TestCase = cases.last_mut().unwrap();
+                if name == "failure" {
+                    case.failures.push(value("message").expect("a failure has a message").1);
+                } else {
+                    case.skipped += 1;
+                }
+            }
+            _ => {}
+        }
+        if !empty {
+            open.push(name);
+        }
+    }
+    assert!(declared, "an XML declaration:\n{xml}");
+    assert!(open.is_empty(), "unclosed elements {open:?}:\n{xml}");
+    assert_eq!(suites.len(), 1, "one <testsuite>:\n{xml}");
+    Junit { suite: suites.pop().unwrap(), cases }
+}
+
 /// Checks the `<testsuite>` counts and that they agree with the elements actually present.
-fn assert_junit_counts(xml: &str, tests: usize, failures: usize, skipped: usize) {
-    assert!(
-        xml.trim_start().starts_with("<?xml"),
-        "an XML declaration:\n{xml}"
-    );
-    let suite_at = xml
-        .find("<testsuite ")
-        .unwrap_or_else(|| panic!("a <testsuite> element in:\n{xml}"));
-    let suite = tag_at(xml, suite_at);
-    assert_eq!(
-        attr(suite, "tests"),
-        Some(tests.to_string().as_str()),
-        "{suite}"
-    );
-    assert_eq!(
-        attr(suite, "failures"),
-        Some(failures.to_string().as_str()),
-        "{suite}"
-    );
-    assert_eq!(
-        attr(suite, "skipped"),
-        Some(skipped.to_string().as_str()),
-        "{suite}"
-    );
-    assert_eq!(occurrences(xml, "<testcase"), tests, "{xml}");
-    assert_eq!(occurrences(xml, "<failure"), failures, "{xml}");
-    assert_eq!(occurrences(xml, "<skipped"), skipped, "{xml}");
-    assert_eq!(occurrences(xml, "</testsuite>"), 1, "{xml}");
+fn assert_junit_counts(junit: &Junit, tests: usize, failures: usize, skipped: usize) {
+    let attr = |key: &str| junit.suite.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    assert_eq!(attr("tests"), Some(tests.to_string().as_str()), "{junit:#?}");
+    assert_eq!(attr("failures"), Some(failures.to_string().as_str()), "{junit:#?}");
+    assert_eq!(attr("skipped"), Some(skipped.to_string().as_str()), "{junit:#?}");
+    assert_eq!(junit.cases.len(), tests, "{junit:#?}");
+    let count = |f: fn(&TestCase) -> usize| junit.cases.iter().map(f).sum::<usize>();
+    assert_eq!(count(|c| c.failures.len()), failures, "{junit:#?}");
+    assert_eq!(count(|c| c.skipped), skipped, "{junit:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,16 +282,10 @@ fn assert_junit_counts(xml: &str, tests: usize, failures: usize, skipped: usize)
 
 #[test]
 fn all_rules_pass_exit_0_with_hand_values() {
-    let (code, json) = check_json("pass.toml", &[]);
+    let (code, json) = check_json("pass.toml", "");
     assert_eq!(code, Some(0), "{json:#}");
     // support csat 3 of 4 satisfied = 75.0 (n 4) >= 70
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(75.0),
-        4,
-        ("min", 70.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     // service frt p90: 300 + 0.6 × 1500 = 1200 (n 5) <= 30m = 1800
     let frt = verdict(&json, "service first reply p90");
     assert_eq!(frt["status"], "pass");
@@ -304,49 +293,23 @@ fn all_rules_pass_exit_0_with_hand_values() {
     assert_eq!(frt["n"].as_u64(), Some(5));
     assert_eq!(frt["threshold"], serde_json::json!({"max": 1800.0}));
     // all aht 4500 / 10 = 450 (n 10) <= 600
-    assert_verdict(
-        verdict(&json, "all AHT"),
-        "pass",
-        Some(450.0),
-        10,
-        ("max", 600.0),
-    );
+    verdict_is(&json, "all AHT", "pass", Some(450.0), 10, ("max", 600.0));
     // all nps (4 - 3) / 8 = +12.5 (n 8) >= 10
-    assert_verdict(
-        verdict(&json, "all NPS"),
-        "pass",
-        Some(12.5),
-        8,
-        ("min", 10.0),
-    );
+    verdict_is(&json, "all NPS", "pass", Some(12.5), 8, ("min", 10.0));
     assert_summary(&json, 4, 0, 0);
 }
 
 #[test]
 fn all_rules_pass_table_exit_0() {
-    let out = check("pass.toml", &[]);
+    let out = check("pass.toml", "");
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-    for rule in [
-        "support CSAT",
-        "service first reply p90",
-        "all AHT",
-        "all NPS",
-    ] {
+    for rule in ["support CSAT", "service first reply p90", "all AHT", "all NPS"] {
         let line = table_line(&out.stdout, rule, None);
         assert!(line.contains("pass"), "{line}");
     }
     // "breach" only in the summary line.
-    assert_eq!(
-        out.stdout.lines().filter(|l| l.contains("breach")).count(),
-        1,
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("4 pass, 0 breach, 0 no data"),
-        "{}",
-        out.stdout
-    );
+    assert_eq!(out.stdout.lines().filter(|l| l.contains("breach")).count(), 1, "{}", out.stdout);
+    assert!(out.stdout.contains("4 pass, 0 breach, 0 no data"), "{}", out.stdout);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,7 +318,7 @@ fn all_rules_pass_table_exit_0() {
 
 #[test]
 fn one_breach_exits_1_and_is_named_in_the_table() {
-    let out = check("breach.toml", &[]);
+    let out = check("breach.toml", "");
     assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
     // service csat 2 of 4 = 50.0 < 85
     let line = table_line(&out.stdout, "service CSAT", None);
@@ -363,31 +326,15 @@ fn one_breach_exits_1_and_is_named_in_the_table() {
     assert!(line.contains("50.0%"), "{line}");
     assert!(table_line(&out.stdout, "support CSAT", None).contains("pass"));
     assert!(table_line(&out.stdout, "all AHT", None).contains("pass"));
-    assert!(
-        out.stdout.contains("2 pass, 1 breach, 0 no data"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 pass, 1 breach, 0 no data"), "{}", out.stdout);
 }
 
 #[test]
 fn one_breach_in_json() {
-    let (code, json) = check_json("breach.toml", &[]);
+    let (code, json) = check_json("breach.toml", "");
     assert_eq!(code, Some(1));
-    assert_verdict(
-        verdict(&json, "service CSAT"),
-        "breach",
-        Some(50.0),
-        4,
-        ("min", 85.0),
-    );
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(75.0),
-        4,
-        ("min", 70.0),
-    );
+    verdict_is(&json, "service CSAT", "breach", Some(50.0), 4, ("min", 85.0));
+    verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     assert_summary(&json, 2, 1, 0);
 }
 
@@ -397,7 +344,7 @@ fn one_breach_in_json() {
 
 #[test]
 fn actual_equal_to_the_limit_passes() {
-    let (code, json) = check_json("boundary.toml", &[]);
+    let (code, json) = check_json("boundary.toml", "");
     assert_eq!(code, Some(0), "{json:#}");
     // Every value here is exact in binary floating point (a sum of whole numbers over n, or a
     // power-of-two fraction), so "equal" is really equal.
@@ -419,7 +366,7 @@ fn actual_equal_to_the_limit_passes() {
 
 #[test]
 fn actual_just_past_the_limit_breaches() {
-    let (code, json) = check_json("boundary_outside.toml", &[]);
+    let (code, json) = check_json("boundary_outside.toml", "");
     assert_eq!(code, Some(1), "{json:#}");
     let cases: [(&str, f64, u64, (&str, f64)); 4] = [
         ("support AHT max 599.9", 600.0, 5, ("max", 599.9)),
@@ -439,7 +386,7 @@ fn actual_just_past_the_limit_breaches() {
 
 #[test]
 fn no_data_for_an_absent_category_and_below_min_n() {
-    let (code, json) = check_json("nodata.toml", &[]);
+    let (code, json) = check_json("nodata.toml", "");
     // The service CSAT of 50.0 would breach min 85, but n 4 < min_n 5: no data, so exit 0.
     assert_eq!(code, Some(0), "{json:#}");
     let uncategorized = verdict(&json, "uncategorized CSAT");
@@ -449,48 +396,26 @@ fn no_data_for_an_absent_category_and_below_min_n() {
     assert_eq!(small["n"].as_u64(), Some(4), "{small:#}");
     assert_eq!(small["min_n"].as_u64(), Some(5), "{small:#}");
     // n = min_n is enough data.
-    assert_verdict(
-        verdict(&json, "service CSAT, min_n 4"),
-        "pass",
-        Some(50.0),
-        4,
-        ("min", 40.0),
-    );
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(75.0),
-        4,
-        ("min", 70.0),
-    );
+    verdict_is(&json, "service CSAT, min_n 4", "pass", Some(50.0), 4, ("min", 40.0));
+    verdict_is(&json, "support CSAT", "pass", Some(75.0), 4, ("min", 70.0));
     assert_summary(&json, 2, 0, 2);
 }
 
 #[test]
 fn no_data_in_the_table() {
-    let out = check("nodata.toml", &[]);
+    let out = check("nodata.toml", "");
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     assert!(table_line(&out.stdout, "uncategorized CSAT", None).contains("no data"));
     assert!(table_line(&out.stdout, "service CSAT, min_n 5", None).contains("no data"));
     assert!(table_line(&out.stdout, "service CSAT, min_n 4", None).contains("pass"));
-    assert!(
-        out.stdout.contains("2 pass, 0 breach, 2 no data"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 pass, 0 breach, 2 no data"), "{}", out.stdout);
 }
 
 #[test]
 fn min_n_equal_to_n_is_judged_and_can_breach() {
-    let (code, json) = check_json("nodata_breach.toml", &[]);
+    let (code, json) = check_json("nodata_breach.toml", "");
     assert_eq!(code, Some(1), "{json:#}");
-    assert_verdict(
-        verdict(&json, "service CSAT, min_n 4"),
-        "breach",
-        Some(50.0),
-        4,
-        ("min", 85.0),
-    );
+    verdict_is(&json, "service CSAT, min_n 4", "breach", Some(50.0), 4, ("min", 85.0));
     assert_summary(&json, 0, 1, 0);
 }
 
@@ -498,29 +423,11 @@ fn min_n_equal_to_n_is_judged_and_can_breach() {
 fn no_data_when_the_window_leaves_no_records() {
     // Every record of log.csv is created before 2026-03-15: support and service are empty,
     // every metric has n = 0.
-    let (code, json) = check_json("window.toml", &["--from", "2026-03-15"]);
+    let (code, json) = check_json("window.toml", "--from 2026-03-15");
     assert_eq!(code, Some(0), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "no data",
-        None,
-        0,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "no data",
-        None,
-        0,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "no data",
-        None,
-        0,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "no data", None, 0, ("min", 80.0));
+    verdict_is(&json, "support AHT", "no data", None, 0, ("max", 600.0));
+    verdict_is(&json, "service AHT", "no data", None, 0, ("max", 360.0));
     assert_summary(&json, 0, 0, 3);
 }
 
@@ -538,18 +445,9 @@ fn count_metric_of_an_empty_category_is_no_data() {
          metric = \"csat_n\"\nmin = 1\n",
     )
     .unwrap();
-    let path = path.to_str().unwrap();
-    let out = run(&[
-        "check",
-        "--sla",
-        path,
-        "--format",
-        "json",
-        "--from",
-        "2026-03-15",
-        LOG,
-    ]);
-    let json: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let out =
+        Cxkpi::new("check --sla").arg(&path).args("--format json --from 2026-03-15").arg(LOG).run();
+    let json = out.json();
     assert_eq!(out.code, Some(0), "{json:#}");
     for rule in ["support volume", "support surveys"] {
         let v = verdict(&json, rule);
@@ -565,15 +463,12 @@ fn count_metric_of_an_empty_category_is_no_data() {
 
 #[test]
 fn by_agent_rule_gives_one_verdict_per_agent_json() {
-    let (code, json) = check_json("by_agent.toml", &[]);
+    let (code, json) = check_json("by_agent.toml", "");
     assert_eq!(code, Some(1), "{json:#}");
     // max 9m = 540 s: alice 400 (n 3) pass, bob 600 (n 4) breach, carol 300 (n 3) pass.
     let rule = "AHT per agent";
-    let cases = [
-        ("alice", "pass", 400.0, 3),
-        ("bob", "breach", 600.0, 4),
-        ("carol", "pass", 300.0, 3),
-    ];
+    let cases =
+        [("alice", "pass", 400.0, 3), ("bob", "breach", 600.0, 4), ("carol", "pass", 300.0, 3)];
     for (agent, status, actual, n) in cases {
         let v = group_verdict(&json, rule, &[("agent", agent)]);
         assert_verdict(v, status, Some(actual), n, ("max", 540.0));
@@ -581,17 +476,14 @@ fn by_agent_rule_gives_one_verdict_per_agent_json() {
         assert_eq!(v["metric"], "aht_s");
     }
     // In ascending key order.
-    let agents: Vec<&Value> = results(&json)
-        .iter()
-        .map(|v| &v["group"]["agent"])
-        .collect();
+    let agents: Vec<&Value> = results(&json).iter().map(|v| &v["group"]["agent"]).collect();
     assert_eq!(agents, ["alice", "bob", "carol"]);
     assert_summary(&json, 2, 1, 0);
 }
 
 #[test]
 fn by_agent_rule_names_the_breaching_agent_in_the_table() {
-    let out = check("by_agent.toml", &[]);
+    let out = check("by_agent.toml", "");
     assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
     let bob = table_line(&out.stdout, "AHT per agent", Some("bob"));
     assert!(bob.contains("breach"), "{bob}");
@@ -600,32 +492,22 @@ fn by_agent_rule_names_the_breaching_agent_in_the_table() {
         let line = table_line(&out.stdout, "AHT per agent", Some(agent));
         assert!(line.contains("pass"), "{line}");
     }
-    assert!(
-        out.stdout.contains("2 pass, 1 breach, 0 no data"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 pass, 1 breach, 0 no data"), "{}", out.stdout);
 }
 
 #[test]
 fn by_agent_rule_in_junit_names_the_group() {
-    let out = check("by_agent.toml", &["--format", "junit"]);
+    let out = check("by_agent.toml", "--format junit");
     assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
-    let xml = &out.stdout;
-    assert_junit_counts(xml, 3, 1, 0);
-    let cases = test_cases(xml);
-    assert_eq!(cases.len(), 3);
+    let junit = parse_junit(&out.stdout);
+    assert_junit_counts(&junit, 3, 1, 0);
     for (agent, breached) in [("alice", false), ("bob", true), ("carol", false)] {
         let needle = format!("agent={agent}");
-        let found: Vec<&TestCase> = cases.iter().filter(|c| c.name.contains(&needle)).collect();
-        assert_eq!(found.len(), 1, "one test case named with {needle}:\n{xml}");
+        let found: Vec<&TestCase> =
+            junit.cases.iter().filter(|c| c.name.contains(&needle)).collect();
+        assert_eq!(found.len(), 1, "one test case named with {needle}: {junit:#?}");
         assert!(found[0].name.contains("AHT per agent"), "{}", found[0].name);
-        assert_eq!(
-            found[0].body.contains("<failure"),
-            breached,
-            "{}",
-            found[0].body
-        );
+        assert_eq!(!found[0].failures.is_empty(), breached, "{:#?}", found[0]);
     }
 }
 
@@ -641,7 +523,7 @@ fn command_line_by_combines_with_the_rules_by() {
     //   phone alice  S3 600               n 1   breach
     //   phone bob    V2 400               n 1   pass
     //   phone carol  V5 0                 n 1   pass
-    let (code, json) = check_json("by_agent.toml", &["--by", "channel"]);
+    let (code, json) = check_json("by_agent.toml", "--by channel");
     assert_eq!(code, Some(1), "{json:#}");
     let cases = [
         ("chat", "alice", "pass", 300.0, 2),
@@ -654,11 +536,7 @@ fn command_line_by_combines_with_the_rules_by() {
         ("phone", "carol", "pass", 0.0, 1),
     ];
     for (channel, agent, status, actual, n) in cases {
-        let v = group_verdict(
-            &json,
-            "AHT per agent",
-            &[("channel", channel), ("agent", agent)],
-        );
+        let v = group_verdict(&json, "AHT per agent", &[("channel", channel), ("agent", agent)]);
         assert_verdict(v, status, Some(actual), n, ("max", 540.0));
     }
     assert_summary(&json, 5, 3, 0);
@@ -666,7 +544,7 @@ fn command_line_by_combines_with_the_rules_by() {
 
 #[test]
 fn command_line_by_of_the_rules_own_key_is_not_doubled() {
-    let (code, json) = check_json("by_agent.toml", &["--by", "agent"]);
+    let (code, json) = check_json("by_agent.toml", "--by agent");
     assert_eq!(code, Some(1), "{json:#}");
     assert_verdict(
         group_verdict(&json, "AHT per agent", &[("agent", "bob")]),
@@ -684,13 +562,10 @@ fn command_line_by_applies_to_rules_without_by() {
     //   chat  S1 5 (S5 has none)  = 100.0 n 1 pass
     //   email S2 4, S4 5          = 100.0 n 2 pass
     //   phone S3 2                =   0.0 n 1 breach
-    let (code, json) = check_json("breach.toml", &["--by", "channel"]);
+    let (code, json) = check_json("breach.toml", "--by channel");
     assert_eq!(code, Some(1), "{json:#}");
-    let cases = [
-        ("chat", "pass", 100.0, 1),
-        ("email", "pass", 100.0, 2),
-        ("phone", "breach", 0.0, 1),
-    ];
+    let cases =
+        [("chat", "pass", 100.0, 1), ("email", "pass", 100.0, 2), ("phone", "breach", 0.0, 1)];
     for (channel, status, actual, n) in cases {
         let v = group_verdict(&json, "support CSAT", &[("channel", channel)]);
         assert_verdict(v, status, Some(actual), n, ("min", 70.0));
@@ -703,7 +578,7 @@ fn command_line_by_applies_to_rules_without_by() {
 
 #[test]
 fn thresholds_as_durations_seconds_and_percentages() {
-    let (code, json) = check_json("durations.toml", &[]);
+    let (code, json) = check_json("durations.toml", "");
     assert_eq!(code, Some(1), "two rules breach: {json:#}");
     // "4h" = 14400 s; support p90 5760 (n 5): pass
     let v = verdict(&json, "support FRT p90 under 4h");
@@ -712,56 +587,26 @@ fn thresholds_as_durations_seconds_and_percentages() {
     assert_close(&v["actual"], 5760.0);
     assert_eq!(v["n"].as_u64(), Some(5));
     // "90s" = 90 s; service median 150 (n 5): breach
-    assert_verdict(
-        verdict(&json, "service FRT median under 90s"),
-        "breach",
-        Some(150.0),
-        5,
-        ("max", 90.0),
-    );
+    verdict_is(&json, "service FRT median under 90s", "breach", Some(150.0), 5, ("max", 90.0));
     // "30m" = 1800 s; service p90 1200 (n 5): pass
     let v = verdict(&json, "service FRT p90 under 30m");
     assert_eq!(v["threshold"], serde_json::json!({"max": 1800.0}));
     assert_eq!(v["status"], "pass");
     assert_close(&v["actual"], 1200.0);
     // "2d" = 172800 s; all mean 13395 / 10 = 1339.5 (n 10): pass
-    assert_verdict(
-        verdict(&json, "all FRT mean under 2d"),
-        "pass",
-        Some(1339.5),
-        10,
-        ("max", 172800.0),
-    );
+    verdict_is(&json, "all FRT mean under 2d", "pass", Some(1339.5), 10, ("max", 172800.0));
     // 600 = 600 s; all AHT 450 (n 10): pass
-    assert_verdict(
-        verdict(&json, "all AHT under 600"),
-        "pass",
-        Some(450.0),
-        10,
-        ("max", 600.0),
-    );
+    verdict_is(&json, "all AHT under 600", "pass", Some(450.0), 10, ("max", 600.0));
     // "85%" = 85; support CSAT 75.0 (n 4): breach
-    assert_verdict(
-        verdict(&json, "support CSAT at least 85%"),
-        "breach",
-        Some(75.0),
-        4,
-        ("min", 85.0),
-    );
+    verdict_is(&json, "support CSAT at least 85%", "breach", Some(75.0), 4, ("min", 85.0));
     // "2m" = 120 s; support median 120 (n 5): pass, inclusive
-    assert_verdict(
-        verdict(&json, "support FRT median under 2m"),
-        "pass",
-        Some(120.0),
-        5,
-        ("max", 120.0),
-    );
+    verdict_is(&json, "support FRT median under 2m", "pass", Some(120.0), 5, ("max", 120.0));
     assert_summary(&json, 5, 2, 0);
 }
 
 #[test]
 fn thresholds_are_shown_as_durations_in_the_table() {
-    let out = check("durations.toml", &[]);
+    let out = check("durations.toml", "");
     assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
     // 14400 s reads as 4h 00m, 5760 s as 1h 36m; 90 s as 1m 30s, 150 s as 2m 30s.
     let line = table_line(&out.stdout, "support FRT p90 under 4h", None);
@@ -781,14 +626,8 @@ fn thresholds_are_shown_as_durations_in_the_table() {
 /// `check` of an invalid SLA file: exit 2, nothing on stdout, and stderr holds every needle
 /// (compared case-insensitively).
 fn assert_invalid_sla(sla_path: &str, data: &str, needles: &[&str]) -> String {
-    let out = run(&["check", "--sla", sla_path, data]);
-    assert_eq!(
-        out.code,
-        Some(2),
-        "stdout:\n{}stderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
+    let out = Cxkpi::new("check --sla").arg(sla_path).arg(data).run().assert_utf8();
+    assert_eq!(out.code, Some(2), "stdout:\n{}stderr:\n{}", out.stdout, out.stderr);
     assert_eq!(out.stdout, "", "no verdicts for an invalid SLA file");
     let stderr = out.stderr.to_lowercase();
     for needle in needles {
@@ -804,47 +643,27 @@ fn assert_invalid_sla(sla_path: &str, data: &str, needles: &[&str]) -> String {
 #[test]
 fn invalid_sla_unknown_metric() {
     // The second rule's metric; the first rule is fine.
-    assert_invalid_sla(
-        &sla("invalid/unknown_metric.toml"),
-        LOG,
-        &["unknown metric", "happiness"],
-    );
+    assert_invalid_sla(&sla("invalid/unknown_metric.toml"), LOG, &["unknown metric", "happiness"]);
 }
 
 #[test]
 fn invalid_sla_unknown_category() {
-    assert_invalid_sla(
-        &sla("invalid/unknown_category.toml"),
-        LOG,
-        &["unknown category", "sales"],
-    );
+    assert_invalid_sla(&sla("invalid/unknown_category.toml"), LOG, &["unknown category", "sales"]);
 }
 
 #[test]
 fn invalid_sla_both_min_and_max() {
-    assert_invalid_sla(
-        &sla("invalid/both_min_max.toml"),
-        LOG,
-        &["both", "min", "max"],
-    );
+    assert_invalid_sla(&sla("invalid/both_min_max.toml"), LOG, &["both", "min", "max"]);
 }
 
 #[test]
 fn invalid_sla_neither_min_nor_max() {
-    assert_invalid_sla(
-        &sla("invalid/neither_min_max.toml"),
-        LOG,
-        &["neither", "min", "max"],
-    );
+    assert_invalid_sla(&sla("invalid/neither_min_max.toml"), LOG, &["neither", "min", "max"]);
 }
 
 #[test]
 fn invalid_sla_bad_duration() {
-    assert_invalid_sla(
-        &sla("invalid/bad_duration.toml"),
-        LOG,
-        &["4 hours", "duration"],
-    );
+    assert_invalid_sla(&sla("invalid/bad_duration.toml"), LOG, &["4 hours", "duration"]);
 }
 
 #[test]
@@ -883,11 +702,8 @@ fn invalid_sla_is_reported_before_the_data_is_read() {
 fn invalid_sla_percent_threshold_that_is_not_a_number() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad_percent.toml");
-    std::fs::write(
-        &path,
-        "[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = \"most\"\n",
-    )
-    .unwrap();
+    std::fs::write(&path, "[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = \"most\"\n")
+        .unwrap();
     assert_invalid_sla(path.to_str().unwrap(), LOG, &["most"]);
 }
 
@@ -919,29 +735,29 @@ fn rule_by_an_unknown_column_is_exit_2() {
 
 #[test]
 fn table_format() {
-    let out = check("formats.toml", &["--format", "table"]);
+    let out = check("formats.toml", "--format table");
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     insta::assert_snapshot!("table_formats", out.stdout);
 }
 
 #[test]
 fn table_is_the_default_format() {
-    let default = check("formats.toml", &[]);
-    let table = check("formats.toml", &["--format", "table"]);
+    let default = check("formats.toml", "");
+    let table = check("formats.toml", "--format table");
     assert_eq!(default.code, Some(1));
     assert_eq!(default.stdout, table.stdout);
 }
 
 #[test]
 fn markdown_format() {
-    let out = check("formats.toml", &["--format", "markdown"]);
+    let out = check("formats.toml", "--format markdown");
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     insta::assert_snapshot!("markdown_formats", out.stdout);
 }
 
 #[test]
 fn json_format_every_field_of_a_verdict() {
-    let (code, json) = check_json("formats.toml", &[]);
+    let (code, json) = check_json("formats.toml", "");
     assert_eq!(code, Some(1));
     assert_eq!(results(&json).len(), 7);
     let bob = group_verdict(&json, "AHT per agent", &[("agent", "bob")]);
@@ -967,9 +783,7 @@ fn json_format_every_field_of_a_verdict() {
         .iter()
         .map(|v| {
             let group = v["group"]["agent"].as_str().unwrap_or("");
-            format!("{} {group}", v["rule"].as_str().unwrap())
-                .trim()
-                .to_string()
+            format!("{} {group}", v["rule"].as_str().unwrap()).trim().to_string()
         })
         .collect();
     assert_eq!(
@@ -989,75 +803,59 @@ fn json_format_every_field_of_a_verdict() {
 
 #[test]
 fn junit_format_counts_failures_and_skips() {
-    let out = check("formats.toml", &["--format", "junit"]);
+    let out = check("formats.toml", "--format junit");
     assert_eq!(out.code, Some(1), "{}", out.stderr);
-    let xml = &out.stdout;
-    assert_junit_counts(xml, 7, 2, 1);
-    let cases = test_cases(xml);
-    assert_eq!(cases.len(), 7);
+    let junit = parse_junit(&out.stdout);
+    assert_junit_counts(&junit, 7, 2, 1);
     let case = |name: &str| -> &TestCase {
-        let found: Vec<&TestCase> = cases
-            .iter()
-            .filter(|c| xml_unescape(c.name).contains(name))
-            .collect();
-        assert_eq!(found.len(), 1, "one test case named {name:?}:\n{xml}");
+        let found: Vec<&TestCase> = junit.cases.iter().filter(|c| c.name.contains(name)).collect();
+        assert_eq!(found.len(), 1, "one test case named {name:?}: {junit:#?}");
         found[0]
     };
     // The breaches are failures whose message gives the actual value and the threshold.
     let service = case("service CSAT");
-    let failure_at = service.body.find("<failure").expect("a <failure>");
-    let message = attr(tag_at(service.body, failure_at), "message").expect("a message");
-    let message = xml_unescape(message);
+    assert_eq!(service.failures.len(), 1, "a <failure>: {service:#?}");
+    let message = &service.failures[0];
     assert!(message.contains("50"), "actual 50.0 in {message:?}");
     assert!(message.contains("85"), "threshold 85 in {message:?}");
     let bob = case("agent=bob");
-    let failure_at = bob.body.find("<failure").expect("a <failure>");
-    let message = xml_unescape(attr(tag_at(bob.body, failure_at), "message").expect("message"));
-    assert!(
-        message.contains("10m") || message.contains("600"),
-        "actual 600 s in {message:?}"
-    );
-    assert!(
-        message.contains("9m") || message.contains("540"),
-        "threshold 540 s in {message:?}"
-    );
+    assert_eq!(bob.failures.len(), 1, "a <failure>: {bob:#?}");
+    let message = &bob.failures[0];
+    assert!(message.contains("10m") || message.contains("600"), "actual 600 s in {message:?}");
+    assert!(message.contains("9m") || message.contains("540"), "threshold 540 s in {message:?}");
     // No data is skipped, not failed.
     let none = case("uncategorized NPS");
-    assert!(none.body.contains("<skipped"), "{}", none.body);
-    assert!(!none.body.contains("<failure"), "{}", none.body);
+    assert_eq!(none.skipped, 1, "{none:#?}");
+    assert!(none.failures.is_empty(), "{none:#?}");
     // Passes have neither.
     for name in ["support CSAT", "agent=alice", "agent=carol", "p90"] {
         let c = case(name);
-        assert!(
-            !c.body.contains("<failure") && !c.body.contains("<skipped"),
-            "{}",
-            c.body
-        );
+        assert!(c.failures.is_empty() && c.skipped == 0, "{c:#?}");
     }
 }
 
 #[test]
 fn junit_escapes_names() {
-    let out = check("formats.toml", &["--format", "junit"]);
+    let out = check("formats.toml", "--format junit");
     let xml = &out.stdout;
     // The raw name must never appear unescaped.
     assert!(!xml.contains("<4h"), "{xml}");
     assert!(!xml.contains("& \""), "{xml}");
-    let cases = test_cases(xml);
-    let p90: Vec<&TestCase> = cases.iter().filter(|c| c.name.starts_with("p90")).collect();
+    let junit = parse_junit(xml);
+    let p90: Vec<&TestCase> =
+        junit.cases.iter().filter(|c| c.raw_name.starts_with("p90")).collect();
     assert_eq!(p90.len(), 1, "{xml}");
-    let name = p90[0].name;
-    assert!(name.contains("&lt;4h"), "{name}");
-    assert!(name.contains("&amp;"), "{name}");
-    // The attribute was read up to the first `"`: if the quotes were not escaped it would stop
-    // early and not round-trip.
-    assert_eq!(xml_unescape(name), "p90 <4h & \"fast\"");
+    let raw = &p90[0].raw_name;
+    assert!(raw.contains("&lt;4h"), "{raw}");
+    assert!(raw.contains("&amp;"), "{raw}");
+    // Read by an XML parser, the attribute round-trips whole (unescaped quotes would end it
+    // early, or make the document ill-formed).
+    assert_eq!(p90[0].name, "p90 <4h & \"fast\"");
 }
 
 /// A rule name with `|` must not add a column to the Markdown table (GitHub-flavoured Markdown
 /// escapes it as `\|`).
 #[test]
-
 fn markdown_escapes_pipes_in_names() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pipe.toml");
@@ -1066,14 +864,7 @@ fn markdown_escapes_pipes_in_names() {
         "[[rule]]\nname = \"csat | support\"\ncategory = \"support\"\nmetric = \"csat\"\nmin = 70\n",
     )
     .unwrap();
-    let out = run(&[
-        "check",
-        "--sla",
-        path.to_str().unwrap(),
-        "--format",
-        "markdown",
-        LOG,
-    ]);
+    let out = Cxkpi::new("check --sla").arg(&path).args("--format markdown").arg(LOG).run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let unescaped_pipes = |line: &str| line.replace("\\|", "").matches('|').count();
     let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('|')).collect();
@@ -1091,30 +882,12 @@ fn markdown_escapes_pipes_in_names() {
 
 #[test]
 fn whole_log_without_a_window() {
-    let (code, json) = check_json("window.toml", &[]);
+    let (code, json) = check_json("window.toml", "");
     // support csat 75.0 (n 4) < 80: breach
     assert_eq!(code, Some(1), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "breach",
-        Some(75.0),
-        4,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "pass",
-        Some(600.0),
-        5,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "pass",
-        Some(300.0),
-        5,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "breach", Some(75.0), 4, ("min", 80.0));
+    verdict_is(&json, "support AHT", "pass", Some(600.0), 5, ("max", 600.0));
+    verdict_is(&json, "service AHT", "pass", Some(300.0), 5, ("max", 360.0));
 }
 
 #[test]
@@ -1123,32 +896,11 @@ fn from_and_to_select_the_records_checked() {
     //   support csat: S4 5 (S5 none)      = 100.0 n 1  >= 80 pass
     //   support aht:  (600 + 600) / 2     = 600   n 2
     //   service aht:  (300 + 400) / 2     = 350   n 2
-    let (code, json) = check_json(
-        "window.toml",
-        &["--from", "2026-03-05", "--to", "2026-03-12"],
-    );
+    let (code, json) = check_json("window.toml", "--from 2026-03-05 --to 2026-03-12");
     assert_eq!(code, Some(0), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(100.0),
-        1,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "pass",
-        Some(600.0),
-        2,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "pass",
-        Some(350.0),
-        2,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(100.0), 1, ("min", 80.0));
+    verdict_is(&json, "support AHT", "pass", Some(600.0), 2, ("max", 600.0));
+    verdict_is(&json, "service AHT", "pass", Some(350.0), 2, ("max", 360.0));
     assert_summary(&json, 3, 0, 0);
 }
 
@@ -1158,32 +910,14 @@ fn to_is_exclusive_and_from_inclusive() {
     //   support csat 5, 4 = 100.0 n 2 (with S3 it would be 66.7 n 3: breach)
     //   support aht (300 + 900) / 2 = 600 n 2
     //   service: no record, n 0: no data
-    let (code, json) = check_json("window.toml", &["--to", "2026-03-04T09:00:00Z"]);
+    let (code, json) = check_json("window.toml", "--to 2026-03-04T09:00:00Z");
     assert_eq!(code, Some(0), "{json:#}");
-    assert_verdict(
-        verdict(&json, "support CSAT"),
-        "pass",
-        Some(100.0),
-        2,
-        ("min", 80.0),
-    );
-    assert_verdict(
-        verdict(&json, "support AHT"),
-        "pass",
-        Some(600.0),
-        2,
-        ("max", 600.0),
-    );
-    assert_verdict(
-        verdict(&json, "service AHT"),
-        "no data",
-        None,
-        0,
-        ("max", 360.0),
-    );
+    verdict_is(&json, "support CSAT", "pass", Some(100.0), 2, ("min", 80.0));
+    verdict_is(&json, "support AHT", "pass", Some(600.0), 2, ("max", 600.0));
+    verdict_is(&json, "service AHT", "no data", None, 0, ("max", 360.0));
     // --from at V3's created_at exactly: V3 is in. From it: V3, V4, V5 (and no support record).
     //   service aht (300 + 500 + 0) / 3 = 266.67 n 3
-    let (code, json) = check_json("window.toml", &["--from", "2026-03-12T10:00:00Z"]);
+    let (code, json) = check_json("window.toml", "--from 2026-03-12T10:00:00Z");
     assert_eq!(code, Some(0), "{json:#}");
     let service = verdict(&json, "service AHT");
     assert_eq!(service["status"], "pass");

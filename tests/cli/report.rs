@@ -1,3 +1,6 @@
+//! What belongs here: `cxkpi report` on canonical logs (KPIs, formats, stdin, files, windows,
+//! `--by`, FCR modes, exit codes). Mapped exports go in `config`, bad records in `invalid`.
+//!
 //! Integration tests for `cxkpi report`, held to SPEC.md §1–4.
 //!
 //! Every expected value is computed by hand in the comments next to it, from fixtures in
@@ -11,163 +14,56 @@
 //! 600 + 0.7 × 10 = 607, checked in reference.py with numpy's interpolation formula) or a single
 //! division written the same way here (`200.0 / 3.0`).
 //!
-//! Output columns of a row, in SPEC §3 order (the index of each value in the `[Option<f64>; 17]`
-//! arrays below):
-//!
-//! ```text
-//!  0 interactions   1 csat   2 csat_n   3 nps   4 nps_n   5 ces   6 ces_n   7 fcr   8 fcr_n
-//!  9 aht_s  10 aht_n  11 frt_mean_s  12 frt_median_s  13 frt_p90_s  14 frt_n  15 churn  16 churn_n
-//! ```
+//! Expected rows are written with the output columns named: the main fixture as a table with a
+//! line per column ([`KPIS`]), the others as `(column, value)` pairs over an empty row
+//! ([`row`]).
 
-mod common;
-
-use std::fmt;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::Run;
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::util::{fixture, Cxkpi};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
+/// The output columns of a row after `category` and the `--by` keys, in SPEC §3 order.
+#[rustfmt::skip]
 const METRICS: [&str; 17] = [
-    "interactions",
-    "csat",
-    "csat_n",
-    "nps",
-    "nps_n",
-    "ces",
-    "ces_n",
-    "fcr",
-    "fcr_n",
-    "aht_s",
-    "aht_n",
-    "frt_mean_s",
-    "frt_median_s",
-    "frt_p90_s",
-    "frt_n",
-    "churn",
-    "churn_n",
+    "interactions", "csat", "csat_n", "nps", "nps_n", "ces", "ces_n", "fcr", "fcr_n", "aht_s",
+    "aht_n", "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "churn", "churn_n",
 ];
 
 const CSV_HEADER: &str = "category,interactions,csat,csat_n,nps,nps_n,ces,ces_n,fcr,fcr_n,\
 aht_s,aht_n,frt_mean_s,frt_median_s,frt_p90_s,frt_n,churn,churn_n";
 
-/// `cxkpi ARGS`, run from the crate root so that fixture paths (and the file names in
-/// messages) are `tests/data/...`.
-fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    common::cxkpi_in(common::crate_root(), args, stdin, common::TIMEOUT).assert_utf8()
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with(args, Some(b""))
-}
-
-/// Runs a command that must succeed silently; returns its stdout.
-fn ok_stdout(args: &[&str], stdin: Option<&[u8]>) -> String {
-    let r = run_with(args, stdin.or(Some(b"")));
-    assert_eq!(
-        r.code,
-        Some(0),
-        "exit code of {args:?}; stderr: {}",
-        r.stderr
-    );
-    assert_eq!(r.stderr, "", "stderr of {args:?}");
-    r.stdout
-}
-
-/// Runs a command that must fail with exit 2 and nothing on stdout; returns its stderr.
-fn usage_error(args: &[&str]) -> String {
-    let r = run(args);
-    assert_eq!(
-        r.code,
-        Some(2),
-        "exit code of {args:?}; stderr: {}",
-        r.stderr
-    );
-    assert_eq!(r.stdout, "", "stdout of {args:?}");
-    assert!(
-        r.stderr.starts_with("error: "),
-        "stderr of {args:?}: {}",
-        r.stderr
-    );
-    r.stderr
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-/// A JSON object with its keys in document order (serde_json's `Value` sorts them).
-#[derive(Debug, Clone, PartialEq)]
-struct Ordered(Vec<(String, Value)>);
-
-impl<'de> Deserialize<'de> for Ordered {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = Ordered;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Value>()? {
-                    entries.push(entry);
-                }
-                Ok(Ordered(entries))
-            }
-        }
-        deserializer.deserialize_map(Entries)
-    }
-}
-
-impl Ordered {
-    fn keys(&self) -> Vec<&str> {
-        self.0.iter().map(|(k, _)| k.as_str()).collect()
-    }
-    fn get(&self, key: &str) -> &Value {
-        &self
-            .0
-            .iter()
-            .find(|(k, _)| k == key)
-            .unwrap_or_else(|| panic!("no key {key} in {self:?}"))
-            .1
-    }
-}
-
-/// The JSON report of SPEC §4, parsed with the key order of every row kept.
+/// The JSON report of SPEC §4. serde_json's `preserve_order` feature is on, so every object
+/// keeps its keys in document order.
 #[derive(Debug)]
 struct Report {
     window: Value,
     input: Value,
-    rows: Vec<Ordered>,
+    rows: Vec<Map<String, Value>>,
 }
 
 fn parse_report(text: &str) -> Report {
-    let top: Ordered = serde_json::from_str(text).expect("the output is one JSON object");
-    assert_eq!(top.keys(), ["window", "input", "rows"], "top-level keys");
-    #[derive(Deserialize)]
-    struct Rows {
-        rows: Vec<Ordered>,
-    }
-    let Rows { rows } = serde_json::from_str(text).unwrap();
+    let top: Value = serde_json::from_str(text).expect("the output is JSON");
+    let top = top.as_object().expect("the output is one JSON object");
+    let keys: Vec<&str> = top.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["window", "input", "rows"], "top-level keys");
+    let rows = top["rows"].as_array().expect("`rows` is an array");
     Report {
-        window: top.get("window").clone(),
-        input: top.get("input").clone(),
-        rows,
+        window: top["window"].clone(),
+        input: top["input"].clone(),
+        rows: rows.iter().map(|r| r.as_object().expect("a row is an object").clone()).collect(),
     }
 }
 
-/// `cxkpi report --format json ARGS...`, which must succeed silently.
-fn report_json(args: &[&str], stdin: Option<&[u8]>) -> Report {
-    let mut full = vec!["report", "--format", "json"];
-    full.extend_from_slice(args);
-    parse_report(&ok_stdout(&full, stdin))
+/// `cxkpi report --format json ARGS`, which must succeed silently.
+fn report_json(args: &str) -> Report {
+    parse_report(&Cxkpi::new("report --format json").args(args).ok())
 }
 
 fn window(from: Option<&str>, to: Option<&str>) -> Value {
@@ -196,24 +92,28 @@ fn cell(value: &Value) -> Cell {
     }
 }
 
-fn cells(row: &Ordered) -> Vec<(String, Cell)> {
-    row.0.iter().map(|(k, v)| (k.clone(), cell(v))).collect()
+/// A row's cells with their names, in output order.
+fn cells(row: &Map<String, Value>) -> Vec<(String, Cell)> {
+    row.iter().map(|(k, v)| (k.clone(), cell(v))).collect()
 }
 
-/// The expected row: `category`, the `--by` keys, then the 17 output columns.
+/// The expected row: `category`, the `--by` keys, then the 17 output columns, all of an empty
+/// row (`interactions` and every `_n` 0, every value null) except those `values` names.
 fn row(
     category: &str,
     keys: &[(&str, Option<&str>)],
-    values: [Option<f64>; 17],
+    values: &[(&str, Option<f64>)],
 ) -> Vec<(String, Cell)> {
+    for (name, _) in values {
+        assert!(METRICS.contains(name), "no output column {name}");
+    }
     let mut out = vec![("category".to_string(), Cell::Text(category.to_string()))];
     for (name, value) in keys {
-        out.push((
-            name.to_string(),
-            value.map_or(Cell::Null, |v| Cell::Text(v.to_string())),
-        ));
+        out.push((name.to_string(), value.map_or(Cell::Null, |v| Cell::Text(v.to_string()))));
     }
-    for (name, value) in METRICS.iter().zip(values) {
+    for name in METRICS {
+        let empty = (name == "interactions" || name.ends_with("_n")).then_some(0.0);
+        let value = values.iter().find(|(n, _)| *n == name).map_or(empty, |(_, v)| *v);
         out.push((name.to_string(), value.map_or(Cell::Null, Cell::Num)));
     }
     out
@@ -229,18 +129,11 @@ fn assert_rows(report: &Report, expected: &[Vec<(String, Cell)>]) {
 
 /// Row `index`'s values of the named columns.
 fn pick(report: &Report, index: usize, columns: &[&str]) -> Vec<Cell> {
-    columns
-        .iter()
-        .map(|c| cell(report.rows[index].get(c)))
-        .collect()
+    columns.iter().map(|c| cell(&report.rows[index][*c])).collect()
 }
 
 fn categories(report: &Report) -> Vec<String> {
-    report
-        .rows
-        .iter()
-        .map(|r| r.get("category").as_str().unwrap().to_string())
-        .collect()
+    report.rows.iter().map(|r| r["category"].as_str().unwrap().to_string()).collect()
 }
 
 const N: Option<f64> = None;
@@ -285,101 +178,38 @@ fn s(v: f64) -> Option<f64> {
 //   median rank 3.5 → (300+600)/2 = 450, p90 rank 6.3 → 610 + 0.3×10 = 613
 //   churn: C1..C7 (7), churned C3,C5,C6 → 300/7
 
+#[rustfmt::skip]
+const KPIS: [(&str, [f64; 4]); 17] = [
+    // column         support        service        uncategorized  all
+    ("interactions", [4.0,           4.0,           2.0,           10.0]),
+    ("csat",         [200.0 / 3.0,   200.0 / 3.0,   100.0,         500.0 / 7.0]),
+    ("csat_n",       [3.0,           3.0,           1.0,           7.0]),
+    ("nps",          [25.0,          100.0,         -100.0,        37.5]),
+    ("nps_n",        [4.0,           3.0,           1.0,           8.0]),
+    ("ces",          [14.0 / 3.0,    13.0 / 3.0,    1.0,           4.0]),
+    ("ces_n",        [3.0,           3.0,           1.0,           7.0]),
+    ("fcr",          [100.0 / 3.0,   200.0 / 3.0,   100.0,         400.0 / 7.0]),
+    ("fcr_n",        [3.0,           3.0,           1.0,           7.0]),
+    ("aht_s",        [425.0,         75.0,          90.0,          1940.0 / 7.0]),
+    ("aht_n",        [4.0,           2.0,           1.0,           7.0]),
+    ("frt_mean_s",   [347.5,         950.0 / 3.0,   600.0,         367.5]),
+    ("frt_median_s", [360.0,         300.0,         600.0,         450.0]),
+    ("frt_p90_s",    [607.0,         556.0,         600.0,         613.0]),
+    ("frt_n",        [4.0,           3.0,           1.0,           8.0]),
+    ("churn",        [100.0 / 3.0,   200.0 / 3.0,   0.0,           300.0 / 7.0]),
+    ("churn_n",      [3.0,           3.0,           1.0,           7.0]),
+];
+
+/// The rows of [`KPIS`], in output order.
 fn kpis_expected_rows() -> Vec<Vec<(String, Cell)>> {
-    vec![
-        row(
-            "support",
-            &[],
-            [
-                s(4.0),
-                s(200.0 / 3.0),
-                s(3.0),
-                s(25.0),
-                s(4.0),
-                s(14.0 / 3.0),
-                s(3.0),
-                s(100.0 / 3.0),
-                s(3.0),
-                s(425.0),
-                s(4.0),
-                s(347.5),
-                s(360.0),
-                s(607.0),
-                s(4.0),
-                s(100.0 / 3.0),
-                s(3.0),
-            ],
-        ),
-        row(
-            "service",
-            &[],
-            [
-                s(4.0),
-                s(200.0 / 3.0),
-                s(3.0),
-                s(100.0),
-                s(3.0),
-                s(13.0 / 3.0),
-                s(3.0),
-                s(200.0 / 3.0),
-                s(3.0),
-                s(75.0),
-                s(2.0),
-                s(950.0 / 3.0),
-                s(300.0),
-                s(556.0),
-                s(3.0),
-                s(200.0 / 3.0),
-                s(3.0),
-            ],
-        ),
-        row(
-            "uncategorized",
-            &[],
-            [
-                s(2.0),
-                s(100.0),
-                s(1.0),
-                s(-100.0),
-                s(1.0),
-                s(1.0),
-                s(1.0),
-                s(100.0),
-                s(1.0),
-                s(90.0),
-                s(1.0),
-                s(600.0),
-                s(600.0),
-                s(600.0),
-                s(1.0),
-                s(0.0),
-                s(1.0),
-            ],
-        ),
-        row(
-            "all",
-            &[],
-            [
-                s(10.0),
-                s(500.0 / 7.0),
-                s(7.0),
-                s(37.5),
-                s(8.0),
-                s(4.0),
-                s(7.0),
-                s(400.0 / 7.0),
-                s(7.0),
-                s(1940.0 / 7.0),
-                s(7.0),
-                s(367.5),
-                s(450.0),
-                s(613.0),
-                s(8.0),
-                s(300.0 / 7.0),
-                s(7.0),
-            ],
-        ),
-    ]
+    ["support", "service", "uncategorized", "all"]
+        .iter()
+        .enumerate()
+        .map(|(i, category)| {
+            let values: Vec<_> = KPIS.iter().map(|(name, v)| (*name, s(v[i]))).collect();
+            row(category, &[], &values)
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,17 +218,15 @@ fn kpis_expected_rows() -> Vec<Vec<(String, Cell)>> {
 
 #[test]
 fn json_reports_every_metric_per_category() {
-    let report = report_json(&["tests/data/kpis.csv"], None);
+    let report = report_json("tests/data/kpis.csv");
     assert_eq!(report.window, window(None, None));
     assert_eq!(report.input, input(10, 0));
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
     for r in &report.rows {
         let mut keys = vec!["category"];
         keys.extend(METRICS);
-        assert_eq!(r.keys(), keys, "row keys in SPEC order");
+        let actual: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(actual, keys, "row keys in SPEC order");
     }
     assert_rows(&report, &kpis_expected_rows());
 }
@@ -414,7 +242,7 @@ service,4,66.66666666666667,3,100.0,3,4.333333333333333,3,66.66666666666667,3,75
 uncategorized,2,100.0,1,-100.0,1,1.0,1,100.0,1,90.0,1,600.0,600.0,600.0,1,0.0,1\n\
 all,10,71.42857142857143,7,37.5,8,4.0,7,57.142857142857146,7,277.14285714285717,7,367.5,450.0,613.0,8,42.857142857142854,7\n"
     );
-    let out = ok_stdout(&["report", "--format", "csv", "tests/data/kpis.csv"], None);
+    let out = Cxkpi::new("report --format csv tests/data/kpis.csv").ok();
     assert_eq!(out, expected);
 }
 
@@ -423,10 +251,7 @@ fn csv_leaves_null_values_empty() {
     // tests/data/by_keys.csv has only csat among the metric columns: every other value is
     // null (empty cell) with n 0. Support: B1 5, B2 1, B3 4, B4 3, B8 2 → ≥4: 2 of 5 → 40.
     // Service: B5 5, B6 2, B7 4 → 2 of 3. All: 4 of 8 → 50.
-    let out = ok_stdout(
-        &["report", "--format", "csv", "tests/data/by_keys.csv"],
-        None,
-    );
+    let out = Cxkpi::new("report --format csv tests/data/by_keys.csv").ok();
     assert_eq!(
         out,
         format!(
@@ -443,19 +268,13 @@ fn markdown_snapshot() {
     // Reviewed against the hand computation above: support CSAT 66.7% (3), NPS +25.0 (4),
     // CES 4.67 (3), FCR 33.3% (3), AHT 425 s = 7m 05s (4), FRT mean 347.5 s ≈ 5m 48s,
     // median 360 s = 6m 00s, p90 607 s = 10m 07s (4), churn 33.3% (3); and so on.
-    let out = ok_stdout(
-        &["report", "--format", "markdown", "tests/data/kpis.csv"],
-        None,
-    );
+    let out = Cxkpi::new("report --format markdown tests/data/kpis.csv").ok();
     insta::assert_snapshot!("markdown_kpis", out);
 }
 
 #[test]
 fn table_snapshot() {
-    let out = ok_stdout(
-        &["report", "--format", "table", "tests/data/kpis.csv"],
-        None,
-    );
+    let out = Cxkpi::new("report --format table tests/data/kpis.csv").ok();
     insta::assert_snapshot!("table_kpis", out);
 }
 
@@ -465,11 +284,8 @@ fn table_snapshot() {
 
 #[test]
 fn stdin_dash_reads_csv() {
-    let from_file = ok_stdout(&["report", "--format", "json", "tests/data/kpis.csv"], None);
-    let from_stdin = ok_stdout(
-        &["report", "--format", "json", "-"],
-        Some(&fixture("kpis.csv")),
-    );
+    let from_file = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
+    let from_stdin = Cxkpi::new("report --format json -").stdin(fixture("kpis.csv")).ok();
     assert_eq!(from_stdin, from_file);
     assert_eq!(parse_report(&from_stdin).input, input(10, 0));
 }
@@ -477,21 +293,15 @@ fn stdin_dash_reads_csv() {
 #[test]
 fn stdin_without_file_reads_ndjson() {
     // No file argument at all; the content (`{` first) says NDJSON.
-    let from_file = ok_stdout(&["report", "--format", "json", "tests/data/kpis.csv"], None);
-    let from_stdin = ok_stdout(
-        &["report", "--format", "json"],
-        Some(&fixture("kpis.ndjson")),
-    );
+    let from_file = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
+    let from_stdin = Cxkpi::new("report --format json").stdin(fixture("kpis.ndjson")).ok();
     assert_eq!(from_stdin, from_file);
 }
 
 #[test]
 fn stdin_reads_json_array() {
-    let from_file = ok_stdout(&["report", "--format", "json", "tests/data/kpis.csv"], None);
-    let from_stdin = ok_stdout(
-        &["report", "--format", "json", "-"],
-        Some(&fixture("kpis.json")),
-    );
+    let from_file = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
+    let from_stdin = Cxkpi::new("report --format json -").stdin(fixture("kpis.json")).ok();
     assert_eq!(from_stdin, from_file);
 }
 
@@ -503,56 +313,35 @@ fn stdin_reads_json_array() {
 fn several_files_are_concatenated() {
     // kpis_part1.csv holds T01–T05, kpis_part2.json T06–T10 (every key present, null where
     // empty): 5 + 5 = 10 records, and the report is byte for byte the one of kpis.csv.
-    let one = ok_stdout(&["report", "--format", "json", "tests/data/kpis.csv"], None);
-    let two = ok_stdout(
-        &[
-            "report",
-            "--format",
-            "json",
-            "tests/data/kpis_part1.csv",
-            "tests/data/kpis_part2.json",
-        ],
-        None,
-    );
+    let one = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
+    let two =
+        Cxkpi::new("report --format json tests/data/kpis_part1.csv tests/data/kpis_part2.json")
+            .ok();
     assert_eq!(two, one);
     assert_eq!(parse_report(&two).input, input(10, 0));
-    let part1 = report_json(&["tests/data/kpis_part1.csv"], None);
-    let part2 = report_json(&["tests/data/kpis_part2.json"], None);
+    let part1 = report_json("tests/data/kpis_part1.csv");
+    let part2 = report_json("tests/data/kpis_part2.json");
     assert_eq!(part1.input, input(5, 0));
     assert_eq!(part2.input, input(5, 0));
 }
 
 #[test]
-
 fn several_files_with_different_columns_are_concatenated() {
     // kpis_part2.ndjson holds T06–T10 with the keys of empty values left out, so it has no
     // first_response_seconds key at all: a missing key is a missing value (SPEC §2), and the
     // concatenation is still the report of kpis.csv.
-    let one = ok_stdout(&["report", "--format", "json", "tests/data/kpis.csv"], None);
-    let two = ok_stdout(
-        &[
-            "report",
-            "--format",
-            "json",
-            "tests/data/kpis_part1.csv",
-            "tests/data/kpis_part2.ndjson",
-        ],
-        None,
-    );
+    let one = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
+    let two =
+        Cxkpi::new("report --format json tests/data/kpis_part1.csv tests/data/kpis_part2.ndjson")
+            .ok();
     assert_eq!(two, one);
 }
 
 #[test]
 fn csv_json_and_ndjson_give_identical_bytes() {
-    let csv = ok_stdout(&["report", "--format", "json", "tests/data/kpis.csv"], None);
-    let json = ok_stdout(
-        &["report", "--format", "json", "tests/data/kpis.json"],
-        None,
-    );
-    let ndjson = ok_stdout(
-        &["report", "--format", "json", "tests/data/kpis.ndjson"],
-        None,
-    );
+    let csv = Cxkpi::new("report --format json tests/data/kpis.csv").ok();
+    let json = Cxkpi::new("report --format json tests/data/kpis.json").ok();
+    let ndjson = Cxkpi::new("report --format json tests/data/kpis.ndjson").ok();
     assert_eq!(json, csv);
     assert_eq!(ndjson, csv);
     assert_rows(&parse_report(&csv), &kpis_expected_rows());
@@ -578,31 +367,12 @@ fn window_row(
     churn: Option<f64>,
     churn_n: f64,
 ) -> Vec<(String, Cell)> {
-    let n = s(interactions);
-    let zero = s(0.0);
-    row(
-        category,
-        &[],
-        [
-            n,
-            N,
-            zero,
-            N,
-            zero,
-            N,
-            zero,
-            N,
-            zero,
-            s(aht),
-            n,
-            N,
-            N,
-            N,
-            zero,
-            churn,
-            s(churn_n),
-        ],
-    )
+    #[rustfmt::skip]
+    let values = [
+        ("interactions", s(interactions)), ("aht_s", s(aht)), ("aht_n", s(interactions)),
+        ("churn", churn), ("churn_n", s(churn_n)),
+    ];
+    row(category, &[], &values)
 }
 
 #[test]
@@ -613,20 +383,8 @@ fn window_dates_are_midnight_utc_and_half_open() {
     // service W4, W5: aht (8+16)/2 = 12; base D, E; D churned in [from, to), E exactly at `to`
     // (not in the window) → 50, n 2.
     // all: aht 28/3; base D, E → 50, n 2.
-    let report = report_json(
-        &[
-            "--from",
-            "2026-02-01",
-            "--to",
-            "2026-02-03",
-            "tests/data/window.csv",
-        ],
-        None,
-    );
-    assert_eq!(
-        report.window,
-        window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z"))
-    );
+    let report = report_json("--from 2026-02-01 --to 2026-02-03 tests/data/window.csv");
+    assert_eq!(report.window, window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z")));
     // records counts every record read, in the window or not.
     assert_eq!(report.input, input(7, 0));
     assert_rows(
@@ -642,20 +400,9 @@ fn window_dates_are_midnight_utc_and_half_open() {
 #[test]
 fn window_with_timestamps_includes_from_and_excludes_to() {
     // [W3's instant, W6's instant): W3, W4, W5, exactly as with the dates.
-    let report = report_json(
-        &[
-            "--from",
-            "2026-02-01T00:00:00Z",
-            "--to",
-            "2026-02-03T00:00:00Z",
-            "tests/data/window.csv",
-        ],
-        None,
-    );
-    assert_eq!(
-        report.window,
-        window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z"))
-    );
+    let report =
+        report_json("--from 2026-02-01T00:00:00Z --to 2026-02-03T00:00:00Z tests/data/window.csv");
+    assert_eq!(report.window, window(Some("2026-02-01T00:00:00Z"), Some("2026-02-03T00:00:00Z")));
     assert_eq!(
         pick(&report, 2, &["interactions", "aht_s"]),
         [Cell::Num(3.0), Cell::Num(28.0 / 3.0)]
@@ -669,22 +416,9 @@ fn window_dates_follow_tz() {
     // support W2, W3: aht (2+4)/2 = 3; base B (C churned before from), not churned → 0, n 1.
     // service W4: aht 8; D churned 02-02T00Z, in the window → 100, n 1.
     // all: aht 14/3; base B, D → 50, n 2.
-    let report = report_json(
-        &[
-            "--tz",
-            "Europe/Paris",
-            "--from",
-            "2026-02-01",
-            "--to",
-            "2026-02-03",
-            "tests/data/window.csv",
-        ],
-        None,
-    );
-    assert_eq!(
-        report.window,
-        window(Some("2026-01-31T23:00:00Z"), Some("2026-02-02T23:00:00Z"))
-    );
+    let report =
+        report_json("--tz Europe/Paris --from 2026-02-01 --to 2026-02-03 tests/data/window.csv");
+    assert_eq!(report.window, window(Some("2026-01-31T23:00:00Z"), Some("2026-02-02T23:00:00Z")));
     assert_eq!(report.input, input(7, 0));
     assert_rows(
         &report,
@@ -700,7 +434,7 @@ fn window_dates_follow_tz() {
 fn window_open_on_one_side() {
     // Only --from 2026-02-03: W6 (exactly at from), W7; nobody churned.
     // support W7: aht 64 · service W6: aht 32 · all: (32+64)/2 = 48; churn 0 over F, G.
-    let report = report_json(&["--from", "2026-02-03", "tests/data/window.csv"], None);
+    let report = report_json("--from 2026-02-03 tests/data/window.csv");
     assert_eq!(report.window, window(Some("2026-02-03T00:00:00Z"), None));
     assert_rows(
         &report,
@@ -712,17 +446,13 @@ fn window_open_on_one_side() {
     );
     // Only --to 2026-02-01: W1, W2 (support): aht (1+2)/2 = 1.5, churn 0 over A, B; service
     // has no record in the window: its row is empty.
-    let report = report_json(&["--to", "2026-02-01", "tests/data/window.csv"], None);
+    let report = report_json("--to 2026-02-01 tests/data/window.csv");
     assert_eq!(report.window, window(None, Some("2026-02-01T00:00:00Z")));
-    let mut empty = [N; 17];
-    for i in [0, 2, 4, 6, 8, 10, 14, 16] {
-        empty[i] = s(0.0);
-    }
     assert_rows(
         &report,
         &[
             window_row("support", 2.0, 1.5, s(0.0), 2.0),
-            row("service", &[], empty),
+            row("service", &[], &[]),
             window_row("all", 2.0, 1.5, s(0.0), 2.0),
         ],
     );
@@ -730,23 +460,11 @@ fn window_open_on_one_side() {
 
 #[test]
 fn window_on_input_without_created_at_is_exit_2() {
-    let stderr = usage_error(&[
-        "report",
-        "--format",
-        "json",
-        "--from",
-        "2026-02-01",
-        "tests/data/no_created_at.csv",
-    ]);
+    let stderr = Cxkpi::new("report --format json --from 2026-02-01 tests/data/no_created_at.csv")
+        .usage_error();
     assert!(stderr.contains("created_at"), "{stderr}");
-    let stderr = usage_error(&[
-        "report",
-        "--format",
-        "json",
-        "--to",
-        "2026-02-01",
-        "tests/data/no_created_at.csv",
-    ]);
+    let stderr = Cxkpi::new("report --format json --to 2026-02-01 tests/data/no_created_at.csv")
+        .usage_error();
     assert!(stderr.contains("created_at"), "{stderr}");
 }
 
@@ -767,34 +485,14 @@ fn by_row(
     n: f64,
     csat: f64,
 ) -> Vec<(String, Cell)> {
-    row(
-        category,
-        &[("channel", channel), ("agent", agent)],
-        [
-            s(n),
-            s(csat),
-            s(n),
-            N,
-            s(0.0),
-            N,
-            s(0.0),
-            N,
-            s(0.0),
-            N,
-            s(0.0),
-            N,
-            N,
-            N,
-            s(0.0),
-            N,
-            s(0.0),
-        ],
-    )
+    let keys = [("channel", channel), ("agent", agent)];
+    let values = [("interactions", s(n)), ("csat", s(csat)), ("csat_n", s(n))];
+    row(category, &keys, &values)
 }
 
 #[test]
 fn by_two_keys_orders_rows_as_text_with_missing_last() {
-    let report = report_json(&["--by", "channel,agent", "tests/data/by_keys.csv"], None);
+    let report = report_json("--by channel,agent tests/data/by_keys.csv");
     assert_eq!(report.input, input(8, 0));
     assert_rows(
         &report,
@@ -823,39 +521,16 @@ fn by_two_keys_orders_rows_as_text_with_missing_last() {
 
 #[test]
 fn by_keys_are_csv_columns_after_category() {
-    let out = ok_stdout(
-        &[
-            "report",
-            "--format",
-            "csv",
-            "--by",
-            "channel,agent",
-            "tests/data/by_keys.csv",
-        ],
-        None,
-    );
+    let out = Cxkpi::new("report --format csv --by channel,agent tests/data/by_keys.csv").ok();
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
-        Some(
-            CSV_HEADER
-                .replacen("category,", "category,channel,agent,", 1)
-                .as_str()
-        )
+        Some(CSV_HEADER.replacen("category,", "category,channel,agent,", 1).as_str())
     );
     // The first and the null-keyed lines, as in by_two_keys_orders_rows_as_text_with_missing_last.
-    assert_eq!(
-        lines.next(),
-        Some("support,chat,10,1,0.0,1,,0,,0,,0,,0,,,,0,,0")
-    );
-    assert_eq!(
-        lines.next(),
-        Some("support,chat,9,2,50.0,2,,0,,0,,0,,0,,,,0,,0")
-    );
-    assert_eq!(
-        lines.next(),
-        Some("support,chat,,1,0.0,1,,0,,0,,0,,0,,,,0,,0")
-    );
+    assert_eq!(lines.next(), Some("support,chat,10,1,0.0,1,,0,,0,,0,,0,,,,0,,0"));
+    assert_eq!(lines.next(), Some("support,chat,9,2,50.0,2,,0,,0,,0,,0,,,,0,,0"));
+    assert_eq!(lines.next(), Some("support,chat,,1,0.0,1,,0,,0,,0,,0,,,,0,,0"));
     assert_eq!(out.lines().count(), 1 + 13);
 }
 
@@ -878,21 +553,18 @@ fn fcr_repeat_mode_72h_window_is_closed_at_its_end() {
     // 72h: R1 is a repeat (R2 at exactly t + 72h is in (t, t + 72h]); R3 is not (R4 at +72h+1s).
     // support: eligible R1–R4, first R2, R3, R4 → 75 · service: R5, R8, first R5 → 50
     // all: 6 eligible, 4 first → 400/6 = 200/3.
-    let report = report_json(&["--fcr-window", "72h", "tests/data/repeat.csv"], None);
+    let report = report_json("--fcr-window 72h tests/data/repeat.csv");
     assert_eq!(categories(&report), ["support", "service", "all"]);
     let fcr = |i| pick(&report, i, &["interactions", "fcr", "fcr_n"]);
     assert_eq!(fcr(0), [Cell::Num(6.0), Cell::Num(75.0), Cell::Num(4.0)]);
     assert_eq!(fcr(1), [Cell::Num(2.0), Cell::Num(50.0), Cell::Num(2.0)]);
-    assert_eq!(
-        fcr(2),
-        [Cell::Num(8.0), Cell::Num(200.0 / 3.0), Cell::Num(6.0)]
-    );
+    assert_eq!(fcr(2), [Cell::Num(8.0), Cell::Num(200.0 / 3.0), Cell::Num(6.0)]);
 }
 
 #[test]
 fn fcr_repeat_mode_default_window_is_7_days() {
     // 7 days: R1 and R3 are both repeats. support: first R2, R4 of 4 → 50; all: 3 of 6 → 50.
-    let report = report_json(&["tests/data/repeat.csv"], None);
+    let report = report_json("tests/data/repeat.csv");
     let fcr = |i| pick(&report, i, &["fcr", "fcr_n"]);
     assert_eq!(fcr(0), [Cell::Num(50.0), Cell::Num(4.0)]);
     assert_eq!(fcr(1), [Cell::Num(50.0), Cell::Num(2.0)]);
@@ -904,18 +576,8 @@ fn fcr_repeats_are_searched_outside_the_report_window() {
     // Window [02-10, 02-12): R1, R3, R5, R6, R7, R8. R1's repeat R2 (02-13) is outside the
     // window and still counts. support: eligible R1, R3, first R3 → 50 (100 if R2 were not
     // seen) · service: R5, R8 → 50 · all: R3, R5 of 4 → 50.
-    let report = report_json(
-        &[
-            "--fcr-window",
-            "72h",
-            "--from",
-            "2026-02-10",
-            "--to",
-            "2026-02-12",
-            "tests/data/repeat.csv",
-        ],
-        None,
-    );
+    let report =
+        report_json("--fcr-window 72h --from 2026-02-10 --to 2026-02-12 tests/data/repeat.csv");
     let fcr = |i| pick(&report, i, &["interactions", "fcr", "fcr_n"]);
     assert_eq!(fcr(0), [Cell::Num(4.0), Cell::Num(50.0), Cell::Num(2.0)]);
     assert_eq!(fcr(1), [Cell::Num(2.0), Cell::Num(50.0), Cell::Num(2.0)]);
@@ -926,7 +588,7 @@ fn fcr_repeats_are_searched_outside_the_report_window() {
 fn metrics_whose_columns_are_absent_have_n_zero() {
     // repeat.csv has no csat, nps, ces, handle-time or first-response column: those metrics
     // are null with n 0 in every row.
-    let report = report_json(&["tests/data/repeat.csv"], None);
+    let report = report_json("tests/data/repeat.csv");
     let columns = [
         "csat",
         "csat_n",
@@ -961,12 +623,11 @@ fn metrics_whose_columns_are_absent_have_n_zero() {
 }
 
 #[test]
-
 fn churn_without_churned_at_column_has_n_zero() {
     // repeat.csv has customer_id but no churned_at column: nothing says who churned, so churn
     // is a metric whose columns are absent (SPEC §2): n 0, value null. (A churn of 0 % would
     // pass a `check` rule `churn max = ...` on data that cannot show churn at all.)
-    let report = report_json(&["tests/data/repeat.csv"], None);
+    let report = report_json("tests/data/repeat.csv");
     for i in 0..3 {
         assert_eq!(
             pick(&report, i, &["churn", "churn_n"]),
@@ -984,18 +645,10 @@ fn churn_without_churned_at_column_has_n_zero() {
 fn header_only_csv_reports_empty_rows() {
     // No records: support, service and all rows (without --by they are always there), every
     // count 0 and every value null.
-    let report = report_json(&["tests/data/empty.csv"], None);
+    let report = report_json("tests/data/empty.csv");
     assert_eq!(report.window, window(None, None));
     assert_eq!(report.input, input(0, 0));
-    let empty = |category| {
-        let mut values = [N; 17];
-        for (i, name) in METRICS.iter().enumerate() {
-            if *name == "interactions" || name.ends_with("_n") {
-                values[i] = s(0.0);
-            }
-        }
-        row(category, &[], values)
-    };
+    let empty = |category| row(category, &[], &[]);
     assert_rows(&report, &[empty("support"), empty("service"), empty("all")]);
 }
 
@@ -1006,7 +659,7 @@ fn header_only_csv_reports_empty_rows() {
 #[test]
 fn missing_interaction_id_is_exit_2_naming_the_columns_found() {
     // tests/data/no_id.csv has the columns id, category, csat.
-    let stderr = usage_error(&["report", "--format", "json", "tests/data/no_id.csv"]);
+    let stderr = Cxkpi::new("report --format json tests/data/no_id.csv").usage_error();
     assert!(stderr.contains("interaction_id"), "{stderr}");
     let found = stderr.split_once("interaction_id").unwrap().1;
     for column in ["id", "category", "csat"] {
@@ -1016,33 +669,22 @@ fn missing_interaction_id_is_exit_2_naming_the_columns_found() {
 
 #[test]
 fn nonexistent_file_is_exit_2() {
-    let stderr = usage_error(&["report", "--format", "json", "tests/data/no_such_file.csv"]);
+    let stderr = Cxkpi::new("report --format json tests/data/no_such_file.csv").usage_error();
     assert!(stderr.contains("tests/data/no_such_file.csv"), "{stderr}");
 }
 
 #[test]
 fn unknown_by_key_is_exit_2() {
-    let stderr = usage_error(&[
-        "report",
-        "--format",
-        "json",
-        "--by",
-        "region",
-        "tests/data/kpis.csv",
-    ]);
+    let stderr = Cxkpi::new("report --format json --by region tests/data/kpis.csv").usage_error();
     assert!(stderr.contains("region"), "{stderr}");
 }
 
 #[test]
 fn bad_from_value_is_exit_2() {
-    let stderr = usage_error(&[
-        "report",
-        "--format",
-        "json",
-        "--from",
-        "last tuesday",
-        "tests/data/kpis.csv",
-    ]);
+    let stderr = Cxkpi::new("report --format json --from")
+        .arg("last tuesday")
+        .arg("tests/data/kpis.csv")
+        .usage_error();
     assert!(stderr.contains("--from"), "{stderr}");
     assert!(stderr.contains("last tuesday"), "{stderr}");
 }
@@ -1050,7 +692,7 @@ fn bad_from_value_is_exit_2() {
 #[test]
 fn value_outside_the_scale_is_exit_2_naming_file_record_column_value() {
     // tests/data/invalid_csat.csv record 3 (V3, header not counted) has csat 6 on 1–5.
-    let stderr = usage_error(&["report", "--format", "json", "tests/data/invalid_csat.csv"]);
+    let stderr = Cxkpi::new("report --format json tests/data/invalid_csat.csv").usage_error();
     assert_eq!(
         stderr,
         "error: tests/data/invalid_csat.csv: record 3: column csat: value \"6\" is outside the CSAT scale 1–5\n"
@@ -1061,73 +703,49 @@ fn value_outside_the_scale_is_exit_2_naming_file_record_column_value() {
 fn skip_leaves_the_invalid_record_out_of_every_metric() {
     // Without V3: support V1 (csat 5, nps 10), V2 (csat 3) → csat 50 (n 2), nps 100 (n 1);
     // service V4 (csat 4, nps 0) → csat 100, nps −100; all → csat 2 of 3, nps (1 − 1)/2 = 0.
-    let r = run(&[
-        "report",
-        "--format",
-        "json",
-        "--on-invalid",
-        "skip",
-        "tests/data/invalid_csat.csv",
-    ]);
-    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let r = Cxkpi::new("report --format json --on-invalid skip tests/data/invalid_csat.csv")
+        .run()
+        .status(0)
+        .assert_utf8();
     // A one-line summary on stderr.
     assert_eq!(r.stderr.lines().count(), 1, "stderr: {}", r.stderr);
-    assert!(
-        r.stderr.ends_with('\n') && r.stderr.contains("csat"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.ends_with('\n') && r.stderr.contains("csat"), "{}", r.stderr);
     let skipped = parse_report(&r.stdout);
     assert_eq!(skipped.input, input(4, 1));
 
-    let without = report_json(&["tests/data/invalid_csat_removed.csv"], None);
+    let without = report_json("tests/data/invalid_csat_removed.csv");
     assert_eq!(without.input, input(3, 0));
-    assert_eq!(skipped.rows, without.rows);
-
-    let csat_nps = |i| {
-        pick(
-            &skipped,
-            i,
-            &["category", "interactions", "csat", "csat_n", "nps", "nps_n"],
-        )
+    // The same rows, keys in the same order, values equal.
+    let entries = |report: &Report| -> Vec<Vec<(String, Value)>> {
+        report
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .collect()
     };
+    assert_eq!(entries(&skipped), entries(&without));
+
+    let csat_nps =
+        |i| pick(&skipped, i, &["category", "interactions", "csat", "csat_n", "nps", "nps_n"]);
     let t = |c: &str| Cell::Text(c.into());
     let n = Cell::Num;
-    assert_eq!(
-        csat_nps(0),
-        [t("support"), n(2.0), n(50.0), n(2.0), n(100.0), n(1.0)]
-    );
-    assert_eq!(
-        csat_nps(1),
-        [t("service"), n(1.0), n(100.0), n(1.0), n(-100.0), n(1.0)]
-    );
-    assert_eq!(
-        csat_nps(2),
-        [t("all"), n(3.0), n(200.0 / 3.0), n(3.0), n(0.0), n(2.0)]
-    );
+    assert_eq!(csat_nps(0), [t("support"), n(2.0), n(50.0), n(2.0), n(100.0), n(1.0)]);
+    assert_eq!(csat_nps(1), [t("service"), n(1.0), n(100.0), n(1.0), n(-100.0), n(1.0)]);
+    assert_eq!(csat_nps(2), [t("all"), n(3.0), n(200.0 / 3.0), n(3.0), n(0.0), n(2.0)]);
 }
 
 #[test]
 fn rejects_file_lists_each_invalid_record() {
     let dir = tempfile::tempdir().unwrap();
     let rejects = dir.path().join("rejects.csv");
-    let r = run(&[
-        "report",
-        "--format",
-        "json",
-        "--on-invalid",
-        "skip",
-        "--rejects",
-        rejects.to_str().unwrap(),
-        "tests/data/invalid_csat.csv",
-    ]);
-    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    Cxkpi::new("report --format json --on-invalid skip --rejects")
+        .arg(&rejects)
+        .arg("tests/data/invalid_csat.csv")
+        .run()
+        .status(0);
     let text = std::fs::read_to_string(&rejects).expect("the rejects file is written");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(
-        reader.headers().unwrap(),
-        vec!["file", "record", "column", "value", "reason"]
-    );
+    assert_eq!(reader.headers().unwrap(), vec!["file", "record", "column", "value", "reason"]);
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 1, "{text}");
     assert_eq!(
@@ -1169,10 +787,7 @@ fn closed_before_writing(format: &str) -> (Option<i32>, String) {
     stdin.write_all(big_log().as_bytes()).unwrap();
     drop(stdin);
     let output = child.wait_with_output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// `cxkpi report --format FORMAT --by interaction_id FILE | head -c 10`: read 10 bytes, close.
@@ -1194,49 +809,25 @@ fn closed_after_ten_bytes(format: &str, first: &[u8; 10]) -> (Option<i32>, Strin
     assert_eq!(&head, first, "{}", String::from_utf8_lossy(&head));
     drop(stdout);
     let output = child.wait_with_output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[test]
 fn closed_stdout_pipe_is_not_an_error_for_tables() {
     for format in ["table", "markdown"] {
-        assert_eq!(
-            closed_before_writing(format),
-            (Some(0), String::new()),
-            "{format}"
-        );
+        assert_eq!(closed_before_writing(format), (Some(0), String::new()), "{format}");
     }
-    assert_eq!(
-        closed_after_ten_bytes("table", b"cxkpi repo"),
-        (Some(0), String::new())
-    );
-    assert_eq!(
-        closed_after_ten_bytes("markdown", b"## cxkpi r"),
-        (Some(0), String::new())
-    );
+    assert_eq!(closed_after_ten_bytes("table", b"cxkpi repo"), (Some(0), String::new()));
+    assert_eq!(closed_after_ten_bytes("markdown", b"## cxkpi r"), (Some(0), String::new()));
 }
 
 #[test]
-
 fn closed_stdout_pipe_is_not_an_error_for_json_and_csv() {
     for format in ["json", "csv"] {
-        assert_eq!(
-            closed_before_writing(format),
-            (Some(0), String::new()),
-            "{format}"
-        );
+        assert_eq!(closed_before_writing(format), (Some(0), String::new()), "{format}");
     }
-    assert_eq!(
-        closed_after_ten_bytes("json", b"{\n  \"windo"),
-        (Some(0), String::new())
-    );
-    assert_eq!(
-        closed_after_ten_bytes("csv", b"category,i"),
-        (Some(0), String::new())
-    );
+    assert_eq!(closed_after_ten_bytes("json", b"{\n  \"windo"), (Some(0), String::new()));
+    assert_eq!(closed_after_ten_bytes("csv", b"category,i"), (Some(0), String::new()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1246,22 +837,12 @@ fn closed_stdout_pipe_is_not_an_error_for_json_and_csv() {
 #[test]
 fn output_is_deterministic() {
     for args in [
-        &["report", "--format", "json", "sample_data/interactions.csv"][..],
-        &[
-            "report",
-            "--format",
-            "json",
-            "--by",
-            "agent,channel",
-            "sample_data/interactions.csv",
-        ][..],
+        "report --format json sample_data/interactions.csv",
+        "report --format json --by agent,channel sample_data/interactions.csv",
     ] {
-        let first = ok_stdout(args, None);
-        let second = ok_stdout(args, None);
+        let first = Cxkpi::new(args).ok();
+        let second = Cxkpi::new(args).ok();
         assert!(first.len() > 100, "{first}");
-        assert!(
-            first == second,
-            "{args:?} gave different bytes on a second run"
-        );
+        assert!(first == second, "{args:?} gave different bytes on a second run");
     }
 }

@@ -1,3 +1,5 @@
+//! What belongs here: properties of the binary on generated hostile input, not hand-written cases.
+//!
 //! Property tests that run the real binary on hostile inputs: arbitrary bytes, and mutations of
 //! a valid 20-record log (CSV and NDJSON). Whatever the input, `cxkpi report` must end with exit
 //! 0 (a report) or 2 (bad input, said on stderr), never a panic (101) or a signal; and
@@ -5,41 +7,31 @@
 //!
 //! Each case spawns the binary, so the case count is modest (48 by default; `PROPTEST_CASES`
 //! overrides it). A failing case is written to
-//! `tests/data/invalid/fuzz_inputs.proptest-regressions` and replayed first on later runs.
-
-mod common;
+//! `proptest-regressions/cli/fuzz.txt` (beside the
+//! unit tests' regressions) and replayed first on later runs.
 
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use common::Run;
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 use serde_json::Value;
 use tempfile::TempDir;
 
+use crate::util::{fixture, Cxkpi, Run};
+
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(48);
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48);
     ProptestConfig {
         cases,
         max_shrink_iters: 512,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/invalid/fuzz_inputs.proptest-regressions"
+            "/proptest-regressions/cli/fuzz.txt"
         )))),
         ..ProptestConfig::default()
     }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/invalid")
-        .join(name);
-    fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -47,11 +39,13 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// `cxkpi report --format json ARGS FILE` in `dir`.
 fn report(dir: &Path, file: &str, args: &[&str]) -> Run {
-    let mut all = vec!["report", "--format", "json"];
-    all.extend_from_slice(args);
-    all.push(file);
     // A hang is a failure too: the child is killed and has no exit code.
-    common::cxkpi_in(dir, &all, None, Duration::from_secs(60))
+    Cxkpi::new("report --format json")
+        .arg_list(args)
+        .arg(file)
+        .current_dir(dir)
+        .timeout(Duration::from_secs(60))
+        .run()
 }
 
 /// Exit 0 with a JSON report, or exit 2 with an `error:` on stderr and nothing on stdout.
@@ -121,22 +115,13 @@ fn check_both_policies(input: &[u8], file: &str) -> Result<(), TestCaseError> {
 
     let fail = report(dir.path(), file, &[]);
     check_run(&fail, "--on-invalid fail")?;
-    let skip = report(
-        dir.path(),
-        file,
-        &["--on-invalid", "skip", "--rejects", "rejects.csv"],
-    );
+    let skip = report(dir.path(), file, &["--on-invalid", "skip", "--rejects", "rejects.csv"]);
     check_run(&skip, "--on-invalid skip")?;
 
     let invalid = invalid_count(&fail.stderr, file);
     match (fail.code, skip.code) {
         (Some(0), _) => {
-            prop_assert_eq!(
-                skip.code,
-                Some(0),
-                "fail passed, skip did not: {}",
-                skip.stderr
-            );
+            prop_assert_eq!(skip.code, Some(0), "fail passed, skip did not: {}", skip.stderr);
             prop_assert_eq!(&skip.stdout, &fail.stdout, "skip and fail reports differ");
             prop_assert_eq!(&skip.stderr, "", "nothing was skipped");
         }
@@ -148,12 +133,7 @@ fn check_both_policies(input: &[u8], file: &str) -> Result<(), TestCaseError> {
                 fail.stderr
             );
             prop_assert_eq!(invalid, Some(skipped), "fail said: {}", fail.stderr);
-            prop_assert!(
-                (1..=records).contains(&skipped),
-                "{} of {}",
-                skipped,
-                records
-            );
+            prop_assert!((1..=records).contains(&skipped), "{} of {}", skipped, records);
             let noun = if skipped == 1 { "record" } else { "records" };
             let summary = format!("cxkpi: skipped {skipped} invalid {noun}: ");
             prop_assert!(
@@ -207,37 +187,14 @@ const VALUES: &[&str] = &[
 
 #[derive(Debug, Clone)]
 enum Mutation {
-    FlipByte {
-        at: usize,
-        mask: u8,
-    },
-    InsertByte {
-        at: usize,
-        byte: u8,
-    },
-    DeleteByte {
-        at: usize,
-    },
-    InsertSpecial {
-        at: usize,
-        special: usize,
-    },
-    DuplicateLine {
-        line: usize,
-    },
-    DropLine {
-        line: usize,
-    },
-    SwapCells {
-        line: usize,
-        a: usize,
-        b: usize,
-    },
-    SetCell {
-        line: usize,
-        cell: usize,
-        value: usize,
-    },
+    FlipByte { at: usize, mask: u8 },
+    InsertByte { at: usize, byte: u8 },
+    DeleteByte { at: usize },
+    InsertSpecial { at: usize, special: usize },
+    DuplicateLine { line: usize },
+    DropLine { line: usize },
+    SwapCells { line: usize, a: usize, b: usize },
+    SetCell { line: usize, cell: usize, value: usize },
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -264,10 +221,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 /// The lines of `input`, each with its line ending.
 fn lines(input: &[u8]) -> Vec<Vec<u8>> {
-    input
-        .split_inclusive(|b| *b == b'\n')
-        .map(<[u8]>::to_vec)
-        .collect()
+    input.split_inclusive(|b| *b == b'\n').map(<[u8]>::to_vec).collect()
 }
 
 /// A line without its ending, and the ending.
@@ -325,11 +279,8 @@ fn apply(input: &mut Vec<u8>, mutation: &Mutation, ndjson: bool) {
             }
             let line = position(line, all.len());
             let (body, ending) = split_ending(&all[line]);
-            let swapped = if ndjson {
-                swap_json_values(body, a, b)
-            } else {
-                swap_fields(body, a, b)
-            };
+            let swapped =
+                if ndjson { swap_json_values(body, a, b) } else { swap_fields(body, a, b) };
             all[line] = [swapped.as_slice(), ending].concat();
             *input = all.concat();
         }
@@ -391,11 +342,7 @@ fn swap_json_values(line: &[u8], a: usize, b: usize) -> Vec<u8> {
 fn set_json_value(line: &[u8], cell: usize, value: &str) -> Vec<u8> {
     match serde_json::from_slice::<serde_json::Map<String, Value>>(line) {
         Ok(mut object) if !object.is_empty() => {
-            let key = object
-                .keys()
-                .nth(cell % object.len())
-                .expect("a key")
-                .clone();
+            let key = object.keys().nth(cell % object.len()).expect("a key").clone();
             let value = serde_json::from_str::<Value>(value)
                 .ok()
                 .filter(|v| !v.is_object() && !v.is_array() && !v.is_string())
@@ -449,7 +396,7 @@ proptest! {
     /// (b) Mutations of a valid 20-record CSV log, under `fail` and `skip`.
     #[test]
     fn mutated_csv_ends_in_exit_0_or_2_and_policies_agree(
-        input in mutated(fixture("canonical20.csv"), false),
+        input in mutated(fixture("invalid/canonical20.csv"), false),
     ) {
         check_both_policies(&input, "log.csv")?;
     }
@@ -457,7 +404,7 @@ proptest! {
     /// (c) Mutations of the same log as NDJSON, under `fail` and `skip`.
     #[test]
     fn mutated_ndjson_ends_in_exit_0_or_2_and_policies_agree(
-        input in mutated(fixture("canonical20.ndjson"), true),
+        input in mutated(fixture("invalid/canonical20.ndjson"), true),
     ) {
         check_both_policies(&input, "log.ndjson")?;
     }
@@ -469,61 +416,25 @@ proptest! {
 #[test]
 fn mutations_do_what_they_say() {
     let mut input = b"a,b,c\n1,2,3\n".to_vec();
-    apply(
-        &mut input,
-        &Mutation::SwapCells {
-            line: 1,
-            a: 0,
-            b: 2,
-        },
-        false,
-    );
+    apply(&mut input, &Mutation::SwapCells { line: 1, a: 0, b: 2 }, false);
     assert_eq!(input, b"a,b,c\n3,2,1\n");
     apply(&mut input, &Mutation::DuplicateLine { line: 3 }, false);
     assert_eq!(input, b"a,b,c\n3,2,1\n3,2,1\n");
     apply(&mut input, &Mutation::DropLine { line: 0 }, false);
     assert_eq!(input, b"3,2,1\n3,2,1\n");
-    apply(
-        &mut input,
-        &Mutation::SetCell {
-            line: 0,
-            cell: 1,
-            value: 22,
-        },
-        false,
-    );
+    apply(&mut input, &Mutation::SetCell { line: 0, cell: 1, value: 22 }, false);
     assert_eq!(VALUES[22], "a,b");
     assert_eq!(input, b"3,\"a,b\",1\n3,2,1\n");
-    apply(
-        &mut input,
-        &Mutation::InsertSpecial { at: 0, special: 0 },
-        false,
-    );
+    apply(&mut input, &Mutation::InsertSpecial { at: 0, special: 0 }, false);
     assert_eq!(input, b"\"3,\"a,b\",1\n3,2,1\n");
     apply(&mut input, &Mutation::DeleteByte { at: 0 }, false);
     apply(&mut input, &Mutation::FlipByte { at: 0, mask: 1 }, false);
     assert_eq!(input, b"2,\"a,b\",1\n3,2,1\n");
 
     let mut json = b"{\"a\":1,\"b\":\"x\"}\r\n".to_vec();
-    apply(
-        &mut json,
-        &Mutation::SwapCells {
-            line: 0,
-            a: 0,
-            b: 1,
-        },
-        true,
-    );
+    apply(&mut json, &Mutation::SwapCells { line: 0, a: 0, b: 1 }, true);
     assert_eq!(json, b"{\"a\":\"x\",\"b\":1}\r\n");
-    apply(
-        &mut json,
-        &Mutation::SetCell {
-            line: 0,
-            cell: 1,
-            value: 2,
-        },
-        true,
-    );
+    apply(&mut json, &Mutation::SetCell { line: 0, cell: 1, value: 2 }, true);
     assert_eq!(VALUES[2], "-1");
     assert_eq!(json, b"{\"a\":\"x\",\"b\":-1}\r\n");
 }

@@ -1,3 +1,6 @@
+//! What belongs here: bad input (invalid records, one test per reason; `--on-invalid`,
+//! `--rejects`; unreadable files), and that input files are never written.
+//!
 //! Record-level validation (SPEC §2 "Invalid values") and file-level input problems, through the
 //! real binary: exit codes, the exact messages, `--on-invalid skip`, `--rejects`, and that input
 //! files are only ever read.
@@ -5,33 +8,29 @@
 //! Fixtures live in `tests/data/invalid/`; the one-bad-record logs are written inline so that
 //! each test shows the bad record next to the message it must produce.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use common::Run;
 use serde_json::{json, Value};
 use tempfile::TempDir;
+
+use crate::util::{crate_root, Cxkpi, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invalid")
+    crate_root().join("tests/data/invalid")
 }
 
-/// What one run of the binary did.
-/// `cxkpi report ARGS` run in `dir` (so file names in messages are the relative names given).
-fn report_in(dir: &Path, args: &[&str]) -> Run {
-    report_with_stdin(dir, args, None)
+/// `cxkpi report ARGS`, run in `dir` (so file names in messages are the relative names given).
+fn report(dir: &Path, args: &str) -> Cxkpi {
+    Cxkpi::new("report").args(args).current_dir(dir).timeout(Duration::from_secs(120))
 }
 
-fn report_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut all = vec!["report"];
-    all.extend_from_slice(args);
-    common::cxkpi_in(dir, &all, stdin, Duration::from_secs(120))
+fn report_in(dir: &Path, args: &str) -> Run {
+    report(dir, args).run()
 }
 
 /// A run that must stop with exit 2, print nothing on stdout, and exactly `stderr`.
@@ -56,33 +55,20 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     reader
         .records()
-        .map(|r| {
-            r.expect("a CSV record")
-                .iter()
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|r| r.expect("a CSV record").iter().map(str::to_string).collect())
         .collect()
 }
 
 /// Characters that must never reach a terminal raw: control characters other than the newline
 /// ending each line.
 fn raw_control_chars(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| c.is_control() && *c != '\n')
-        .collect()
+    text.chars().filter(|c| c.is_control() && *c != '\n').collect()
 }
 
-/// A fixed pseudo-random byte pattern (xorshift32), the same on every run.
-fn pseudo_random_bytes(len: usize, mut state: u32) -> Vec<u8> {
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state >> 24) as u8
-        })
-        .collect()
+/// A fixed pseudo-random byte pattern (fastrand, seeded), the same on every run.
+fn pseudo_random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..len).map(|_| rng.u8(..)).collect()
 }
 
 const HEADER: &str = "interaction_id,customer_id,category,channel,created_at,first_response_at,\
@@ -114,33 +100,14 @@ fn assert_third_record_invalid(third: &[u8], column: &str, value: Option<&str>, 
         Some(value) => expected.push_str(&format!("value \"{value}\" {reason}\n")),
         None => expected.push_str(&format!("{reason}\n")),
     }
-    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
-    assert_fails_with(&run, &expected);
+    report(dir.path(), "--format json log.csv").fails(2, &expected);
 
     let rejects = dir.path().join("rejects.csv");
-    let run = report_in(
-        dir.path(),
-        &[
-            "--format",
-            "json",
-            "--on-invalid",
-            "skip",
-            "--rejects",
-            "rejects.csv",
-            "log.csv",
-        ],
-    );
+    let run =
+        report_in(dir.path(), "--format json --on-invalid skip --rejects rejects.csv log.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
-    let what = if column.is_empty() {
-        reason.to_string()
-    } else {
-        format!("{column} {reason}")
-    };
-    assert_eq!(
-        run.stderr,
-        format!("cxkpi: skipped 1 invalid record: 1 × {what}\n"),
-        "{run:#?}"
-    );
+    let what = if column.is_empty() { reason.to_string() } else { format!("{column} {reason}") };
+    assert_eq!(run.stderr, format!("cxkpi: skipped 1 invalid record: 1 × {what}\n"), "{run:#?}");
     let output = run.json();
     assert_eq!(output["input"], json!({"records": 3, "skipped": 1}));
     let all = output["rows"]
@@ -164,8 +131,9 @@ fn assert_third_record_invalid(third: &[u8], column: &str, value: Option<&str>, 
 
 #[test]
 fn the_two_record_baseline_is_valid() {
-    let dir = dir_with("log.csv", &log_with_third(b"I3,C3,support,phone,,,,,,,,,,"));
-    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
+    let run = Cxkpi::new("report --format json log.csv")
+        .file("log.csv", log_with_third(b"I3,C3,support,phone,,,,,,,,,,"))
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "");
     assert_eq!(run.json()["input"], json!({"records": 3, "skipped": 0}));
@@ -181,8 +149,7 @@ fn values_on_the_edges_of_their_types_are_valid() {
          E4,C4,support,chat,2026-02-02,,,,,,0,,,\n\
          E5,C5,support,chat, 2026-02-02T09:00:00Z , ,,, 7 ,, 1 ,  ,  , 3 \n"
     );
-    let dir = dir_with("edges.csv", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "edges.csv"]);
+    let run = Cxkpi::new("report --format json edges.csv").file("edges.csv", log.as_bytes()).run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "", "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 5, "skipped": 0}));
@@ -361,16 +328,12 @@ fn the_order_check_reads_naive_timestamps_in_tz() {
     let log = "interaction_id,created_at,first_response_at\n\
                Z1,2026-02-02 09:00:00,2026-02-02T08:30:00Z\n";
     let dir = dir_with("tz.csv", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "tz.csv"]);
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json tz.csv").fails(
+        2,
         "error: tz.csv: record 1: column first_response_at: value \"2026-02-02T08:30:00Z\" \
          is before created_at\n",
     );
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--tz", "Europe/Paris", "tz.csv"],
-    );
+    let run = report_in(dir.path(), "--format json --tz Europe/Paris tz.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 1, "skipped": 0}));
 }
@@ -437,7 +400,7 @@ fn short_rows_are_numbered_past_blank_lines_and_quoted_line_ends() {
          I5,C5,service,chat,,,,,,,,,,\r\n"
     );
     let dir = dir_with("log.csv", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
+    let run = report_in(dir.path(), "--format json log.csv");
     let reason = "has fewer fields than the header (an empty value still needs its delimiter)";
     assert_fails_with(
         &run,
@@ -448,10 +411,7 @@ fn short_rows_are_numbered_past_blank_lines_and_quoted_line_ends() {
              fix them, or pass --on-invalid skip to leave them out (--rejects FILE lists them all)\n"
         ),
     );
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--on-invalid", "skip", "log.csv"],
-    );
+    let run = report_in(dir.path(), "--format json --on-invalid skip log.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 5, "skipped": 2}));
 }
@@ -490,15 +450,7 @@ fn timestamps_of_other_shapes_after_the_first_records_are_read() {
     );
     let run = report_in(
         dir.path(),
-        &[
-            "--format",
-            "json",
-            "--from",
-            "2026-02-02T07:00:00Z",
-            "--to",
-            "2026-02-02T08:00:00Z",
-            "log.csv",
-        ],
+        "--format json --from 2026-02-02T07:00:00Z --to 2026-02-02T08:00:00Z log.csv",
     );
     assert_eq!(run.code, Some(0), "{run:#?}");
     let output = run.json();
@@ -510,16 +462,10 @@ fn timestamps_of_other_shapes_after_the_first_records_are_read() {
     assert_eq!(all["frt_mean_s"], 29.5, "{output:#}");
 
     // A value that is no timestamp at all is still reported as such.
-    let dir = dir_with(
-        "log.csv",
-        log_ending_with("I10001,yesterday,2026-02-02T07:00:30Z").as_bytes(),
-    );
-    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
-    assert_fails_with(
-        &run,
-        "error: log.csv: record 10001: column created_at: value \"yesterday\" is not a timestamp \
-         (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 or 2026-03-01 09:15:00)\n",
-    );
+    Cxkpi::new("report --format json log.csv")
+        .file("log.csv", log_ending_with("I10001,yesterday,2026-02-02T07:00:30Z").as_bytes())
+        .fails(2, "error: log.csv: record 10001: column created_at: value \"yesterday\" is not a timestamp \
+         (write 2026-03-01T09:15:00Z, 2026-03-01T09:15:00+02:00 or 2026-03-01 09:15:00)\n");
 }
 
 #[test]
@@ -536,10 +482,8 @@ fn bytes_that_are_not_utf8_past_the_first_64_kib_are_found() {
     let mut bytes = log.into_bytes();
     bytes.extend_from_slice(format!("I{last},C1,support,ch").as_bytes());
     bytes.extend_from_slice(b"\xE9t,,,,,,,,,,\n");
-    let dir = dir_with("log.csv", &bytes);
-    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
-    assert_fails_with(
-        &run,
+    Cxkpi::new("report --format json log.csv").file("log.csv", &bytes).fails(
+        2,
         &format!(
             "error: log.csv: record {last}: column channel: value \"ch\u{FFFD}t\" is not valid \
              UTF-8 (is the file in another encoding, such as Latin-1?)\n"
@@ -553,21 +497,15 @@ fn standard_input_is_read_once_even_when_a_file_would_be_read_again() {
     // standard input cannot be, so it gets the exact plan at once.
     let log = format!("{HEADER}\n{GOOD_1}\n{GOOD_1}\n");
     let dir = dir_with("short.csv", format!("{HEADER}\nI9,C9\n").as_bytes());
-    let run = report_with_stdin(dir.path(), &["--format", "json", "-"], Some(log.as_bytes()));
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json -").stdin(log.as_bytes()).fails(
+        2,
         "error: <stdin>: record 2: column interaction_id: value \"I1\" repeats the \
          interaction_id of an earlier record\n",
     );
     // Beside a file, the file's short record is still found (its scan is made first).
     let log = format!("{HEADER}\n{GOOD_1}\n");
-    let run = report_with_stdin(
-        dir.path(),
-        &["--format", "json", "-", "short.csv"],
-        Some(log.as_bytes()),
-    );
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json - short.csv").stdin(log.as_bytes()).fails(
+        2,
         "error: short.csv: record 1: has fewer fields than the header (an empty value still \
          needs its delimiter)\n",
     );
@@ -577,20 +515,17 @@ fn standard_input_is_read_once_even_when_a_file_would_be_read_again() {
 fn a_replacement_character_written_in_utf8_is_a_value() {
     // Both files hold "ch\u{FFFD}t" as a channel; only latin1.csv got it from a byte that is
     // not UTF-8, so only its record is invalid.
-    let dir = dir_with(
-        "utf8.csv",
-        &log_with_third("I3,C3,support,ch\u{FFFD}t,,,,,,,,,,".as_bytes()),
-    );
+    let dir =
+        dir_with("utf8.csv", &log_with_third("I3,C3,support,ch\u{FFFD}t,,,,,,,,,,".as_bytes()));
     let latin1 = format!("{HEADER}\nI4,C4,support,ch\u{E9}t,,,,,,,,,,\n");
     let latin1: Vec<u8> = latin1.chars().map(|c| c as u32 as u8).collect();
     fs::write(dir.path().join("latin1.csv"), latin1).expect("writing the input");
 
-    let run = report_in(dir.path(), &["--format", "json", "utf8.csv"]);
+    let run = report_in(dir.path(), "--format json utf8.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 3, "skipped": 0}));
-    let run = report_in(dir.path(), &["--format", "json", "utf8.csv", "latin1.csv"]);
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json utf8.csv latin1.csv").fails(
+        2,
         "error: latin1.csv: record 1: column channel: value \"ch\u{FFFD}t\" is not valid UTF-8 \
          (is the file in another encoding, such as Latin-1?)\n",
     );
@@ -605,17 +540,13 @@ fn malformed_ndjson_line_is_an_invalid_record() {
                {\"interaction_id\": \"A3\", csat: 3}\n\
                {\"interaction_id\": \"A4\", \"csat\": 2}\n";
     let dir = dir_with("bad.ndjson", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "bad.ndjson"]);
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json bad.ndjson").fails(
+        2,
         "error: bad.ndjson: record 4: is not a JSON object (a malformed line, or another kind of \
          JSON value)\n",
     );
     // Skipped, it leaves A1, A2 and A4: CSAT 5, 4, 2 → 2 of 3 satisfied.
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--on-invalid", "skip", "bad.ndjson"],
-    );
+    let run = report_in(dir.path(), "--format json --on-invalid skip bad.ndjson");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -624,12 +555,7 @@ fn malformed_ndjson_line_is_an_invalid_record() {
     );
     let report = run.json();
     assert_eq!(report["input"], json!({"records": 4, "skipped": 1}));
-    let all = report["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["category"] == "all")
-        .unwrap();
+    let all = report["rows"].as_array().unwrap().iter().find(|r| r["category"] == "all").unwrap();
     assert_eq!(all["csat_n"], json!(3));
     assert_eq!(all["csat"], json!(200.0 / 3.0));
 }
@@ -637,10 +563,8 @@ fn malformed_ndjson_line_is_an_invalid_record() {
 #[test]
 fn json_array_element_that_is_not_an_object() {
     let log = r#"[{"interaction_id": "A1", "csat": 5}, 3, {"interaction_id": "A3"}]"#;
-    let dir = dir_with("log.json", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "log.json"]);
-    assert_fails_with(
-        &run,
+    Cxkpi::new("report --format json log.json").file("log.json", log.as_bytes()).fails(
+        2,
         "error: log.json: record 2: is not a JSON object (a malformed line, or another kind of \
          JSON value)\n",
     );
@@ -654,10 +578,8 @@ fn csv_record_numbers_count_records_not_lines() {
     let log = "interaction_id,notes,csat\n\
                R1,\"a note\nover three\nlines\",5\n\
                R2,\"another, with \"\"quotes\"\"\",9\n";
-    let dir = dir_with("multi.csv", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "multi.csv"]);
-    assert_fails_with(
-        &run,
+    Cxkpi::new("report --format json multi.csv").file("multi.csv", log.as_bytes()).fails(
+        2,
         "error: multi.csv: record 2: column csat: value \"9\" is outside the CSAT scale 1–5\n",
     );
 }
@@ -665,10 +587,8 @@ fn csv_record_numbers_count_records_not_lines() {
 #[test]
 fn csv_with_bom_and_crlf_counts_the_same_records() {
     let log = b"\xEF\xBB\xBFinteraction_id,csat\r\nR1,5\r\nR2,0\r\nR3,4\r\n";
-    let dir = dir_with("crlf.csv", log);
-    let run = report_in(dir.path(), &["--format", "json", "crlf.csv"]);
-    assert_fails_with(
-        &run,
+    Cxkpi::new("report --format json crlf.csv").file("crlf.csv", log).fails(
+        2,
         "error: crlf.csv: record 2: column csat: value \"0\" is outside the CSAT scale 1–5\n",
     );
 }
@@ -678,22 +598,17 @@ fn ndjson_record_numbers_are_line_numbers() {
     let log = "{\"interaction_id\": \"A1\", \"csat\": 5}\n\
                \n\
                {\"interaction_id\": \"A2\", \"csat\": \"x\"}\n";
-    let dir = dir_with("log.ndjson", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "log.ndjson"]);
-    assert_fails_with(
-        &run,
-        "error: log.ndjson: record 3: column csat: value \"x\" is not a number\n",
-    );
+    Cxkpi::new("report --format json log.ndjson")
+        .file("log.ndjson", log.as_bytes())
+        .fails(2, "error: log.ndjson: record 3: column csat: value \"x\" is not a number\n");
 }
 
 #[test]
 fn json_array_record_numbers_count_elements() {
     let log = "[\n  {\"interaction_id\": \"A1\", \"nps\": 10},\n\n\n  \
                {\"interaction_id\": \"A2\", \"nps\": 10.5}\n]\n";
-    let dir = dir_with("log.json", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "log.json"]);
-    assert_fails_with(
-        &run,
+    Cxkpi::new("report --format json log.json").file("log.json", log.as_bytes()).fails(
+        2,
         "error: log.json: record 2: column nps: value \"10.5\" is not an NPS answer \
          (a whole number 0–10)\n",
     );
@@ -703,12 +618,9 @@ fn json_array_record_numbers_count_elements() {
 fn json_booleans_and_nested_values_are_checked_as_text() {
     let log = "{\"interaction_id\": \"A1\", \"reopened\": true, \"csat\": 5}\n\
                {\"interaction_id\": \"A2\", \"reopened\": false, \"csat\": true}\n";
-    let dir = dir_with("log.ndjson", log.as_bytes());
-    let run = report_in(dir.path(), &["--format", "json", "log.ndjson"]);
-    assert_fails_with(
-        &run,
-        "error: log.ndjson: record 2: column csat: value \"true\" is not a number\n",
-    );
+    Cxkpi::new("report --format json log.ndjson")
+        .file("log.ndjson", log.as_bytes())
+        .fails(2, "error: log.ndjson: record 2: column csat: value \"true\" is not a number\n");
 }
 
 #[test]
@@ -719,16 +631,14 @@ fn several_files_number_records_per_file_and_a_repeat_is_in_the_later_file() {
         "{\"interaction_id\": \"B1\", \"csat\": 3}\n{\"interaction_id\": \"A2\", \"csat\": 2}\n",
     )
     .unwrap();
-    let run = report_in(dir.path(), &["--format", "json", "a.csv", "b.ndjson"]);
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json a.csv b.ndjson").fails(
+        2,
         "error: b.ndjson: record 2: column interaction_id: value \"A2\" repeats the \
          interaction_id of an earlier record\n",
     );
     // In the other order the CSV record is the later one.
-    let run = report_in(dir.path(), &["--format", "json", "b.ndjson", "a.csv"]);
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json b.ndjson a.csv").fails(
+        2,
         "error: a.csv: record 2: column interaction_id: value \"A2\" repeats the \
          interaction_id of an earlier record\n",
     );
@@ -742,23 +652,12 @@ fn duplicate_across_files_with_different_columns() {
         "{\"interaction_id\": \"B1\", \"nps\": 9}\n{\"interaction_id\": \"A2\", \"nps\": 3}\n",
     )
     .unwrap();
-    let run = report_in(dir.path(), &["--format", "json", "a.csv", "b.ndjson"]);
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json a.csv b.ndjson").fails(
+        2,
         "error: b.ndjson: record 2: column interaction_id: value \"A2\" repeats the \
          interaction_id of an earlier record\n",
     );
-    let run = report_in(
-        dir.path(),
-        &[
-            "--format",
-            "json",
-            "--on-invalid",
-            "skip",
-            "a.csv",
-            "b.ndjson",
-        ],
-    );
+    let run = report_in(dir.path(), "--format json --on-invalid skip a.csv b.ndjson");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 4, "skipped": 1}));
 }
@@ -766,13 +665,8 @@ fn duplicate_across_files_with_different_columns() {
 #[test]
 fn standard_input_is_named_stdin() {
     let dir = TempDir::new().unwrap();
-    let run = report_with_stdin(
-        dir.path(),
-        &["--format", "json", "-"],
-        Some(b"interaction_id,ces\nA1,3\nA2,8\n"),
-    );
-    assert_fails_with(
-        &run,
+    report(dir.path(), "--format json -").stdin(b"interaction_id,ces\nA1,3\nA2,8\n").fails(
+        2,
         "error: <stdin>: record 2: column ces: value \"8\" is outside the CES scale 1–7\n",
     );
 }
@@ -781,26 +675,18 @@ fn standard_input_is_named_stdin() {
 fn far_into_a_large_file_records_keep_their_numbers_and_order() {
     let mut log = String::from("interaction_id,category,csat,notes\n");
     for i in 1..=30_000 {
-        let id = if i == 25_000 {
-            "L3".to_string()
-        } else {
-            format!("L{i}")
-        };
+        let id = if i == 25_000 { "L3".to_string() } else { format!("L{i}") };
         let csat = match i {
             7 => "9",
             20_000 => "0",
             29_999 => "x",
             _ => "4",
         };
-        log.push_str(&format!(
-            "{id},support,{csat},\"note {i}\nsecond line, \"\"q\"\"\"\n"
-        ));
+        log.push_str(&format!("{id},support,{csat},\"note {i}\nsecond line, \"\"q\"\"\"\n"));
     }
-    let dir = dir_with("large.csv", log.as_bytes());
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--rejects", "rejects.csv", "large.csv"],
-    );
+    let run = Cxkpi::new("report --format json --rejects rejects.csv large.csv")
+        .file("large.csv", log.as_bytes())
+        .run();
     assert_fails_with(
         &run,
         "error: 4 invalid records; the first 4:\n  \
@@ -818,7 +704,7 @@ fn far_into_a_large_file_records_keep_their_numbers_and_order() {
 
 #[test]
 fn several_invalid_records_name_the_first_five_and_the_total() {
-    let run = report_in(&fixtures(), &["--format", "json", "seven_invalid.csv"]);
+    let run = report_in(&fixtures(), "--format json seven_invalid.csv");
     assert_fails_with(
         &run,
         "error: 7 invalid records; the first 5:\n  \
@@ -834,7 +720,7 @@ fn several_invalid_records_name_the_first_five_and_the_total() {
 
 #[test]
 fn three_invalid_records_are_all_named() {
-    let run = report_in(&fixtures(), &["--format", "json", "three_invalid.csv"]);
+    let run = report_in(&fixtures(), "--format json three_invalid.csv");
     assert_fails_with(
         &run,
         "error: 3 invalid records; the first 3:\n  \
@@ -856,7 +742,7 @@ fn assert_skip_equals_cleaned(log: &str, cleaned: &str, extra: &[&str]) -> (Run,
     let mut args = vec!["--format", "json", "--on-invalid", "skip"];
     args.extend_from_slice(extra);
     args.push(log);
-    let skipped = report_in(&fixtures(), &args);
+    let skipped = report(&fixtures(), "").arg_list(&args).run();
     assert_eq!(skipped.code, Some(0), "{skipped:#?}");
 
     // The same options, except the rejects file: the cleaned run must not overwrite it.
@@ -870,17 +756,12 @@ fn assert_skip_equals_cleaned(log: &str, cleaned: &str, extra: &[&str]) -> (Run,
         }
     }
     args.push(cleaned);
-    let clean = report_in(&fixtures(), &args);
+    let clean = report(&fixtures(), "").arg_list(&args).run();
     assert_eq!(clean.code, Some(0), "{clean:#?}");
     assert_eq!(clean.stderr, "", "{clean:#?}");
 
     let (skipped_json, clean_json) = (skipped.json(), clean.json());
-    assert!(
-        skipped_json["rows"]
-            .as_array()
-            .is_some_and(|r| !r.is_empty()),
-        "{skipped_json:#}"
-    );
+    assert!(skipped_json["rows"].as_array().is_some_and(|r| !r.is_empty()), "{skipped_json:#}");
     assert_eq!(
         skipped_json["rows"], clean_json["rows"],
         "{log} with --on-invalid skip {extra:?} differs from {cleaned}"
@@ -914,11 +795,8 @@ fn skip_in_ndjson_ticket_mode() {
     let rejects = TempDir::new().unwrap();
     let path = rejects.path().join("rejects.csv");
     let path_arg = path.to_str().unwrap();
-    let (run, skipped, _) = assert_skip_equals_cleaned(
-        "skip.ndjson",
-        "skip_cleaned.ndjson",
-        &["--rejects", path_arg],
-    );
+    let (run, skipped, _) =
+        assert_skip_equals_cleaned("skip.ndjson", "skip_cleaned.ndjson", &["--rejects", path_arg]);
     assert_eq!(
         run.stderr,
         "cxkpi: skipped 3 invalid records: 1 × contacts is not a whole number >= 0; \
@@ -937,16 +815,7 @@ fn skip_in_ndjson_ticket_mode() {
 
 #[test]
 fn skip_with_nothing_invalid_is_silent() {
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--on-invalid",
-            "skip",
-            "canonical20.csv",
-        ],
-    );
+    let run = report_in(&fixtures(), "--format json --on-invalid skip canonical20.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "");
     assert_eq!(run.json()["input"], json!({"records": 20, "skipped": 0}));
@@ -954,14 +823,9 @@ fn skip_with_nothing_invalid_is_silent() {
 
 #[test]
 fn skip_with_every_record_invalid_still_reports() {
-    let dir = dir_with(
-        "all_bad.csv",
-        b"interaction_id,category,csat\nA1,support,9\nA2,service,0\n",
-    );
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--on-invalid", "skip", "all_bad.csv"],
-    );
+    let run = Cxkpi::new("report --format json --on-invalid skip all_bad.csv")
+        .file("all_bad.csv", b"interaction_id,category,csat\nA1,support,9\nA2,service,0\n")
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -970,10 +834,7 @@ fn skip_with_every_record_invalid_still_reports() {
     let output = run.json();
     assert_eq!(output["input"], json!({"records": 2, "skipped": 2}));
     let rows = output["rows"].as_array().expect("rows");
-    let categories: Vec<&str> = rows
-        .iter()
-        .map(|r| r["category"].as_str().unwrap())
-        .collect();
+    let categories: Vec<&str> = rows.iter().map(|r| r["category"].as_str().unwrap()).collect();
     assert_eq!(categories, ["support", "service", "all"]);
     for row in rows {
         assert_eq!(row["interactions"], 0, "{row:#}");
@@ -984,8 +845,8 @@ fn skip_with_every_record_invalid_still_reports() {
 
 #[test]
 fn the_fuzzing_baselines_are_valid_and_agree() {
-    let csv = report_in(&fixtures(), &["--format", "json", "canonical20.csv"]);
-    let ndjson = report_in(&fixtures(), &["--format", "json", "canonical20.ndjson"]);
+    let csv = report_in(&fixtures(), "--format json canonical20.csv");
+    let ndjson = report_in(&fixtures(), "--format json canonical20.ndjson");
     for run in [&csv, &ndjson] {
         assert_eq!(run.code, Some(0), "{run:#?}");
         assert_eq!(run.stderr, "", "{run:#?}");
@@ -1006,18 +867,10 @@ const THREE_REJECTS: &str = "file,record,column,value,reason\n\
 fn rejects_lists_each_invalid_record_under_skip() {
     let out = TempDir::new().unwrap();
     let path = out.path().join("rejects.csv");
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--on-invalid",
-            "skip",
-            "--rejects",
-            path.to_str().unwrap(),
-            "three_invalid.csv",
-        ],
-    );
+    let run = report(&fixtures(), "--format json --on-invalid skip --rejects")
+        .arg(&path)
+        .args("three_invalid.csv")
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 6, "skipped": 3}));
     assert_eq!(fs::read_to_string(&path).unwrap(), THREE_REJECTS);
@@ -1027,22 +880,11 @@ fn rejects_lists_each_invalid_record_under_skip() {
 fn rejects_is_written_under_fail_too() {
     let out = TempDir::new().unwrap();
     let path = out.path().join("rejects.csv");
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--rejects",
-            path.to_str().unwrap(),
-            "three_invalid.csv",
-        ],
-    );
+    let run =
+        report(&fixtures(), "--format json --rejects").arg(&path).args("three_invalid.csv").run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr.starts_with("error: 3 invalid records;"),
-        "{run:#?}"
-    );
+    assert!(run.stderr.starts_with("error: 3 invalid records;"), "{run:#?}");
     assert_eq!(fs::read_to_string(&path).unwrap(), THREE_REJECTS);
 }
 
@@ -1050,99 +892,37 @@ fn rejects_is_written_under_fail_too() {
 fn rejects_lists_every_record_beyond_the_five_named() {
     let out = TempDir::new().unwrap();
     let path = out.path().join("rejects.csv");
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--rejects",
-            path.to_str().unwrap(),
-            "seven_invalid.csv",
-        ],
-    );
+    let run =
+        report(&fixtures(), "--format json --rejects").arg(&path).args("seven_invalid.csv").run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     let timestamp_reason = "is not a timestamp (write 2026-03-01T09:15:00Z, \
                             2026-03-01T09:15:00+02:00 or 2026-03-01 09:15:00)";
     let boolean_reason = "is not a boolean (write true/false, 1/0 or yes/no)";
-    assert_eq!(
-        read_csv(&path),
-        [
-            vec!["file", "record", "column", "value", "reason"],
-            vec![
-                "seven_invalid.csv",
-                "2",
-                "created_at",
-                "2026-02-31T09:00:00Z",
-                timestamp_reason
-            ],
-            vec![
-                "seven_invalid.csv",
-                "3",
-                "ces",
-                "8",
-                "is outside the CES scale 1–7"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "4",
-                "",
-                "",
-                "has more fields than the header"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "5",
-                "interaction_id",
-                "",
-                "has no value (every record needs one)"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "6",
-                "talk_seconds",
-                "-1",
-                "is a negative duration"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "9",
-                "contacts",
-                "-2",
-                "is not a whole number >= 0"
-            ],
-            vec![
-                "seven_invalid.csv",
-                "10",
-                "reopened",
-                "sometimes",
-                boolean_reason
-            ],
-        ]
-    );
+    #[rustfmt::skip]
+    let expected = [
+        ["file",              "record", "column",         "value",                "reason"],
+        ["seven_invalid.csv", "2",      "created_at",     "2026-02-31T09:00:00Z", timestamp_reason],
+        ["seven_invalid.csv", "3",      "ces",            "8",                    "is outside the CES scale 1–7"],
+        ["seven_invalid.csv", "4",      "",               "",                     "has more fields than the header"],
+        ["seven_invalid.csv", "5",      "interaction_id", "",                     "has no value (every record needs one)"],
+        ["seven_invalid.csv", "6",      "talk_seconds",   "-1",                   "is a negative duration"],
+        ["seven_invalid.csv", "9",      "contacts",       "-2",                   "is not a whole number >= 0"],
+        ["seven_invalid.csv", "10",     "reopened",       "sometimes",            boolean_reason],
+    ];
+    assert_eq!(read_csv(&path), expected);
 }
 
 #[test]
 fn an_unwritable_rejects_file_is_an_output_failure() {
     let out = TempDir::new().unwrap();
     let path = out.path().join("no-such-dir").join("rejects.csv");
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--on-invalid",
-            "skip",
-            "--rejects",
-            path.to_str().unwrap(),
-            "three_invalid.csv",
-        ],
-    );
+    let run = report(&fixtures(), "--format json --on-invalid skip --rejects")
+        .arg(&path)
+        .args("three_invalid.csv")
+        .run();
     assert_eq!(run.code, Some(3), "{run:#?}");
     assert!(
-        run.stderr.starts_with(&format!(
-            "error: writing the rejects file {}",
-            path.display()
-        )),
+        run.stderr.starts_with(&format!("error: writing the rejects file {}", path.display())),
         "{run:#?}"
     );
 }
@@ -1167,17 +947,8 @@ fn snapshot(path: &Path) -> Snapshot {
 
 fn assert_unchanged(path: &Path, before: &Snapshot) {
     let after = snapshot(path);
-    assert!(
-        after.bytes == before.bytes,
-        "{} was modified",
-        path.display()
-    );
-    assert_eq!(
-        after.modified,
-        before.modified,
-        "{} was touched",
-        path.display()
-    );
+    assert!(after.bytes == before.bytes, "{} was modified", path.display());
+    assert_eq!(after.modified, before.modified, "{} was touched", path.display());
     assert_eq!(after.readonly, before.readonly, "{}", path.display());
 }
 
@@ -1190,13 +961,7 @@ fn input_files_are_never_modified() {
         &["three_invalid.csv"],
         &["--on-invalid", "skip", "three_invalid.csv", "skip.ndjson"],
         &["--rejects", rejects, "skip.csv"],
-        &[
-            "--on-invalid",
-            "skip",
-            "--rejects",
-            rejects,
-            "seven_invalid.csv",
-        ],
+        &["--on-invalid", "skip", "--rejects", rejects, "seven_invalid.csv"],
     ];
     for args in runs {
         let files: Vec<PathBuf> = args
@@ -1208,7 +973,7 @@ fn input_files_are_never_modified() {
         let before: Vec<Snapshot> = files.iter().map(|f| snapshot(f)).collect();
         let mut all = vec!["--format", "json"];
         all.extend_from_slice(args);
-        let run = report_in(&fixtures(), &all);
+        let run = report(&fixtures(), "").arg_list(&all).run();
         assert!(matches!(run.code, Some(0 | 2)), "{run:#?}");
         for (file, before) in files.iter().zip(&before) {
             assert_unchanged(file, before);
@@ -1222,16 +987,14 @@ fn input_files_are_never_modified() {
 #[test]
 fn nonexistent_file() {
     let dir = TempDir::new().unwrap();
-    let run = report_in(dir.path(), &["--format", "json", "nope.csv"]);
-    assert_fails_with(&run, "error: nope.csv: no such file\n");
+    report(dir.path(), "--format json nope.csv").fails(2, "error: nope.csv: no such file\n");
 }
 
 #[test]
 fn a_directory_is_not_a_file() {
     let dir = TempDir::new().unwrap();
     fs::create_dir(dir.path().join("logs.csv")).unwrap();
-    let run = report_in(dir.path(), &["--format", "json", "logs.csv"]);
-    assert_fails_with(&run, "error: logs.csv: not a file\n");
+    report(dir.path(), "--format json logs.csv").fails(2, "error: logs.csv: not a file\n");
 }
 
 #[test]
@@ -1243,7 +1006,7 @@ fn empty_file() {
         ("bom.csv", b"\xEF\xBB\xBF"),
     ] {
         let dir = dir_with(name, content);
-        let run = report_in(dir.path(), &["--format", "json", name]);
+        let run = report(dir.path(), "--format json").arg(name).run();
         assert_eq!(run.code, Some(2), "{name}: {run:#?}");
         assert_eq!(run.stdout, "", "{name}: {run:#?}");
         assert!(
@@ -1260,11 +1023,7 @@ fn assert_clean_file_error(run: &Run, name: &str) {
     assert!(run.stderr_utf8, "{name}: stderr is not UTF-8: {run:#?}");
     assert!(run.stderr.starts_with("error: "), "{name}: {run:#?}");
     assert!(run.stderr.contains(name), "{name}: {run:#?}");
-    assert_eq!(
-        raw_control_chars(&run.stderr),
-        [] as [char; 0],
-        "{name}: {run:#?}"
-    );
+    assert_eq!(raw_control_chars(&run.stderr), [] as [char; 0], "{name}: {run:#?}");
     assert!(!run.stderr.contains('\u{FFFD}'), "{name}: {run:#?}");
 }
 
@@ -1273,7 +1032,7 @@ fn garbage_binary_bytes() {
     let garbage = pseudo_random_bytes(4096, 0x2545_F491);
     for name in ["garbage.csv", "garbage", "garbage.ndjson", "garbage.json"] {
         let dir = dir_with(name, &garbage);
-        let run = report_in(dir.path(), &["--format", "json", name]);
+        let run = report(dir.path(), "--format json").arg(name).run();
         assert_clean_file_error(&run, name);
         assert_eq!(run.stderr.lines().count(), 1, "{name}: {run:#?}");
     }
@@ -1283,8 +1042,7 @@ fn garbage_binary_bytes() {
 fn garbage_after_a_valid_header() {
     let mut log = b"interaction_id,csat,channel\nA1,5,chat\n".to_vec();
     log.extend(pseudo_random_bytes(4096, 0x9E37_79B9));
-    let dir = dir_with("tail.csv", &log);
-    let run = report_in(dir.path(), &["--format", "json", "tail.csv"]);
+    let run = Cxkpi::new("report --format json tail.csv").file("tail.csv", &log).run();
     assert_clean_file_error(&run, "tail.csv");
 }
 
@@ -1293,20 +1051,12 @@ fn unterminated_quote() {
     let log = "interaction_id,channel,csat\nA1,chat,5\nA2,\"chat,4\nA3,email,3\n";
     let dir = dir_with("quote.csv", log.as_bytes());
     for policy in ["fail", "skip"] {
-        let run = report_in(
-            dir.path(),
-            &["--format", "json", "--on-invalid", policy, "quote.csv"],
-        );
+        let run =
+            report(dir.path(), "--format json --on-invalid").arg(policy).args("quote.csv").run();
         assert_eq!(run.code, Some(2), "{run:#?}");
         assert_eq!(run.stdout, "", "{run:#?}");
-        assert!(
-            run.stderr.starts_with("error: cannot read quote.csv: "),
-            "{run:#?}"
-        );
-        assert!(
-            run.stderr.contains("a quoted field that is never closed"),
-            "{run:#?}"
-        );
+        assert!(run.stderr.starts_with("error: cannot read quote.csv: "), "{run:#?}");
+        assert!(run.stderr.contains("a quoted field that is never closed"), "{run:#?}");
     }
 }
 
@@ -1314,10 +1064,8 @@ fn unterminated_quote() {
 fn missing_required_column_suggests_the_closest_and_lists_the_found() {
     let dir = dir_with("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n");
     for policy in ["fail", "skip"] {
-        let run = report_in(
-            dir.path(),
-            &["--format", "json", "--on-invalid", policy, "noid.csv"],
-        );
+        let run =
+            report(dir.path(), "--format json --on-invalid").arg(policy).args("noid.csv").run();
         assert_eq!(run.code, Some(2), "{run:#?}");
         assert_eq!(run.stdout, "", "{run:#?}");
         assert!(
@@ -1325,9 +1073,7 @@ fn missing_required_column_suggests_the_closest_and_lists_the_found() {
                 && run.stderr.contains(
                     "missing required column interaction_id (did you mean \"InteractionId\"?)"
                 )
-                && run
-                    .stderr
-                    .contains("columns: \"InteractionId\", \"csat\", \"channel\""),
+                && run.stderr.contains("columns: \"InteractionId\", \"csat\", \"channel\""),
             "{run:#?}"
         );
     }
@@ -1335,12 +1081,11 @@ fn missing_required_column_suggests_the_closest_and_lists_the_found() {
 
 #[test]
 fn missing_required_column_without_a_close_name_suggests_nothing() {
-    let dir = dir_with("noid.csv", b"ticket,csat\nA1,5\n");
-    let run = report_in(dir.path(), &["--format", "json", "noid.csv"]);
+    let run =
+        Cxkpi::new("report --format json noid.csv").file("noid.csv", b"ticket,csat\nA1,5\n").run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
-        run.stderr
-            .contains("missing required column interaction_id")
+        run.stderr.contains("missing required column interaction_id")
             && run.stderr.contains("columns: \"ticket\", \"csat\"")
             && !run.stderr.contains("did you mean"),
         "{run:#?}"
@@ -1348,42 +1093,31 @@ fn missing_required_column_without_a_close_name_suggests_nothing() {
 }
 
 #[test]
-
 fn missing_required_column_names_the_file() {
-    let dir = dir_with("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n");
-    let run = report_in(dir.path(), &["--format", "json", "noid.csv"]);
+    let run = Cxkpi::new("report --format json noid.csv")
+        .file("noid.csv", b"InteractionId,csat,channel\nA1,5,chat\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr.contains("noid.csv") && run.stderr.contains("interaction_id"),
-        "{run:#?}"
-    );
+    assert!(run.stderr.contains("noid.csv") && run.stderr.contains("interaction_id"), "{run:#?}");
 }
 
 #[test]
 fn unknown_by_key_suggests_the_closest() {
-    let dir = dir_with("log.csv", b"interaction_id,csat,channel\nA1,5,chat\n");
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--by", "chanel", "log.csv"],
-    );
+    let run = Cxkpi::new("report --format json --by chanel log.csv")
+        .file("log.csv", b"interaction_id,csat,channel\nA1,5,chat\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
-        run.stderr
-            .starts_with("error: unknown --by key chanel (did you mean \"channel\"?)")
-            && run
-                .stderr
-                .contains("columns: \"interaction_id\", \"csat\", \"channel\""),
+        run.stderr.starts_with("error: unknown --by key chanel (did you mean \"channel\"?)")
+            && run.stderr.contains("columns: \"interaction_id\", \"csat\", \"channel\""),
         "{run:#?}"
     );
 }
 
 #[test]
 fn unparsable_from() {
-    let run = report_in(
-        &fixtures(),
-        &["--format", "json", "--from", "yesterday", "canonical20.csv"],
-    );
+    let run = report_in(&fixtures(), "--format json --from yesterday canonical20.csv");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
@@ -1394,16 +1128,7 @@ fn unparsable_from() {
 
 #[test]
 fn unknown_tz() {
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--tz",
-            "Mars/Olympus",
-            "canonical20.csv",
-        ],
-    );
+    let run = report_in(&fixtures(), "--format json --tz Mars/Olympus canonical20.csv");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
@@ -1414,11 +1139,9 @@ fn unknown_tz() {
 
 #[test]
 fn from_without_created_at() {
-    let dir = dir_with("log.csv", b"interaction_id,csat\nA1,5\n");
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--from", "2026-01-01", "log.csv"],
-    );
+    let run = Cxkpi::new("report --format json --from 2026-01-01 log.csv")
+        .file("log.csv", b"interaction_id,csat\nA1,5\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.starts_with("error: --from/--to") && run.stderr.contains("created_at"),
@@ -1430,35 +1153,27 @@ fn from_without_created_at() {
 // Bugs found while writing these tests (see the report); each asserts the correct behaviour.
 
 #[test]
-
 fn trailing_blank_line_is_not_a_record() {
-    let dir = dir_with("log.csv", b"interaction_id,csat\nA1,5\nA2,4\n\n");
-    let run = report_in(dir.path(), &["--format", "json", "log.csv"]);
+    let run = Cxkpi::new("report --format json log.csv")
+        .file("log.csv", b"interaction_id,csat\nA1,5\nA2,4\n\n")
+        .run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(run.stderr, "", "{run:#?}");
     assert_eq!(run.json()["input"], json!({"records": 2, "skipped": 0}));
 }
 
 #[test]
-
 fn control_characters_in_a_value_are_escaped_in_messages() {
-    let dir = dir_with(
-        "ctl.csv",
-        b"interaction_id,csat\nA1,5\nA2,\"9\x1b[2J\r\nX\x07\"\n",
-    );
-    let run = report_in(dir.path(), &["--format", "json", "ctl.csv"]);
+    let run = Cxkpi::new("report --format json ctl.csv")
+        .file("ctl.csv", b"interaction_id,csat\nA1,5\nA2,\"9\x1b[2J\r\nX\x07\"\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr
-            .starts_with("error: ctl.csv: record 2: column csat: value \""),
-        "{run:#?}"
-    );
+    assert!(run.stderr.starts_with("error: ctl.csv: record 2: column csat: value \""), "{run:#?}");
     assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
     assert_eq!(raw_control_chars(&run.stderr), [] as [char; 0], "{run:#?}");
 }
 
 #[test]
-
 fn rejects_file_that_is_an_input_is_refused() {
     let dir = TempDir::new().unwrap();
     let input = dir.path().join("three_invalid.csv");
@@ -1466,15 +1181,7 @@ fn rejects_file_that_is_an_input_is_refused() {
     let before = snapshot(&input);
     let run = report_in(
         dir.path(),
-        &[
-            "--format",
-            "json",
-            "--on-invalid",
-            "skip",
-            "--rejects",
-            "three_invalid.csv",
-            "three_invalid.csv",
-        ],
+        "--format json --on-invalid skip --rejects three_invalid.csv three_invalid.csv",
     );
     assert_unchanged(&input, &before);
     assert_eq!(run.code, Some(2), "{run:#?}");
@@ -1482,48 +1189,26 @@ fn rejects_file_that_is_an_input_is_refused() {
 }
 
 #[test]
-
 fn rejects_file_is_written_when_nothing_is_invalid() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("rejects.csv");
-    fs::write(
-        &path,
-        "file,record,column,value,reason\nold.csv,1,csat,9,stale\n",
-    )
-    .unwrap();
-    let run = report_in(
-        &fixtures(),
-        &[
-            "--format",
-            "json",
-            "--rejects",
-            path.to_str().unwrap(),
-            "canonical20.csv",
-        ],
-    );
+    fs::write(&path, "file,record,column,value,reason\nold.csv,1,csat,9,stale\n").unwrap();
+    let run =
+        report(&fixtures(), "--format json --rejects").arg(&path).args("canonical20.csv").run();
     assert_eq!(run.code, Some(0), "{run:#?}");
-    assert_eq!(
-        fs::read_to_string(&path).unwrap(),
-        "file,record,column,value,reason\n"
-    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), "file,record,column,value,reason\n");
 }
 
 #[test]
-
 fn missing_required_column_in_one_of_several_files() {
     let dir = dir_with("a.csv", b"interaction_id,csat\nA1,5\n");
     fs::write(dir.path().join("b.csv"), "InteractionId,csat\nB1,4\n").unwrap();
     // Always exit 2 (SPEC §2), even under skip: the file's records must not silently vanish.
-    let run = report_in(
-        dir.path(),
-        &["--format", "json", "--on-invalid", "skip", "a.csv", "b.csv"],
-    );
+    let run = report_in(dir.path(), "--format json --on-invalid skip a.csv b.csv");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.contains("b.csv")
-            && run
-                .stderr
-                .contains("missing required column interaction_id")
+            && run.stderr.contains("missing required column interaction_id")
             && run.stderr.contains("did you mean \"InteractionId\"?")
             && !run.stderr.contains("quoted field"),
         "{run:#?}"
@@ -1531,14 +1216,11 @@ fn missing_required_column_in_one_of_several_files() {
 }
 
 #[test]
-
 fn stray_quote_in_an_unquoted_field_is_explained() {
     // RFC 4180 does not allow it, so exit 2 is right; the message must say what is wrong.
-    let dir = dir_with(
-        "stray.csv",
-        b"interaction_id,notes,csat\nA1,a 5\" screen,5\nA2,ok,4\n",
-    );
-    let run = report_in(dir.path(), &["--format", "json", "stray.csv"]);
+    let run = Cxkpi::new("report --format json stray.csv")
+        .file("stray.csv", b"interaction_id,notes,csat\nA1,a 5\" screen,5\nA2,ok,4\n")
+        .run();
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.starts_with("error: ")

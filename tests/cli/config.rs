@@ -1,3 +1,6 @@
+//! What belongs here: `--config` and `--preset`, mapping third-party exports onto the canonical
+//! fields, and the example configs run on the real exports.
+//!
 //! Integration tests for `--config` and `--preset` (SPEC §7, with the input rules of §2), through
 //! the real binary.
 //!
@@ -9,25 +12,25 @@
 //! 3996.000000000001, so those are compared within 1e-9 (see [`assert_close`]).
 //!
 //! The last tests run the six example configs of `examples/` on the third-party exports in
-//! `/work/shared/realdata` (skipped, with a message, where that folder is absent). Their
+//! `../shared/realdata` beside the clone; they are `#[ignore]`d, and `.ci/run` includes them
+//! where that folder exists (and prints that they were skipped where it does not). Their
 //! figures were checked with an independent plain-Python computation (the `csv` module, no
 //! cxkpi code), quoted in each test.
-
-mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::Run;
 use serde_json::Value;
 use tempfile::TempDir;
+
+use crate::util::{crate_root, fixture, Cxkpi, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/config")
+    crate_root().join("tests/data/config")
 }
 
 fn examples_dir() -> PathBuf {
@@ -36,23 +39,18 @@ fn examples_dir() -> PathBuf {
 
 /// `cxkpi report --format json ARGS`, run in `tests/data/config` so that messages name the input
 /// files as given.
-fn cxkpi(args: &[&str]) -> Run {
-    cxkpi_in(&data_dir(), args)
+fn config_report(args: &str) -> Cxkpi {
+    Cxkpi::new("report --format json").args(args).current_dir(data_dir())
 }
 
-/// `cxkpi report --format json ARGS`, run in `dir`.
-fn cxkpi_in(dir: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["report", "--format", "json"];
-    all.extend_from_slice(args);
-    common::cxkpi_in(dir, &all, None, common::TIMEOUT)
+fn cxkpi(args: &str) -> Run {
+    config_report(args).run()
 }
 
-/// A run that must succeed: its JSON report.
-fn report_json(args: &[&str]) -> Value {
-    let run = cxkpi(args);
-    assert_eq!(run.code, Some(0), "cxkpi report {args:?} failed: {run:#?}");
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {run:#?}"))
+/// A run that must succeed (exit 0; stderr may hold the summary of `--on-invalid skip`): its
+/// JSON report.
+fn report_json(args: &str) -> Value {
+    config_report(args).run().status(0).json()
 }
 
 /// A run that must stop with exit 2, print nothing on stdout, and say each of `fragments`.
@@ -60,10 +58,7 @@ fn assert_fails(run: &Run, fragments: &[&str]) {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "", "{run:#?}");
     for fragment in fragments {
-        assert!(
-            run.stderr.contains(fragment),
-            "stderr lacks {fragment:?}: {run:#?}"
-        );
+        assert!(run.stderr.contains(fragment), "stderr lacks {fragment:?}: {run:#?}");
     }
 }
 
@@ -79,10 +74,7 @@ fn rows(report: &Value) -> &Vec<Value> {
 
 /// The categories of the rows, in output order.
 fn categories(report: &Value) -> Vec<&str> {
-    rows(report)
-        .iter()
-        .map(|r| r["category"].as_str().expect("category is text"))
-        .collect()
+    rows(report).iter().map(|r| r["category"].as_str().expect("category is text")).collect()
 }
 
 /// The one row of `category` whose `--by` keys have the given values (`None`: a null key).
@@ -97,11 +89,7 @@ fn row<'a>(report: &'a Value, category: &str, keys: &[(&str, Option<&str>)]) -> 
             })
         })
         .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one row {category} {keys:?} in {report:#}"
-    );
+    assert_eq!(found.len(), 1, "expected one row {category} {keys:?} in {report:#}");
     found[0]
 }
 
@@ -121,9 +109,7 @@ fn assert_null(row: &Value, names: &[&str]) {
 
 /// A percentile that interpolates with an inexact fraction: equal to `expected` within 1e-9.
 fn assert_close(row: &Value, name: &str, expected: f64) {
-    let actual = row[name]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{name} is not a number in {row:#}"));
+    let actual = row[name].as_f64().unwrap_or_else(|| panic!("{name} is not a number in {row:#}"));
     assert!(
         (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0),
         "{name}: {actual} is not {expected} in {row:#}"
@@ -148,16 +134,11 @@ fn config_file(text: &str) -> (TempDir, String) {
     (dir, path)
 }
 
-/// Runs `cxkpi report --config` with an inline config on a fixture of `tests/data/config`.
-fn report_with_config(config: &str, args: &[&str]) -> Run {
+/// Runs `cxkpi report --format json --config CONFIG ARGS` with an inline config, in
+/// `tests/data/config`.
+fn report_with_config(config: &str, args: &str) -> Run {
     let (_dir, path) = config_file(config);
-    let mut all = vec!["--config", path.as_str()];
-    all.extend_from_slice(args);
-    cxkpi(&all)
-}
-
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    fs::read(data_dir().join(name)).expect("reading a fixture")
+    Cxkpi::new("report --format json --config").arg(path).args(args).current_dir(data_dir()).run()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,45 +157,27 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
 /// ```
 #[test]
 fn input_tab_delimiter() {
-    let report = report_json(&["--config", "tickets_tab.toml", "tickets.tsv"]);
+    let report = report_json("--config tickets_tab.toml tickets.tsv");
     assert_input(&report, 5, 0);
     // all: 2 satisfied of 4 answers = 50 %.
     let all = row(&report, "all", &[]);
-    assert_values(
-        all,
-        &[("interactions", 5.0), ("csat", 50.0), ("csat_n", 4.0)],
-    );
+    assert_values(all, &[("interactions", 5.0), ("csat", 50.0), ("csat_n", 4.0)]);
 
     // Values with commas stay whole: Phone, callback = T-1 (5), T-3 (2) → 1 of 2.
-    let by = report_json(&[
-        "--config",
-        "tickets_tab.toml",
-        "--by",
-        "Channel",
-        "tickets.tsv",
-    ]);
+    let by = report_json("--config tickets_tab.toml --by Channel tickets.tsv");
     assert_eq!(
         keys_of(&by, "all", "Channel"),
-        [
-            Some("Chat".into()),
-            Some("Email".into()),
-            Some("Phone, callback".into())
-        ]
+        [Some("Chat".into()), Some("Email".into()), Some("Phone, callback".into())]
     );
     let phone = row(&by, "all", &[("Channel", Some("Phone, callback"))]);
-    assert_values(
-        phone,
-        &[("interactions", 2.0), ("csat", 50.0), ("csat_n", 2.0)],
-    );
+    assert_values(phone, &[("interactions", 2.0), ("csat", 50.0), ("csat_n", 2.0)]);
     let chat = row(&by, "all", &[("Channel", Some("Chat"))]);
     assert_values(chat, &[("interactions", 1.0), ("csat_n", 0.0)]);
     assert_null(chat, &["csat"]);
 
     // Without a configured delimiter a .tsv file is read with tabs: the same 5 records.
-    let by_extension = report_with_config(
-        "[columns]\ninteraction_id = \"Ticket ID\"\n",
-        &["tickets.tsv"],
-    );
+    let by_extension =
+        report_with_config("[columns]\ninteraction_id = \"Ticket ID\"\n", "tickets.tsv");
     assert_eq!(by_extension.code, Some(0), "{by_extension:#?}");
     let parsed: Value = serde_json::from_str(&by_extension.stdout).unwrap();
     assert_input(&parsed, 5, 0);
@@ -222,7 +185,7 @@ fn input_tab_delimiter() {
     // A configured comma overrides the extension: the whole header is one column.
     let comma = report_with_config(
         "[input]\ndelimiter = \",\"\n[columns]\ninteraction_id = \"Ticket ID\"\n",
-        &["tickets.tsv"],
+        "tickets.tsv",
     );
     assert_fails(
         &comma,
@@ -241,49 +204,24 @@ fn input_tab_delimiter() {
 /// ```
 #[test]
 fn input_semicolon_delimiter() {
-    let report = report_json(&[
-        "--config",
-        "tickets_semicolon.toml",
-        "tickets_semicolon.csv",
-    ]);
+    let report = report_json("--config tickets_semicolon.toml tickets_semicolon.csv");
     assert_input(&report, 4, 0);
     // CSAT 5, 4 of 5, 4, 3, 2 → 50 %; AHT (300 + 420 + 120) / 3 = 280.
     let all = row(&report, "all", &[]);
     assert_values(
         all,
-        &[
-            ("interactions", 4.0),
-            ("csat", 50.0),
-            ("csat_n", 4.0),
-            ("aht_s", 280.0),
-            ("aht_n", 3.0),
-        ],
+        &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0), ("aht_s", 280.0), ("aht_n", 3.0)],
     );
-    let by = report_json(&[
-        "--config",
-        "tickets_semicolon.toml",
-        "--by",
-        "channel",
-        "tickets_semicolon.csv",
-    ]);
+    let by = report_json("--config tickets_semicolon.toml --by channel tickets_semicolon.csv");
     assert_eq!(
         keys_of(&by, "all", "channel"),
-        [
-            Some("Chat; bot".into()),
-            Some("Email, web".into()),
-            Some("Phone".into())
-        ]
+        [Some("Chat; bot".into()), Some("Email, web".into()), Some("Phone".into())]
     );
     // Phone: T-1, T-3 → CSAT 1 of 2, AHT (300 + 420) / 2 = 360.
     let phone = row(&by, "all", &[("channel", Some("Phone"))]);
     assert_values(
         phone,
-        &[
-            ("interactions", 2.0),
-            ("csat", 50.0),
-            ("aht_s", 360.0),
-            ("aht_n", 2.0),
-        ],
+        &[("interactions", 2.0), ("csat", 50.0), ("aht_s", 360.0), ("aht_n", 2.0)],
     );
 }
 
@@ -299,36 +237,20 @@ fn input_semicolon_delimiter() {
 /// ```
 #[test]
 fn input_latin1_encoding() {
-    let bytes = fixture_bytes("survey_latin1.csv");
+    let bytes = fixture("config/survey_latin1.csv");
     assert!(bytes.windows(4).any(|w| w == b"Orl\xe9"), "é is 0xE9");
-    assert!(
-        std::str::from_utf8(&bytes).is_err(),
-        "the fixture is not UTF-8"
-    );
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is not UTF-8");
 
-    let report = report_json(&[
-        "--config",
-        "survey_latin1.toml",
-        "--by",
-        "magasin",
-        "survey_latin1.csv",
-    ]);
+    let report = report_json("--config survey_latin1.toml --by magasin survey_latin1.csv");
     assert_input(&report, 5, 0);
     // Keys as text, ascending: "Créteil" < "Orléans" < "Saint-Étienne".
     assert_eq!(
         keys_of(&report, "service", "magasin"),
-        [
-            Some("Créteil".into()),
-            Some("Orléans".into()),
-            Some("Saint-Étienne".into())
-        ]
+        [Some("Créteil".into()), Some("Orléans".into()), Some("Saint-Étienne".into())]
     );
     // Orléans: 2 promoters of 2 → 100; Créteil: 1 − 1 → 0; Saint-Étienne: 1 detractor → −100.
     let orleans = row(&report, "service", &[("magasin", Some("Orléans"))]);
-    assert_values(
-        orleans,
-        &[("interactions", 2.0), ("nps", 100.0), ("nps_n", 2.0)],
-    );
+    assert_values(orleans, &[("interactions", 2.0), ("nps", 100.0), ("nps_n", 2.0)]);
     let creteil = row(&report, "all", &[("magasin", Some("Créteil"))]);
     assert_values(creteil, &[("nps", 0.0), ("nps_n", 2.0)]);
     let etienne = row(&report, "all", &[("magasin", Some("Saint-Étienne"))]);
@@ -337,7 +259,7 @@ fn input_latin1_encoding() {
     // Read as UTF-8, the same keys are undecodable: exit 2 naming the first one.
     let utf8 = report_with_config(
         "[columns]\ninteraction_id = \"id\"\n",
-        &["--by", "magasin", "survey_latin1.csv"],
+        "--by magasin survey_latin1.csv",
     );
     assert_fails(
         &utf8,
@@ -357,7 +279,7 @@ fn input_latin1_encoding() {
 /// ```
 #[test]
 fn input_null_values_are_missing_not_invalid() {
-    let report = report_json(&["--config", "survey_na.toml", "survey_na.csv"]);
+    let report = report_json("--config survey_na.toml survey_na.csv");
     assert_input(&report, 5, 0);
     // csat (a column the config does not map): 5, 2, 4 → 2 of 3. nps (mapped): 10, 9, 3 →
     // (2 promoters − 1 detractor) × 100 / 3.
@@ -376,7 +298,7 @@ fn input_null_values_are_missing_not_invalid() {
     // Without null_values, NA is a value that is not a number.
     let strict = report_with_config(
         "[columns]\ninteraction_id = \"Response ID\"\nnps = \"Recommend\"\n",
-        &["survey_na.csv"],
+        "survey_na.csv",
     );
     assert_fails(
         &strict,
@@ -403,35 +325,20 @@ fn input_null_values_are_missing_not_invalid() {
 /// ```
 #[test]
 fn bom_and_crlf() {
-    let bytes = fixture_bytes("bom_crlf.csv");
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBFTicket ID,"),
-        "the fixture has a BOM"
-    );
-    assert!(
-        bytes.ends_with(b"Billing\r\n"),
-        "the fixture has CRLF line ends"
-    );
+    let bytes = fixture("config/bom_crlf.csv");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFTicket ID,"), "the fixture has a BOM");
+    assert!(bytes.ends_with(b"Billing\r\n"), "the fixture has CRLF line ends");
 
-    let report = report_json(&["--config", "bom_crlf.toml", "bom_crlf.csv"]);
+    let report = report_json("--config bom_crlf.toml bom_crlf.csv");
     assert_input(&report, 4, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     // support: A1 5, A3 4 → 100 %; service: A2 3, A4 1 → 0 %; all 2 of 4.
     let support = row(&report, "support", &[]);
-    assert_values(
-        support,
-        &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)],
-    );
+    assert_values(support, &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)]);
     let service = row(&report, "service", &[]);
-    assert_values(
-        service,
-        &[("interactions", 2.0), ("csat", 0.0), ("csat_n", 2.0)],
-    );
+    assert_values(service, &[("interactions", 2.0), ("csat", 0.0), ("csat_n", 2.0)]);
     let all = row(&report, "all", &[]);
-    assert_values(
-        all,
-        &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0)],
-    );
+    assert_values(all, &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0)]);
 }
 
 /// unnamed_first.csv (header `,id,nps`) and unnamed_first_quoted.csv (header `"",id,nps`), as R
@@ -447,21 +354,16 @@ fn bom_and_crlf() {
 #[test]
 fn unnamed_first_column_is_column1() {
     for file in ["unnamed_first.csv", "unnamed_first_quoted.csv"] {
-        let report = report_json(&["--config", "unnamed_first.toml", file]);
+        let report = report_json(&format!("--config unnamed_first.toml {file}"));
         assert_input(&report, 4, 0);
         // (2 − 1) × 100 / 4 = 25.
         let all = row(&report, "all", &[]);
         assert_values(all, &[("interactions", 4.0), ("nps", 25.0), ("nps_n", 4.0)]);
 
-        let by = report_json(&["--config", "unnamed_first.toml", "--by", "column1", file]);
+        let by = report_json(&format!("--config unnamed_first.toml --by column1 {file}"));
         assert_eq!(
             keys_of(&by, "all", "column1"),
-            [
-                Some("1".into()),
-                Some("2".into()),
-                Some("3".into()),
-                Some("4".into())
-            ],
+            [Some("1".into()), Some("2".into()), Some("3".into()), Some("4".into())],
             "{file}"
         );
         let third = row(&by, "all", &[("column1", Some("3"))]);
@@ -470,14 +372,11 @@ fn unnamed_first_column_is_column1() {
     // The unnamed column can be mapped by that name, too.
     let report = report_with_config(
         "[columns]\ninteraction_id = \"column1\"\n[categories]\ndefault = \"service\"\n",
-        &["unnamed_first.csv"],
+        "unnamed_first.csv",
     );
     assert_eq!(report.code, Some(0), "{report:#?}");
     let report: Value = serde_json::from_str(&report.stdout).unwrap();
-    assert_values(
-        row(&report, "service", &[]),
-        &[("interactions", 4.0), ("nps", 25.0)],
-    );
+    assert_values(row(&report, "service", &[]), &[("interactions", 4.0), ("nps", 25.0)]);
 }
 
 /// multiline.csv: quoted descriptions over several physical lines (with commas and doubled
@@ -493,16 +392,12 @@ fn unnamed_first_column_is_column1() {
 /// ```
 #[test]
 fn multiline_quoted_fields() {
-    let report = report_json(&["--config", "multiline.toml", "multiline.csv"]);
+    let report = report_json("--config multiline.toml multiline.csv");
     assert_input(&report, 5, 0);
     // support: 2, 4, 5 → 2 of 3; service: 5 → 1 of 1; all: 3 of 4.
     assert_values(
         row(&report, "support", &[]),
-        &[
-            ("interactions", 3.0),
-            ("csat", 200.0 / 3.0),
-            ("csat_n", 3.0),
-        ],
+        &[("interactions", 3.0), ("csat", 200.0 / 3.0), ("csat_n", 3.0)],
     );
     assert_values(
         row(&report, "service", &[]),
@@ -513,29 +408,22 @@ fn multiline_quoted_fields() {
         &[("interactions", 5.0), ("csat", 75.0), ("csat_n", 4.0)],
     );
     // The description is read whole, newlines and quotes included.
-    let by = report_json(&[
-        "--config",
-        "multiline.toml",
-        "--by",
-        "Ticket Description",
-        "multiline.csv",
-    ]);
+    let by = config_report("--config multiline.toml --by")
+        .arg("Ticket Description")
+        .arg("multiline.csv")
+        .run()
+        .status(0)
+        .json();
     let first = row(
         &by,
         "support",
-        &[(
-            "Ticket Description",
-            Some("My laptop won't start.\nI tried twice, nothing."),
-        )],
+        &[("Ticket Description", Some("My laptop won't start.\nI tried twice, nothing."))],
     );
     assert_values(first, &[("interactions", 1.0), ("csat", 0.0)]);
     let third = row(
         &by,
         "support",
-        &[(
-            "Ticket Description",
-            Some("Line one\n\"Quoted\" line two\nline three"),
-        )],
+        &[("Ticket Description", Some("Line one\n\"Quoted\" line two\nline three"))],
     );
     assert_values(third, &[("interactions", 1.0), ("csat", 100.0)]);
 }
@@ -561,7 +449,7 @@ fn multiline_quoted_fields() {
 /// C-4 is unresolved → 3 of 4 = 75 %.
 #[test]
 fn columns_plain_rename() {
-    let report = report_json(&["--config", "helpdesk_export.toml", "helpdesk_export.csv"]);
+    let report = report_json("--config helpdesk_export.toml helpdesk_export.csv");
     assert_input(&report, 5, 0);
     let all = row(&report, "all", &[]);
     // CSAT 5, 3, 4, 1 → 2 of 4; CES (6 + 2 + 7 + 1) / 4 = 4; FRT sorted 60, 300, 600, 1800,
@@ -585,13 +473,7 @@ fn columns_plain_rename() {
 
     // agent from "Agent Name". Ann: C-1, C-3, C-5 → CSAT 2 of 3, CES 14 / 3, FRT 600, 300, 60
     // (mean 320, median 300), FCR 2 of 3. Bob: C-2, C-4 → CSAT 0 of 1, FCR 1 of 1.
-    let by = report_json(&[
-        "--config",
-        "helpdesk_export.toml",
-        "--by",
-        "agent",
-        "helpdesk_export.csv",
-    ]);
+    let by = report_json("--config helpdesk_export.toml --by agent helpdesk_export.csv");
     let ann = row(&by, "service", &[("agent", Some("Ann"))]);
     assert_values(
         ann,
@@ -608,13 +490,7 @@ fn columns_plain_rename() {
     let bob = row(&by, "service", &[("agent", Some("Bob"))]);
     assert_values(
         bob,
-        &[
-            ("interactions", 2.0),
-            ("csat", 0.0),
-            ("csat_n", 1.0),
-            ("fcr", 100.0),
-            ("fcr_n", 1.0),
-        ],
+        &[("interactions", 2.0), ("csat", 0.0), ("csat_n", 1.0), ("fcr", 100.0), ("fcr_n", 1.0)],
     );
 }
 
@@ -630,13 +506,7 @@ fn columns_plain_rename() {
 /// ```
 #[test]
 fn columns_joined_with_a_space() {
-    let by = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--by",
-        "interaction_id",
-        "calls_joined.csv",
-    ]);
+    let by = report_json("--config calls_joined.toml --by interaction_id calls_joined.csv");
     assert_input(&by, 4, 0);
     assert_eq!(
         keys_of(&by, "all", "interaction_id"),
@@ -653,55 +523,22 @@ fn columns_joined_with_a_space() {
     );
 
     // AHT over all four: 510 / 4 = 127.5.
-    let report = report_json(&["--config", "calls_joined.toml", "calls_joined.csv"]);
+    let report = report_json("--config calls_joined.toml calls_joined.csv");
     assert_values(
         row(&report, "all", &[]),
         &[("interactions", 4.0), ("aht_s", 127.5), ("aht_n", 4.0)],
     );
     // The day 2026-03-02: the first three, AHT 480 / 3 = 160.
-    let day = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--from",
-        "2026-03-02",
-        "--to",
-        "2026-03-03",
-        "calls_joined.csv",
-    ]);
-    assert_values(
-        row(&day, "all", &[]),
-        &[("interactions", 3.0), ("aht_s", 160.0)],
+    let day = report_json(
+        "--config calls_joined.toml --from 2026-03-02 --to 2026-03-03 calls_joined.csv",
     );
+    assert_values(row(&day, "all", &[]), &[("interactions", 3.0), ("aht_s", 160.0)]);
     // [09:30:00, 23:59:59): only the 09:30:00 call, to the second.
-    let window = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--from",
-        "2026-03-02T09:30:00Z",
-        "--to",
-        "2026-03-02T23:59:59Z",
-        "calls_joined.csv",
-    ]);
-    assert_values(
-        row(&window, "all", &[]),
-        &[("interactions", 1.0), ("aht_s", 60.0)],
-    );
+    let window = report_json("--config calls_joined.toml --from 2026-03-02T09:30:00Z --to 2026-03-02T23:59:59Z calls_joined.csv");
+    assert_values(row(&window, "all", &[]), &[("interactions", 1.0), ("aht_s", 60.0)]);
     // A formatted naive time is read in --tz: 09:00 in Paris (UTC+1) is 08:00Z.
-    let paris = report_json(&[
-        "--config",
-        "calls_joined.toml",
-        "--tz",
-        "Europe/Paris",
-        "--from",
-        "2026-03-02T08:00:00Z",
-        "--to",
-        "2026-03-02T08:00:01Z",
-        "calls_joined.csv",
-    ]);
-    assert_values(
-        row(&paris, "all", &[]),
-        &[("interactions", 1.0), ("aht_s", 120.0)],
-    );
+    let paris = report_json("--config calls_joined.toml --tz Europe/Paris --from 2026-03-02T08:00:00Z --to 2026-03-02T08:00:01Z calls_joined.csv");
+    assert_values(row(&paris, "all", &[]), &[("interactions", 1.0), ("aht_s", 120.0)]);
 }
 
 /// calls_yymmdd.tsv (Technion-style: tab, CRLF, `yymmdd` dates, hours without a leading zero):
@@ -716,41 +553,20 @@ fn columns_joined_with_a_space() {
 #[test]
 fn columns_two_digit_year_format_with_single_digit_hours() {
     let config = "calls_yymmdd.toml";
-    let all = report_json(&["--config", config, "calls_yymmdd.tsv"]);
+    let all = report_json(&format!("--config {config} calls_yymmdd.tsv"));
     assert_input(&all, 4, 0);
     // (166 + 5 + 30 + 100) / 4 = 75.25.
-    assert_values(
-        row(&all, "all", &[]),
-        &[("interactions", 4.0), ("aht_s", 75.25)],
-    );
+    assert_values(row(&all, "all", &[]), &[("interactions", 4.0), ("aht_s", 75.25)]);
     // [07:02:47, 07:31:45): the first call only (7:02:47 is 07:02:47, 7:31:45 is not before).
-    let second = report_json(&[
-        "--config",
-        config,
-        "--from",
-        "1999-02-01T07:02:47Z",
-        "--to",
-        "1999-02-01T07:31:45Z",
-        "calls_yymmdd.tsv",
-    ]);
-    assert_values(
-        row(&second, "all", &[]),
-        &[("interactions", 1.0), ("aht_s", 166.0)],
-    );
+    let second = report_json(&format!(
+        "--config {config} --from 1999-02-01T07:02:47Z --to 1999-02-01T07:31:45Z calls_yymmdd.tsv"
+    ));
+    assert_values(row(&second, "all", &[]), &[("interactions", 1.0), ("aht_s", 166.0)]);
     // 1999-02-01: the first three, (166 + 5 + 30) / 3 = 67.
-    let day = report_json(&[
-        "--config",
-        config,
-        "--from",
-        "1999-02-01",
-        "--to",
-        "1999-02-02",
-        "calls_yymmdd.tsv",
-    ]);
-    assert_values(
-        row(&day, "all", &[]),
-        &[("interactions", 3.0), ("aht_s", 67.0)],
-    );
+    let day = report_json(&format!(
+        "--config {config} --from 1999-02-01 --to 1999-02-02 calls_yymmdd.tsv"
+    ));
+    assert_values(row(&day, "all", &[]), &[("interactions", 3.0), ("aht_s", 67.0)]);
 }
 
 /// offsets.csv: `created_at` with `%Y-%m-%d %H:%M:%S %z`, first reply naive (UTC):
@@ -763,32 +579,18 @@ fn columns_two_digit_year_format_with_single_digit_hours() {
 /// ```
 #[test]
 fn columns_format_with_an_offset() {
-    let report = report_json(&["--config", "offsets.toml", "offsets.csv"]);
+    let report = report_json("--config offsets.toml offsets.csv");
     assert_input(&report, 3, 0);
     // FRT 600, 900, 1800: mean 1100, median 900, p90 at rank 1.8 → 900 + 0.8 × 900 = 1620.
     let all = row(&report, "all", &[]);
     assert_values(
         all,
-        &[
-            ("interactions", 3.0),
-            ("frt_mean_s", 1100.0),
-            ("frt_median_s", 900.0),
-            ("frt_n", 3.0),
-        ],
+        &[("interactions", 3.0), ("frt_mean_s", 1100.0), ("frt_median_s", 900.0), ("frt_n", 3.0)],
     );
     assert_close(all, "frt_p90_s", 1620.0);
     // Record 3 is on 2026-03-02 in UTC (its local date is 03-01).
-    let second_day = report_json(&[
-        "--config",
-        "offsets.toml",
-        "--from",
-        "2026-03-02",
-        "offsets.csv",
-    ]);
-    assert_values(
-        row(&second_day, "all", &[]),
-        &[("interactions", 1.0), ("frt_mean_s", 900.0)],
-    );
+    let second_day = report_json("--config offsets.toml --from 2026-03-02 offsets.csv");
+    assert_values(row(&second_day, "all", &[]), &[("interactions", 1.0), ("frt_mean_s", 900.0)]);
 }
 
 /// durations.csv, each column in another unit:
@@ -820,25 +622,15 @@ fn columns_units() {
              first_response_seconds = {{ column = \"first_reply_min\", unit = \"min\" }}\n\
              [categories]\ndefault = \"support\"\n"
         );
-        let run = report_with_config(&config, &["durations.csv"]);
+        let run = report_with_config(&config, "durations.csv");
         assert_eq!(run.code, Some(0), "{unit}: {run:#?}");
         let report: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_input(&report, 5, 0);
         let support = row(&report, "support", &[]);
-        assert_values(
-            support,
-            &[("interactions", 5.0), ("aht_s", aht), ("aht_n", aht_n)],
-        );
+        assert_values(support, &[("interactions", 5.0), ("aht_s", aht), ("aht_n", aht_n)]);
         // first_reply_min in minutes: 120, 15, 600 s: mean 245, median 120, p90 at rank 1.8
         // → 120 + 0.8 × 480 = 504.
-        assert_values(
-            support,
-            &[
-                ("frt_mean_s", 245.0),
-                ("frt_median_s", 120.0),
-                ("frt_n", 3.0),
-            ],
-        );
+        assert_values(support, &[("frt_mean_s", 245.0), ("frt_median_s", 120.0), ("frt_n", 3.0)]);
         assert_close(support, "frt_p90_s", 504.0);
     }
 }
@@ -855,7 +647,7 @@ fn columns_units() {
 /// ```
 #[test]
 fn columns_conversion_failures_are_invalid_with_their_text() {
-    let run = cxkpi(&["--config", "durations_bad.toml", "durations_bad.csv"]);
+    let run = cxkpi("--config durations_bad.toml durations_bad.csv");
     assert_fails(
         &run,
         &[
@@ -866,18 +658,9 @@ fn columns_conversion_failures_are_invalid_with_their_text() {
         ],
     );
     // Skipped, B1 alone is left: talk 143 s, first reply 300 s.
-    let skip = cxkpi(&[
-        "--config",
-        "durations_bad.toml",
-        "--on-invalid",
-        "skip",
-        "durations_bad.csv",
-    ]);
+    let skip = cxkpi("--config durations_bad.toml --on-invalid skip durations_bad.csv");
     assert_eq!(skip.code, Some(0), "{skip:#?}");
-    assert!(
-        skip.stderr.contains("skipped 3 invalid records"),
-        "{skip:#?}"
-    );
+    assert!(skip.stderr.contains("skipped 3 invalid records"), "{skip:#?}");
     let report: Value = serde_json::from_str(&skip.stdout).unwrap();
     assert_input(&report, 4, 3);
     assert_values(
@@ -896,11 +679,7 @@ fn columns_conversion_failures_are_invalid_with_their_text() {
 /// value as the file has it ("-2"), not the converted "-120.0" that appears nowhere in the file.
 #[test]
 fn columns_negative_converted_duration_is_reported_with_its_text() {
-    let run = cxkpi(&[
-        "--config",
-        "durations_negative.toml",
-        "durations_negative.csv",
-    ]);
+    let run = cxkpi("--config durations_negative.toml durations_negative.csv");
     assert_fails(
         &run,
         &["durations_negative.csv: record 2: column first_response_seconds (from \"first_reply_min\"): value \"-2\" is a negative duration"],
@@ -927,7 +706,7 @@ fn columns_values_with_default() {
     // reopened: "0" = false, default true: V1 f, V2 t, V3 f, V4 t, V5 missing, V6 f, V7 missing
     //   → first contact: V1, V3, V5, V6, V7 = 5 of 7 (a missing reopened is not true; had the
     //   default reached the missing cells, V5 and V7 would be reopened: 3 of 7).
-    let report = report_json(&["--config", "values_default.toml", "survey_values.csv"]);
+    let report = report_json("--config values_default.toml survey_values.csv");
     assert_input(&report, 7, 0);
     assert_values(
         row(&report, "all", &[]),
@@ -945,20 +724,14 @@ fn columns_values_with_default() {
 /// "Meh" is a CSAT that is not a number.
 #[test]
 fn columns_values_without_default() {
-    let run = cxkpi(&["--config", "values_no_default.toml", "survey_values.csv"]);
+    let run = cxkpi("--config values_no_default.toml survey_values.csv");
     assert_fails(
         &run,
         &["survey_values.csv: record 6: column csat (from \"Satisfaction\"): value \"Meh\" is not a number"],
     );
     // Skipping V6: csat V1 5, V2 5, V3 1, V7 1 → 2 of 4; reopened "0" = false, "1"/"3" = true:
     // first contact V1, V3, V5, V7 → 4 of 6.
-    let report = report_json(&[
-        "--config",
-        "values_no_default.toml",
-        "--on-invalid",
-        "skip",
-        "survey_values.csv",
-    ]);
+    let report = report_json("--config values_no_default.toml --on-invalid skip survey_values.csv");
     assert_input(&report, 7, 1);
     assert_values(
         row(&report, "all", &[]),
@@ -986,7 +759,7 @@ fn columns_values_without_default() {
 fn columns_per_column_null_values() {
     // As it is: "0" is a customer. FCR: 1 (A again on 03-02) no, 2 yes, 3 (0 again on 03-03)
     // no, 4 yes, 5 yes → 3 of 5. Churn: A no, 0 yes, B yes → 2 of 3. AHT 600 / 5 = 120.
-    let plain = report_json(&["--config", "customers_plain.toml", "customers.csv"]);
+    let plain = report_json("--config customers_plain.toml customers.csv");
     assert_values(
         row(&plain, "support", &[]),
         &[
@@ -1002,7 +775,7 @@ fn columns_per_column_null_values() {
     // customer_id null_values = ["0"]: records 3, 4 have no customer, so they leave FCR
     // (1 no, 2 yes, 5 yes → 2 of 3) and churn (A no, B yes → 1 of 2). talk null_values =
     // ["0"]: (100 + 200 + 300) / 3 = 200.
-    let nulls = report_json(&["--config", "customers_nulls.toml", "customers.csv"]);
+    let nulls = report_json("--config customers_nulls.toml customers.csv");
     assert_input(&nulls, 5, 0);
     assert_values(
         row(&nulls, "support", &[]),
@@ -1032,12 +805,9 @@ fn columns_per_column_null_values() {
 fn by_a_mapped_field_and_by_a_source_column() {
     // --by agent (mapped from Assignee): Ann K1, K3 → 100 %; Bob K2, K5 → 50 %; none K4 → 0 %,
     // null key last.
-    let by_agent = report_json(&["--config", "agents.toml", "--by", "agent", "agents.csv"]);
+    let by_agent = report_json("--config agents.toml --by agent agents.csv");
     assert_input(&by_agent, 5, 0);
-    assert_eq!(
-        keys_of(&by_agent, "all", "agent"),
-        [Some("Ann".into()), Some("Bob".into()), None]
-    );
+    assert_eq!(keys_of(&by_agent, "all", "agent"), [Some("Ann".into()), Some("Bob".into()), None]);
     assert_values(
         row(&by_agent, "all", &[("agent", Some("Ann"))]),
         &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)],
@@ -1051,7 +821,7 @@ fn by_a_mapped_field_and_by_a_source_column() {
         &[("interactions", 1.0), ("csat", 0.0)],
     );
     // The source column of a mapped field is a key too, with the same groups.
-    let by_assignee = report_json(&["--config", "agents.toml", "--by", "Assignee", "agents.csv"]);
+    let by_assignee = report_json("--config agents.toml --by Assignee agents.csv");
     assert_eq!(
         keys_of(&by_assignee, "all", "Assignee"),
         [Some("Ann".into()), Some("Bob".into()), None]
@@ -1062,7 +832,7 @@ fn by_a_mapped_field_and_by_a_source_column() {
     );
     // --by Queue (a raw column; NA is missing): Tier 1 K1, K4 → 50 %; Tier 2 K2, K3 → 50 %;
     // null K5 → 100 %.
-    let by_queue = report_json(&["--config", "agents.toml", "--by", "Queue", "agents.csv"]);
+    let by_queue = report_json("--config agents.toml --by Queue agents.csv");
     assert_eq!(
         keys_of(&by_queue, "all", "Queue"),
         [Some("Tier 1".into()), Some("Tier 2".into()), None]
@@ -1099,7 +869,7 @@ fn categories_with_default_service() {
     // support ["Technical issue"] matches 1 and 2 (trimmed, case-insensitive); service lists
     // " refund REQUEST " (trimmed, case-insensitive in the config too): 3, 4; the rest (5, 6,
     // 7) default to service. support 5, 4 → 100 %; service 2, 5, 1, 3, 4 → 2 of 5.
-    let report = report_json(&["--config", "categories_default.toml", "categories.csv"]);
+    let report = report_json("--config categories_default.toml categories.csv");
     assert_input(&report, 7, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
@@ -1110,54 +880,34 @@ fn categories_with_default_service() {
         row(&report, "service", &[]),
         &[("interactions", 5.0), ("csat", 40.0), ("csat_n", 5.0)],
     );
-    assert_values(
-        row(&report, "all", &[]),
-        &[("interactions", 7.0), ("csat", 400.0 / 7.0)],
-    );
+    assert_values(row(&report, "all", &[]), &[("interactions", 7.0), ("csat", 400.0 / 7.0)]);
 }
 
 #[test]
 fn categories_without_default_leave_others_uncategorized() {
     // support 1, 2 → 100 %; service 3, 4 → 1 of 2; uncategorized 5, 6, 7 (1, 3, 4) → 1 of 3.
-    let report = report_json(&["--config", "categories_no_default.toml", "categories.csv"]);
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
-    assert_values(
-        row(&report, "support", &[]),
-        &[("interactions", 2.0), ("csat", 100.0)],
-    );
+    let report = report_json("--config categories_no_default.toml categories.csv");
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
+    assert_values(row(&report, "support", &[]), &[("interactions", 2.0), ("csat", 100.0)]);
     assert_values(
         row(&report, "service", &[]),
         &[("interactions", 2.0), ("csat", 50.0), ("csat_n", 2.0)],
     );
     assert_values(
         row(&report, "uncategorized", &[]),
-        &[
-            ("interactions", 3.0),
-            ("csat", 100.0 / 3.0),
-            ("csat_n", 3.0),
-        ],
+        &[("interactions", 3.0), ("csat", 100.0 / 3.0), ("csat_n", 3.0)],
     );
-    assert_values(
-        row(&report, "all", &[]),
-        &[("interactions", 7.0), ("csat", 400.0 / 7.0)],
-    );
+    assert_values(row(&report, "all", &[]), &[("interactions", 7.0), ("csat", 400.0 / 7.0)]);
 }
 
 #[test]
 fn categories_with_only_a_default() {
     // `[categories] default = "support"` and no column: all seven are support.
-    let report = report_json(&["--config", "categories_only_default.toml", "categories.csv"]);
+    let report = report_json("--config categories_only_default.toml categories.csv");
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
         row(&report, "support", &[]),
-        &[
-            ("interactions", 7.0),
-            ("csat", 400.0 / 7.0),
-            ("csat_n", 7.0),
-        ],
+        &[("interactions", 7.0), ("csat", 400.0 / 7.0), ("csat_n", 7.0)],
     );
     let service = row(&report, "service", &[]);
     assert_values(service, &[("interactions", 0.0), ("csat_n", 0.0)]);
@@ -1167,24 +917,19 @@ fn categories_with_only_a_default() {
 /// tickets_tab.toml has no `[categories]` and the file no category column: every record is
 /// uncategorized, and SPEC §4 orders rows support, service, uncategorized, all.
 #[test]
-
 fn rows_in_spec_order_when_no_category_is_configured() {
-    let report = report_json(&["--config", "tickets_tab.toml", "tickets.tsv"]);
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    let report = report_json("--config tickets_tab.toml tickets.tsv");
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
 }
 
 /// helpdesk_export.csv without `[categories]` (every record uncategorized): repeat-mode FCR must
 /// still see C-3 as a repeat of C-1 (same customer, same category, 2 days later): 3 of 4 = 75 %,
 /// as with `[categories] default = "service"` in [`columns_plain_rename`].
 #[test]
-
 fn repeat_fcr_when_no_category_is_configured() {
     let config = "[columns]\ninteraction_id = \"Case Number\"\ncustomer_id = \"Requester\"\n\
                   created_at = \"Opened\"\nresolved_at = \"Closed\"\n";
-    let run = report_with_config(config, &["helpdesk_export.csv"]);
+    let run = report_with_config(config, "helpdesk_export.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     for category in ["uncategorized", "all"] {
@@ -1211,26 +956,17 @@ fn repeat_fcr_when_no_category_is_configured() {
 #[test]
 fn scales_csat_1_to_10_and_ces_0_to_10() {
     // satisfied_min defaults to 9 on 1–10: 10, 9 → 2 of 5. CES (0 + 10 + 5 + 3) / 4 = 4.5.
-    let report = report_json(&["--config", "scales_10.toml", "scales.csv"]);
+    let report = report_json("--config scales_10.toml scales.csv");
     assert_input(&report, 5, 0);
     assert_values(
         row(&report, "service", &[]),
-        &[
-            ("interactions", 5.0),
-            ("csat", 40.0),
-            ("csat_n", 5.0),
-            ("ces", 4.5),
-            ("ces_n", 4.0),
-        ],
+        &[("interactions", 5.0), ("csat", 40.0), ("csat_n", 5.0), ("ces", 4.5), ("ces_n", 4.0)],
     );
     // Explicit csat_satisfied_min = 7: 10, 9, 8, 7 → 4 of 5.
-    let min7 = report_json(&["--config", "scales_10_min7.toml", "scales.csv"]);
-    assert_values(
-        row(&min7, "service", &[]),
-        &[("csat", 80.0), ("csat_n", 5.0), ("ces", 4.5)],
-    );
+    let min7 = report_json("--config scales_10_min7.toml scales.csv");
+    assert_values(row(&min7, "service", &[]), &[("csat", 80.0), ("csat_n", 5.0), ("ces", 4.5)]);
     // On the default scales (CSAT 1–5, CES 1–7) the same answers are out of scale.
-    let default = cxkpi(&["--config", "scales_default.toml", "scales.csv"]);
+    let default = cxkpi("--config scales_default.toml scales.csv");
     assert_fails(
         &default,
         &[
@@ -1252,7 +988,7 @@ fn scales_csat_1_to_10_and_ces_0_to_10() {
 /// ```
 #[test]
 fn scales_values_outside_the_configured_scale_are_invalid() {
-    let run = cxkpi(&["--config", "scales_10.toml", "scales_out.csv"]);
+    let run = cxkpi("--config scales_10.toml scales_out.csv");
     assert_fails(
         &run,
         &[
@@ -1263,13 +999,7 @@ fn scales_values_outside_the_configured_scale_are_invalid() {
             "scales_out.csv: record 5: column ces (from \"Effort\"): value \"-1\" is outside the CES scale 0–10",
         ],
     );
-    let report = report_json(&[
-        "--config",
-        "scales_10.toml",
-        "--on-invalid",
-        "skip",
-        "scales_out.csv",
-    ]);
+    let report = report_json("--config scales_10.toml --on-invalid skip scales_out.csv");
     assert_input(&report, 5, 4);
     assert_values(
         row(&report, "all", &[]),
@@ -1300,12 +1030,9 @@ fn scales_values_outside_the_configured_scale_are_invalid() {
 
 #[test]
 fn preset_zendesk() {
-    let report = report_json(&["--preset", "zendesk", "zendesk_tickets.csv"]);
+    let report = report_json("--preset zendesk zendesk_tickets.csv");
     assert_input(&report, 8, 0);
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
 
     // support: CSAT Good, Bad, Bad, Good → 2 of 4. FCR 101 yes, 102 (3 replies) no, 106
     // (reopened) no, 108 yes → 2 of 4. FRT 120, 300, 720, 5400: mean 6540 / 4 = 1635, median
@@ -1384,71 +1111,44 @@ fn preset_zendesk() {
 
 #[test]
 fn preset_zendesk_breakdown_keys() {
-    let preset = ["--preset", "zendesk"];
+    let preset = "--preset zendesk";
     // agent = Assignee: Ann Lee 101, 103, 107, 108 → CSAT 4 of 4, FCR 101, 107, 108 of 4.
-    let by = report_json(&[&preset[..], &["--by", "agent", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by agent zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "agent"),
-        [
-            Some("Ann Lee".into()),
-            Some("Bob Roy".into()),
-            Some("Cid Das".into())
-        ]
+        [Some("Ann Lee".into()), Some("Bob Roy".into()), Some("Cid Das".into())]
     );
     assert_values(
         row(&by, "all", &[("agent", Some("Ann Lee"))]),
-        &[
-            ("interactions", 4.0),
-            ("csat", 100.0),
-            ("fcr", 75.0),
-            ("fcr_n", 4.0),
-        ],
+        &[("interactions", 4.0), ("csat", 100.0), ("fcr", 75.0), ("fcr_n", 4.0)],
     );
     // channel = Via: Chat 103, 106; Mail 102, 105; Web form 101, 104, 107, 108.
-    let by = report_json(&[&preset[..], &["--by", "channel", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by channel zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "channel"),
-        [
-            Some("Chat".into()),
-            Some("Mail".into()),
-            Some("Web form".into())
-        ]
+        [Some("Chat".into()), Some("Mail".into()), Some("Web form".into())]
     );
     assert_values(
         row(&by, "all", &[("channel", Some("Web form"))]),
         &[("interactions", 4.0), ("csat_n", 3.0)],
     );
     // team = Group: Billing 104, 105 (no CSAT answer) → null CSAT.
-    let by = report_json(&[&preset[..], &["--by", "team", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by team zendesk_tickets.csv"));
     assert_eq!(
         keys_of(&by, "all", "team"),
-        [
-            Some("Billing".into()),
-            Some("Tier 1".into()),
-            Some("Tier 2".into())
-        ]
+        [Some("Billing".into()), Some("Tier 1".into()), Some("Tier 2".into())]
     );
     let billing = row(&by, "all", &[("team", Some("Billing"))]);
     assert_values(
         billing,
-        &[
-            ("interactions", 2.0),
-            ("csat_n", 0.0),
-            ("fcr", 100.0),
-            ("fcr_n", 1.0),
-        ],
+        &[("interactions", 2.0), ("csat_n", 0.0), ("fcr", 100.0), ("fcr_n", 1.0)],
     );
     assert_null(billing, &["csat"]);
     // customer_id = Requester id: 9002 has 102 and 106.
-    let by = report_json(&[&preset[..], &["--by", "customer_id", "zendesk_tickets.csv"]].concat());
+    let by = report_json(&format!("{preset} --by customer_id zendesk_tickets.csv"));
     assert_values(
         row(&by, "support", &[("customer_id", Some("9002"))]),
-        &[
-            ("interactions", 2.0),
-            ("csat", 0.0),
-            ("fcr", 0.0),
-            ("fcr_n", 2.0),
-        ],
+        &[("interactions", 2.0), ("csat", 0.0), ("fcr", 0.0), ("fcr_n", 2.0)],
     );
 }
 
@@ -1471,12 +1171,9 @@ fn preset_zendesk_breakdown_keys() {
 
 #[test]
 fn preset_freshdesk() {
-    let report = report_json(&["--preset", "freshdesk", "freshdesk_tickets.csv"]);
+    let report = report_json("--preset freshdesk freshdesk_tickets.csv");
     assert_input(&report, 8, 0);
-    assert_eq!(
-        categories(&report),
-        ["support", "service", "uncategorized", "all"]
-    );
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
 
     // support: CSAT 5, 2, 3 → 1 of 3; FCR 1 yes, 2 no, 6 no → 1 of 3; FRT 120, 900, 3600: mean
     // 4620 / 3 = 1540, median 900, p90 at rank 1.8 → 900 + 0.8 × 2700 = 3060.
@@ -1517,12 +1214,7 @@ fn preset_freshdesk() {
 
     assert_values(
         row(&report, "uncategorized", &[]),
-        &[
-            ("interactions", 1.0),
-            ("csat", 100.0),
-            ("fcr", 100.0),
-            ("frt_mean_s", 600.0),
-        ],
+        &[("interactions", 1.0), ("csat", 100.0), ("fcr", 100.0), ("frt_mean_s", 600.0)],
     );
 
     // all: CSAT 5, 2, 5, 3, 3, 4, 1 → 3 of 7; FCR 1, 3, 5, 7, 8 of 7; FRT sorted 60, 120, 600,
@@ -1551,58 +1243,27 @@ fn preset_freshdesk() {
 #[test]
 fn preset_freshdesk_breakdown_keys() {
     // agent = Agent: Alice 1, 3, 7 → CSAT 5, 5, 4 → 100 %; Bruno 2, 5; Chen 4, 6, 8.
-    let by = report_json(&[
-        "--preset",
-        "freshdesk",
-        "--by",
-        "agent",
-        "freshdesk_tickets.csv",
-    ]);
+    let by = report_json("--preset freshdesk --by agent freshdesk_tickets.csv");
     assert_eq!(
         keys_of(&by, "all", "agent"),
-        [
-            Some("Alice".into()),
-            Some("Bruno".into()),
-            Some("Chen".into())
-        ]
+        [Some("Alice".into()), Some("Bruno".into()), Some("Chen".into())]
     );
     assert_values(
         row(&by, "all", &[("agent", Some("Alice"))]),
         &[("interactions", 3.0), ("csat", 100.0), ("csat_n", 3.0)],
     );
     // channel = Source: Email 1, 4, 7, 8 → CSAT 5, 4, 1 → 2 of 3.
-    let by = report_json(&[
-        "--preset",
-        "freshdesk",
-        "--by",
-        "channel",
-        "freshdesk_tickets.csv",
-    ]);
+    let by = report_json("--preset freshdesk --by channel freshdesk_tickets.csv");
     assert_eq!(
         keys_of(&by, "all", "channel"),
-        [
-            Some("Chat".into()),
-            Some("Email".into()),
-            Some("Phone".into()),
-            Some("Portal".into())
-        ]
+        [Some("Chat".into()), Some("Email".into()), Some("Phone".into()), Some("Portal".into())]
     );
     assert_values(
         row(&by, "all", &[("channel", Some("Email"))]),
-        &[
-            ("interactions", 4.0),
-            ("csat", 200.0 / 3.0),
-            ("csat_n", 3.0),
-        ],
+        &[("interactions", 4.0), ("csat", 200.0 / 3.0), ("csat_n", 3.0)],
     );
     // team = Group: L2 is 2 and 5, both Bruno's.
-    let by = report_json(&[
-        "--preset",
-        "freshdesk",
-        "--by",
-        "team",
-        "freshdesk_tickets.csv",
-    ]);
+    let by = report_json("--preset freshdesk --by team freshdesk_tickets.csv");
     assert_values(
         row(&by, "all", &[("team", Some("L2"))]),
         &[("interactions", 2.0), ("fcr", 50.0), ("fcr_n", 2.0)],
@@ -1611,19 +1272,13 @@ fn preset_freshdesk_breakdown_keys() {
 
 #[test]
 fn preset_unknown_is_exit_2() {
-    let run = cxkpi(&["--preset", "nosuch", "zendesk_tickets.csv"]);
+    let run = cxkpi("--preset nosuch zendesk_tickets.csv");
     assert_fails(&run, &["--preset", "nosuch", "zendesk", "freshdesk"]);
 }
 
 #[test]
 fn preset_with_config_is_exit_2() {
-    let run = cxkpi(&[
-        "--config",
-        "helpdesk_export.toml",
-        "--preset",
-        "zendesk",
-        "zendesk_tickets.csv",
-    ]);
+    let run = cxkpi("--config helpdesk_export.toml --preset zendesk zendesk_tickets.csv");
     assert_fails(&run, &["--preset", "cannot be used with", "--config"]);
 }
 
@@ -1633,7 +1288,7 @@ fn preset_with_config_is_exit_2() {
 
 /// A config that must be refused, run on helpdesk_export.csv.
 fn assert_config_refused(config: &str, fragments: &[&str]) {
-    let run = report_with_config(config, &["helpdesk_export.csv"]);
+    let run = report_with_config(config, "helpdesk_export.csv");
     assert_fails(&run, fragments);
 }
 
@@ -1665,17 +1320,11 @@ fn config_error_source_column_not_in_the_file() {
     // A part of a joined column, and the category column, are checked the same way.
     assert_config_refused(
         &format!("{ID}created_at = {{ columns = [\"Opened\", \"Time\"] }}\n"),
-        &[
-            "[columns] created_at",
-            "column \"Time\" is not in helpdesk_export.csv",
-        ],
+        &["[columns] created_at", "column \"Time\" is not in helpdesk_export.csv"],
     );
     assert_config_refused(
         &format!("{ID}[categories]\ncolumn = \"Type\"\nsupport = [\"Tech\"]\n"),
-        &[
-            "[categories] column",
-            "column \"Type\" is not in helpdesk_export.csv",
-        ],
+        &["[categories] column", "column \"Type\" is not in helpdesk_export.csv"],
     );
 }
 
@@ -1683,10 +1332,7 @@ fn config_error_source_column_not_in_the_file() {
 fn config_error_bad_format_string() {
     assert_config_refused(
         &format!("{ID}created_at = {{ column = \"Opened\", format = \"%Q\" }}\n"),
-        &[
-            "[columns] created_at",
-            "format \"%Q\" is not a valid strftime format",
-        ],
+        &["[columns] created_at", "format \"%Q\" is not a valid strftime format"],
     );
 }
 
@@ -1719,10 +1365,7 @@ fn config_error_unknown_key_in_a_column_table() {
 fn config_error_bad_delimiter() {
     assert_config_refused(
         &format!("[input]\ndelimiter = \"tab\"\n{ID}"),
-        &[
-            "[input] delimiter",
-            "\"tab\" is not a single ASCII character",
-        ],
+        &["[input] delimiter", "\"tab\" is not a single ASCII character"],
     );
 }
 
@@ -1754,10 +1397,7 @@ fn config_error_bad_scale() {
     );
     assert_config_refused(
         &format!("{ID}[scales]\ncsat_satisfied_min = 6\n"),
-        &[
-            "[scales] csat_satisfied_min",
-            "6 is outside the CSAT scale 1–5",
-        ],
+        &["[scales] csat_satisfied_min", "6 is outside the CSAT scale 1–5"],
     );
 }
 
@@ -1771,7 +1411,7 @@ fn config_error_toml_syntax_names_the_line() {
 
 #[test]
 fn config_error_nonexistent_file() {
-    let run = cxkpi(&["--config", "no_such_config.toml", "helpdesk_export.csv"]);
+    let run = cxkpi("--config no_such_config.toml helpdesk_export.csv");
     assert_fails(&run, &["no_such_config.toml", "no such config file"]);
 }
 
@@ -1779,24 +1419,30 @@ fn config_error_nonexistent_file() {
 // The example configs on the real exports
 // ---------------------------------------------------------------------------------------------
 
-const REALDATA: &str = "/work/shared/realdata";
+/// Where the real exports are: `shared/realdata` beside the clone (in CI, a fresh clone sits
+/// next to a copy of `shared/`). The `example_*` tests are `#[ignore]`d; `.ci/run` runs them with
+/// `--include-ignored` when this folder exists and says they were skipped when it does not.
+fn realdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata")
+}
 
-/// Runs `cxkpi report --config examples/CONFIG ARGS REALDATA/FILE`; `None` (with a message) when
-/// the real data is not on this machine.
-fn report_real(config: &str, file: &str, args: &[&str]) -> Option<Value> {
-    let path = Path::new(REALDATA).join(file);
-    if !path.exists() {
-        eprintln!("skipping: {} is absent", path.display());
-        return None;
-    }
-    let config = examples_dir().join(config);
-    let mut all = vec![
-        "--config",
-        config.to_str().expect("a UTF-8 path"),
-        path.to_str().expect("a UTF-8 path"),
-    ];
-    all.extend_from_slice(args);
-    Some(report_json(&all))
+/// `cxkpi report --format json --config examples/CONFIG REALDATA/FILE ARGS`, which must succeed.
+/// An ignored test that is asked to run without the data fails, saying so: it never passes
+/// without having run.
+fn report_real(config: &str, file: &str, args: &str) -> Value {
+    let path = realdata().join(file);
+    assert!(
+        path.exists(),
+        "needs ../shared/realdata: {} is absent (run without --include-ignored to skip it)",
+        path.display()
+    );
+    Cxkpi::new("report --format json --config")
+        .arg(examples_dir().join(config))
+        .arg(path)
+        .args(args)
+        .run()
+        .status(0)
+        .json()
 }
 
 /// A mean over thousands of values: the summation order may differ from Python's in the last
@@ -1810,40 +1456,34 @@ fn assert_mean(row: &Value, name: &str, expected: f64) {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_botanic() {
     // Python: rows = csv.DictReader(open(nps.csv, encoding="latin-1")); v = [int(r["nps"]) for r
     // in rows if r["nps"] not in ("", "NA")]; 100 * (promoters - detractors) / len(v)
     // → 53.41610343814281 over 13612 of 13954 rows.
-    let Some(report) = report_real("botanic.toml", "botanic_nps_survey/nps.csv", &[]) else {
-        return;
-    };
+    let report = report_real("botanic.toml", "botanic_nps_survey/nps.csv", "");
     assert_input(&report, 13954, 0);
     assert_eq!(categories(&report), ["support", "service", "all"]);
     assert_values(
         row(&report, "service", &[]),
-        &[
-            ("interactions", 13954.0),
-            ("nps", 53.41610343814281),
-            ("nps_n", 13612.0),
-        ],
+        &[("interactions", 13954.0), ("nps", 53.41610343814281), ("nps_n", 13612.0)],
     );
     assert_values(row(&report, "support", &[]), &[("interactions", 0.0)]);
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_edtech() {
     // Python (csv module; NA = missing): 35 rows without ticket_id, 118 repeating an earlier
     // ticket_id, 2 with initial_time before created_time → 155 skipped, 14184 valid. FCR over
     // valid rows with resolved_time and agent_interactions: 13725, of which
     // agent_interactions <= 1 and status != "Customer Reopened": 81.52276867030966 %. FRT
     // (initial_time - created_time) over 5938 rows: mean 27056.099696867634, median 6060.
-    let Some(report) = report_real(
+    let report = report_real(
         "edtech.toml",
         "edtech_helpdesk_tickets/ticket_data201803.csv",
-        &["--on-invalid", "skip"],
-    ) else {
-        return;
-    };
+        "--on-invalid skip",
+    );
     assert_input(&report, 14339, 155);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1860,40 +1500,30 @@ fn example_edtech() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_kaggle_tickets() {
     // Python: 8469 records (csv module, multi-line fields); CSAT answers 2769, >= 4:
     // 39.25604911520404 %; "Technical issue" tickets: 1747.
-    let Some(report) = report_real(
+    let report = report_real(
         "kaggle_tickets.toml",
         "kaggle_support_tickets/customer_support_tickets.csv",
-        &[],
-    ) else {
-        return;
-    };
+        "",
+    );
     assert_input(&report, 8469, 0);
     assert_values(
         row(&report, "all", &[]),
-        &[
-            ("interactions", 8469.0),
-            ("csat", 39.25604911520404),
-            ("csat_n", 2769.0),
-        ],
+        &[("interactions", 8469.0), ("csat", 39.25604911520404), ("csat_n", 2769.0)],
     );
     assert_values(row(&report, "support", &[]), &[("interactions", 1747.0)]);
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_pwc_callcenter() {
     // Python (encoding utf-8-sig): AvgTalkDuration H:MM:SS in seconds over 4054 non-empty
     // values: mean 224.92279230389738; Satisfaction rating >= 4: 49.90133201776024 % of 4054;
     // Topic in (Technical Support, Streaming): 2041.
-    let Some(report) = report_real(
-        "pwc_callcenter.toml",
-        "pwc_callcenter/Call-Center-Dataset.csv",
-        &[],
-    ) else {
-        return;
-    };
+    let report = report_real("pwc_callcenter.toml", "pwc_callcenter/Call-Center-Dataset.csv", "");
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1910,16 +1540,15 @@ fn example_pwc_callcenter() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_simulated_sla() {
     // Python: first_response_minutes × 60 over 5000 rows: mean 4055.0750072842816; csat_score
     // >= 4: 39.04403866809882 % of 3724; category in (Technical Issue, Account Access): 700.
-    let Some(report) = report_real(
+    let report = report_real(
         "simulated_sla.toml",
         "simulated_support_tickets_sla/customer_support_tickets.csv",
-        &[],
-    ) else {
-        return;
-    };
+        "",
+    );
     assert_input(&report, 5000, 0);
     let all = row(&report, "all", &[]);
     assert_values(
@@ -1936,16 +1565,15 @@ fn example_simulated_sla() {
 }
 
 #[test]
+#[ignore = "needs ../shared/realdata"]
 fn example_technion() {
     // Python (delimiter tab): 33344 rows, (vru+line, call_id) all distinct; ser_time other than
     // 0: 27451 values, mean 175.3312083348512; type IN: 293.
-    let Some(report) = report_real(
+    let report = report_real(
         "technion.toml",
         "technion_bank_callcenter/data_anonymous_bank_february.tsv",
-        &[],
-    ) else {
-        return;
-    };
+        "",
+    );
     assert_input(&report, 33344, 0);
     let all = row(&report, "all", &[]);
     assert_values(all, &[("interactions", 33344.0), ("aht_n", 27451.0)]);
@@ -1958,15 +1586,13 @@ fn example_technion() {
 // ---------------------------------------------------------------------------------------------
 
 /// Writes `log` as `NAME` in a fresh directory and runs cxkpi there with the config text.
-fn run_on(log: &str, name: &str, config: &str, extra: &[&str]) -> (TempDir, Run) {
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join(name), log).unwrap();
-    fs::write(dir.path().join("c.toml"), config).unwrap();
-    let mut args = vec!["--config", "c.toml"];
-    args.extend_from_slice(extra);
-    args.push(name);
-    let run = cxkpi_in(dir.path(), &args);
-    (dir, run)
+fn run_on(log: &str, name: &str, config: &str, args: &str) -> Run {
+    Cxkpi::new("report --format json --config c.toml")
+        .args(args)
+        .arg(name)
+        .file(name, log)
+        .file("c.toml", config)
+        .run()
 }
 
 #[test]
@@ -1974,7 +1600,7 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
     // "150" is a valid number of seconds, but the config says H:MM:SS: record 2 is invalid.
     let log = "id,talk\nA,0:02:30\nB,150\n";
     let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
-    let (_dir, run) = run_on(log, "calls.csv", config, &[]);
+    let run = run_on(log, "calls.csv", config, "");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -1984,7 +1610,7 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
     // The same holds for a timestamp that is canonical but not in the configured format.
     let log = "id,opened\nA,01/03/2026 09:00:00\nB,2026-03-01 09:00:00\n";
     let config = "[columns]\ninteraction_id = \"id\"\ncreated_at = { column = \"opened\", format = \"%d/%m/%Y %H:%M:%S\" }\n";
-    let (_dir, run) = run_on(log, "t.csv", config, &[]);
+    let run = run_on(log, "t.csv", config, "");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.stderr.contains(
@@ -1999,12 +1625,7 @@ fn a_value_the_conversion_cannot_read_is_invalid_even_if_it_looks_canonical() {
 fn the_rejects_file_names_the_canonical_column_and_messages_the_source() {
     let log = "id,talk\nA,0:02:30\nB,oops\n";
     let config = "[columns]\ninteraction_id = \"id\"\ntalk_seconds = { column = \"talk\", unit = \"hh:mm:ss\" }\n";
-    let (dir, run) = run_on(
-        log,
-        "calls.csv",
-        config,
-        &["--on-invalid", "skip", "--rejects", "rejects.csv"],
-    );
+    let run = run_on(log, "calls.csv", config, "--on-invalid skip --rejects rejects.csv");
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -2012,7 +1633,7 @@ fn the_rejects_file_names_the_canonical_column_and_messages_the_source() {
          written H:MM:SS\n"
     );
     assert_eq!(
-        fs::read_to_string(dir.path().join("rejects.csv")).unwrap(),
+        fs::read_to_string(run.dir().join("rejects.csv")).unwrap(),
         "file,record,column,value,reason\ncalls.csv,2,talk_seconds,oops,is not a duration written H:MM:SS\n"
     );
 }
@@ -2022,7 +1643,7 @@ fn null_values_are_compared_case_insensitively() {
     // "na", "NA" and "N/a" are all missing: 1 CSAT answer (5), 100 %.
     let log = "id,csat\nA,na\nB,NA\nC,5\nD,N/a\n";
     let config = "[input]\nnull_values = [\"NA\", \"n/a\"]\n[columns]\ninteraction_id = \"id\"\n";
-    let (_dir, run) = run_on(log, "s.csv", config, &[]);
+    let run = run_on(log, "s.csv", config, "");
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let all = row(&report, "all", &[]);
@@ -2036,62 +1657,51 @@ fn a_preset_tolerates_missing_optional_columns() {
     let log = "Id,Ticket type,Created at,Solved at,Replies\n\
                1,Incident,2026-03-01 09:00:00,2026-03-01 10:00:00,1\n\
                2,Incident,2026-03-02 09:00:00,2026-03-02 10:00:00,1\n";
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("zd.csv"), log).unwrap();
-    let run = cxkpi_in(dir.path(), &["--preset", "zendesk", "zd.csv"]);
+    let run = Cxkpi::new("report --format json --preset zendesk zd.csv").file("zd.csv", log).run();
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let support = row(&report, "support", &[]);
     assert_values(
         support,
-        &[
-            ("interactions", 2.0),
-            ("fcr", 100.0),
-            ("fcr_n", 2.0),
-            ("csat_n", 0.0),
-        ],
+        &[("interactions", 2.0), ("fcr", 100.0), ("fcr_n", 2.0), ("csat_n", 0.0)],
     );
     assert_null(support, &["csat"]);
 }
 
 #[test]
 fn a_wide_csat_scale_needs_an_explicit_satisfied_minimum() {
-    let (_dir, run) = run_on(
+    let run = run_on(
         "id,csat\nA,80\n",
         "s.csv",
         "[columns]\ninteraction_id = \"id\"\n[scales]\ncsat = [0, 100]\n",
-        &[],
+        "",
     );
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stderr.contains("csat_satisfied_min"), "{run:#?}");
     // With it, 80 of 0–100 with satisfied from 75 counts: 100 %.
-    let (_dir, run) = run_on(
+    let run = run_on(
         "id,csat\nA,80\n",
         "s.csv",
         "[columns]\ninteraction_id = \"id\"\n[scales]\ncsat = [0, 100]\ncsat_satisfied_min = 75\n",
-        &[],
+        "",
     );
     assert_eq!(run.code, Some(0), "{run:#?}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_values(
-        row(&report, "all", &[]),
-        &[("csat", 100.0), ("csat_n", 1.0)],
-    );
+    assert_values(row(&report, "all", &[]), &[("csat", 100.0), ("csat_n", 1.0)]);
 }
 
 #[test]
 fn a_by_key_named_like_an_output_column_is_refused() {
     for key in ["csat", "frt_p90_s", "snapshot_at"] {
-        let (_dir, run) = run_on(
+        let run = run_on(
             "id,csat\nA,5\n",
             "s.csv",
             "[columns]\ninteraction_id = \"id\"\n",
-            &["--by", key],
+            &format!("--by {key}"),
         );
         assert_eq!(run.code, Some(2), "{key}: {run:#?}");
         assert!(
-            run.stderr
-                .contains(&format!("--by {key}: that is the name of an output column")),
+            run.stderr.contains(&format!("--by {key}: that is the name of an output column")),
             "{run:#?}"
         );
     }

@@ -1,3 +1,6 @@
+//! What belongs here: `cxkpi snapshot` and `cxkpi trend` (the history file, reruns, concurrent
+//! runs, the lock, killed runs).
+//!
 //! Integration tests for `cxkpi snapshot` and `cxkpi trend`, held to SPEC.md §6 and §4.
 //!
 //! Fixtures in `tests/data/snapshot/`:
@@ -5,18 +8,20 @@
 //! - `log.csv`: four interactions whose KPIs are computed by hand below ([`FULL`], [`LATE`]).
 //! - `history.csv`: a history written by hand (3 snapshots × support/service/all × channel
 //!   chat/email) for `trend`; its numbers are arbitrary, chosen so that every change is exact.
-//! - `snapshots/`: the insta snapshot of the `trend` table.
 //!
 //! Where exact values are not needed (row content equals the report's) the tests use
 //! `sample_data/interactions.csv`.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
+
+use crate::util::{crate_root, Cxkpi};
 
 // ---------------------------------------------------------------------------------------------
 // Fixture values, by hand
@@ -71,55 +76,39 @@ const LATE_FROM: &str = "2026-02-05T00:00:00Z";
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `cxkpi ARGS`, run from the crate root (fixture paths are relative to it).
 fn command<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cxkpi"));
-    cmd.current_dir(root()).args(args);
+    cmd.current_dir(crate_root()).args(args);
     cmd.stdin(Stdio::null());
     cmd
-}
-
-fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    command(args).output().expect("cxkpi runs")
 }
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
 
-/// Runs a command that must succeed; returns its stdout.
-fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let out = run(args);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    text(&out.stdout)
+/// `cxkpi ARGS` through the harness, run from the crate root.
+fn cxkpi<S: Into<OsString> + Clone>(args: &[S]) -> Cxkpi {
+    Cxkpi::new("").arg_list(args)
 }
 
-/// Runs a command that must exit 2 with nothing on stdout; returns its stderr.
-fn usage_error<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let out = run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "stdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert_eq!(text(&out.stdout), "");
-    let stderr = text(&out.stderr);
-    assert!(!stderr.trim().is_empty(), "exit 2 says why");
-    stderr
+/// Runs a command that must succeed silently; returns its stdout.
+fn ok<S: Into<OsString> + Clone>(args: &[S]) -> String {
+    cxkpi(args).ok()
+}
+
+/// Runs a command that must exit 2 with nothing on stdout and an `error: `; returns its stderr.
+fn usage_error<S: Into<OsString> + Clone>(args: &[S]) -> String {
+    cxkpi(args).usage_error()
 }
 
 /// `cxkpi snapshot --history HIST --as-of AS_OF EXTRA...`: exit 0, prints nothing.
 fn snapshot(history: &Path, as_of: &str, extra: &[&str]) {
-    let out = run(&snapshot_args(history, as_of, extra));
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "", "snapshot prints nothing");
-    assert_eq!(text(&out.stderr), "", "snapshot prints nothing");
+    let out = cxkpi(&snapshot_args(history, as_of, extra)).run();
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    assert_eq!(out.stdout, "", "snapshot prints nothing");
+    assert_eq!(out.stderr, "", "snapshot prints nothing");
 }
 
 /// The arguments of `cxkpi snapshot --history HIST --as-of AS_OF EXTRA...`.
@@ -143,11 +132,7 @@ fn history_header() -> String {
 fn csv_rows(stamp: &str, from: Option<&str>, to: Option<&str>, rows: &[&str]) -> String {
     rows.iter()
         .map(|row| {
-            format!(
-                "{stamp},{},{},{row}\n",
-                from.unwrap_or_default(),
-                to.unwrap_or_default()
-            )
+            format!("{stamp},{},{},{row}\n", from.unwrap_or_default(), to.unwrap_or_default())
         })
         .collect()
 }
@@ -186,12 +171,8 @@ fn parse_ndjson(content: &str) -> Vec<Value> {
         .map(|line| {
             let value: Value = serde_json::from_str(line)
                 .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line:?}"));
-            let keys: Vec<String> = value
-                .as_object()
-                .expect("a JSON object")
-                .keys()
-                .cloned()
-                .collect();
+            let keys: Vec<String> =
+                value.as_object().expect("a JSON object").keys().cloned().collect();
             assert_eq!(keys, order, "key order of {line}");
             value
         })
@@ -204,12 +185,7 @@ fn parse_csv(content: &str) -> Vec<Vec<String>> {
         .has_headers(false)
         .from_reader(content.as_bytes())
         .records()
-        .map(|r| {
-            r.expect("a well-formed CSV record")
-                .iter()
-                .map(String::from)
-                .collect()
-        })
+        .map(|r| r.expect("a well-formed CSV record").iter().map(String::from).collect())
         .collect()
 }
 
@@ -240,11 +216,7 @@ fn csv_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     snapshot(&hist, "2026-03-01", &[LOG]);
     assert_eq!(
         read(&hist),
-        format!(
-            "{}\n{}",
-            history_header(),
-            csv_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-        )
+        format!("{}\n{}", history_header(), csv_rows("2026-03-01T00:00:00Z", None, None, &FULL))
     );
     snapshot(&hist, "2026-03-08", &[LOG]);
     // The rerun of the older snapshot, on a later window: its rows are replaced by the new
@@ -262,10 +234,8 @@ fn csv_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     );
     let records = parse_csv(&content);
     assert_eq!(records.len(), 1 + 2 * 3, "header + 2 snapshots × 3 rows");
-    let pairs: BTreeSet<(String, String)> = records[1..]
-        .iter()
-        .map(|r| (r[0].clone(), r[3].clone()))
-        .collect();
+    let pairs: BTreeSet<(String, String)> =
+        records[1..].iter().map(|r| (r[0].clone(), r[3].clone())).collect();
     assert_eq!(pairs.len(), 6, "no duplicate (snapshot_at, category)");
 }
 
@@ -274,10 +244,7 @@ fn ndjson_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.ndjson");
     snapshot(&hist, "2026-03-01", &[LOG]);
-    assert_eq!(
-        parse_ndjson(&read(&hist)),
-        json_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-    );
+    assert_eq!(parse_ndjson(&read(&hist)), json_rows("2026-03-01T00:00:00Z", None, None, &FULL));
     snapshot(&hist, "2026-03-08", &[LOG]);
     snapshot(&hist, "2026-03-01", &["--from", "2026-02-05", LOG]);
     let rows = parse_ndjson(&read(&hist));
@@ -285,10 +252,8 @@ fn ndjson_two_snapshots_then_rerun_of_the_first_replaces_it_in_place() {
     expected.extend(json_rows("2026-03-08T00:00:00Z", None, None, &FULL));
     assert_eq!(rows, expected);
     assert_eq!(rows.len(), 2 * 3);
-    let pairs: BTreeSet<(String, String)> = rows
-        .iter()
-        .map(|r| (r["snapshot_at"].to_string(), r["category"].to_string()))
-        .collect();
+    let pairs: BTreeSet<(String, String)> =
+        rows.iter().map(|r| (r["snapshot_at"].to_string(), r["category"].to_string())).collect();
     assert_eq!(pairs.len(), 6, "no duplicate (snapshot_at, category)");
     // The open bound is a JSON null, not a missing key or an empty string.
     assert!(rows.iter().all(|r| r["window_to"].is_null()));
@@ -299,10 +264,7 @@ fn jsonl_extension_is_ndjson() {
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.jsonl");
     snapshot(&hist, "2026-03-01", &[LOG]);
-    assert_eq!(
-        parse_ndjson(&read(&hist)),
-        json_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-    );
+    assert_eq!(parse_ndjson(&read(&hist)), json_rows("2026-03-01T00:00:00Z", None, None, &FULL));
 }
 
 #[test]
@@ -329,23 +291,12 @@ fn as_of_is_utc_whole_seconds_and_dates_are_midnight_in_tz() {
     // Midnight in Paris (UTC+1 in winter) is 23:00 UTC the day before.
     snapshot(&hist, "2026-03-01", &["--tz", "Europe/Paris", LOG]);
     // A naive timestamp is read in --tz: 09:30 in New York (UTC−5 before DST) is 14:30 UTC.
-    snapshot(
-        &hist,
-        "2026-03-02 09:30:00",
-        &["--tz", "America/New_York", LOG],
-    );
+    snapshot(&hist, "2026-03-02 09:30:00", &["--tz", "America/New_York", LOG]);
     // An offset wins over --tz; the fraction of a second is dropped.
     snapshot(&hist, "2026-03-03T10:00:00.900+02:00", &[LOG]);
-    let stamps: Vec<String> = parse_csv(&read(&hist))[1..]
-        .iter()
-        .map(|r| r[0].clone())
-        .collect();
+    let stamps: Vec<String> = parse_csv(&read(&hist))[1..].iter().map(|r| r[0].clone()).collect();
     let mut expected = Vec::new();
-    for stamp in [
-        "2026-02-28T23:00:00Z",
-        "2026-03-02T14:30:00Z",
-        "2026-03-03T08:00:00Z",
-    ] {
+    for stamp in ["2026-02-28T23:00:00Z", "2026-03-02T14:30:00Z", "2026-03-03T08:00:00Z"] {
         expected.extend(std::iter::repeat_n(stamp.to_string(), 3));
     }
     assert_eq!(stamps, expected);
@@ -356,16 +307,14 @@ fn default_as_of_is_now_in_whole_seconds() {
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.csv");
     let before = chrono::Utc::now().timestamp();
-    let out = run(&["snapshot", "--history", hist.to_str().unwrap(), LOG]);
+    let out = Cxkpi::new("snapshot --history").arg(&hist).arg(LOG).run();
     let after = chrono::Utc::now().timestamp();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.code, Some(0), "{out:#?}");
     let records = parse_csv(&read(&hist));
     let stamp = &records[1][0];
     assert_eq!(stamp.len(), "2026-03-01T00:00:00Z".len(), "{stamp}");
     assert!(stamp.ends_with('Z'), "{stamp}");
-    let at = chrono::DateTime::parse_from_rfc3339(stamp)
-        .unwrap()
-        .timestamp();
+    let at = chrono::DateTime::parse_from_rfc3339(stamp).unwrap().timestamp();
     assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
     assert!(records[1..].iter().all(|r| &r[0] == stamp));
 }
@@ -378,11 +327,7 @@ fn window_bounds_are_written_and_open_ones_are_empty_or_null() {
     for hist in [&csv_hist, &json_hist] {
         snapshot(hist, "2026-03-01", &["--from", "2026-02-05", LOG]);
         snapshot(hist, "2026-03-02", &["--to", "2026-02-05", LOG]);
-        snapshot(
-            hist,
-            "2026-03-03",
-            &["--from", "2026-02-05", "--to", "2026-03-01", LOG],
-        );
+        snapshot(hist, "2026-03-03", &["--from", "2026-02-05", "--to", "2026-03-01", LOG]);
     }
     let bounds: Vec<(String, String)> = parse_csv(&read(&csv_hist))[1..]
         .iter()
@@ -417,14 +362,8 @@ fn window_bounds_are_written_and_open_ones_are_empty_or_null() {
 // 2. Row content equals the report's
 // ---------------------------------------------------------------------------------------------
 
-const SAMPLE_OPTIONS: [&str; 6] = [
-    "--from",
-    "2026-02-01",
-    "--to",
-    "2026-03-01",
-    "--by",
-    "channel,agent",
-];
+const SAMPLE_OPTIONS: [&str; 6] =
+    ["--from", "2026-02-01", "--to", "2026-03-01", "--by", "channel,agent"];
 
 #[test]
 fn csv_history_rows_are_the_report_csv_lines() {
@@ -443,17 +382,11 @@ fn csv_history_rows_are_the_report_csv_lines() {
     let mut history_lines = history.lines();
     assert_eq!(
         history_lines.next().unwrap(),
-        format!(
-            "snapshot_at,window_from,window_to,{}",
-            report_lines.next().unwrap()
-        )
+        format!("snapshot_at,window_from,window_to,{}", report_lines.next().unwrap())
     );
     let report_lines: Vec<&str> = report_lines.collect();
     let history_lines: Vec<&str> = history_lines.collect();
-    assert!(
-        report_lines.len() > 100,
-        "support/service/uncategorized/all × channel × agent"
-    );
+    assert!(report_lines.len() > 100, "support/service/uncategorized/all × channel × agent");
     assert_eq!(history_lines.len(), report_lines.len());
     let prefix = "2026-03-01T06:00:00Z,2026-02-01T00:00:00Z,2026-03-01T00:00:00Z,";
     for (h, r) in history_lines.iter().zip(&report_lines) {
@@ -481,25 +414,14 @@ fn ndjson_history_rows_are_the_report_json_rows() {
     let report: Value = serde_json::from_str(&ok(&report_args)).unwrap();
     let report_rows = report["rows"].as_array().unwrap();
     let content = read(&hist);
-    let history: Vec<Map<String, Value>> = content
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let history: Vec<Map<String, Value>> =
+        content.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(history.len(), report_rows.len());
     for (h, r) in history.iter().zip(report_rows) {
         let mut h = h.clone();
-        assert_eq!(
-            h.shift_remove("snapshot_at"),
-            Some(json!("2026-03-01T06:00:00Z"))
-        );
-        assert_eq!(
-            h.shift_remove("window_from"),
-            Some(json!("2026-02-01T00:00:00Z"))
-        );
-        assert_eq!(
-            h.shift_remove("window_to"),
-            Some(json!("2026-03-01T00:00:00Z"))
-        );
+        assert_eq!(h.shift_remove("snapshot_at"), Some(json!("2026-03-01T06:00:00Z")));
+        assert_eq!(h.shift_remove("window_from"), Some(json!("2026-02-01T00:00:00Z")));
+        assert_eq!(h.shift_remove("window_to"), Some(json!("2026-03-01T00:00:00Z")));
         let r = r.as_object().unwrap();
         assert_eq!(
             h.keys().collect::<Vec<_>>(),
@@ -515,11 +437,7 @@ fn ndjson_history_rows_are_the_report_json_rows() {
 // ---------------------------------------------------------------------------------------------
 
 fn spawn_quiet(args: &[String]) -> Child {
-    command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cxkpi starts")
+    command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("cxkpi starts")
 }
 
 fn wait_ok(children: Vec<Child>) {
@@ -531,9 +449,7 @@ fn wait_ok(children: Vec<Child>) {
 }
 
 fn eight_stamps() -> Vec<String> {
-    (1..=8)
-        .map(|d| format!("2026-03-{d:02}T00:00:00Z"))
-        .collect()
+    (1..=8).map(|d| format!("2026-03-{d:02}T00:00:00Z")).collect()
 }
 
 /// Eight snapshots with distinct `--as-of` started at once (newest first, so that the
@@ -559,22 +475,15 @@ fn csv_eight_concurrent_snapshots_all_land() {
     // rewrite take long enough that runs without the lock would lose each other's rows.
     for seed in [String::new(), seed_history(false, 3000)] {
         let content = eight_at_once("hist.csv", &seed);
-        let mut expected = if seed.is_empty() {
-            format!("{}\n", history_header())
-        } else {
-            seed.clone()
-        };
+        let mut expected =
+            if seed.is_empty() { format!("{}\n", history_header()) } else { seed.clone() };
         for stamp in eight_stamps() {
             expected.push_str(&csv_rows(&stamp, None, None, &FULL));
         }
         assert!(content == expected, "not the seed and the 8 snapshots");
         let records = parse_csv(&content);
         assert_eq!(records.len(), expected.lines().count());
-        assert_eq!(
-            records.iter().filter(|r| r[0] == "snapshot_at").count(),
-            1,
-            "the header once"
-        );
+        assert_eq!(records.iter().filter(|r| r[0] == "snapshot_at").count(), 1, "the header once");
         assert_whole_history(false, &content);
     }
 }
@@ -584,11 +493,8 @@ fn ndjson_eight_concurrent_snapshots_all_land() {
     for seed in [String::new(), seed_history(true, 1000)] {
         let rows = parse_ndjson(&eight_at_once("hist.ndjson", &seed));
         let mut expected = parse_ndjson(&seed);
-        expected.extend(
-            eight_stamps()
-                .iter()
-                .flat_map(|stamp| json_rows(stamp, None, None, &FULL)),
-        );
+        expected
+            .extend(eight_stamps().iter().flat_map(|stamp| json_rows(stamp, None, None, &FULL)));
         assert!(rows == expected, "not the seed and the 8 snapshots");
     }
 }
@@ -600,11 +506,7 @@ fn same_as_of_concurrently(name: &str) -> String {
     let hist = hist_in(&dir, name);
     let children: Vec<Child> = (0..8)
         .map(|i| {
-            let extra: &[&str] = if i % 2 == 0 {
-                &[LOG]
-            } else {
-                &["--from", "2026-02-05", LOG]
-            };
+            let extra: &[&str] = if i % 2 == 0 { &[LOG] } else { &["--from", "2026-02-05", LOG] };
             spawn_quiet(&snapshot_args(&hist, "2026-03-01", extra))
         })
         .collect();
@@ -616,16 +518,8 @@ fn same_as_of_concurrently(name: &str) -> String {
 fn csv_eight_concurrent_snapshots_with_the_same_as_of_leave_one() {
     let content = same_as_of_concurrently("hist.csv");
     let stamp = "2026-03-01T00:00:00Z";
-    let full = format!(
-        "{}\n{}",
-        history_header(),
-        csv_rows(stamp, None, None, &FULL)
-    );
-    let late = format!(
-        "{}\n{}",
-        history_header(),
-        csv_rows(stamp, Some(LATE_FROM), None, &LATE)
-    );
+    let full = format!("{}\n{}", history_header(), csv_rows(stamp, None, None, &FULL));
+    let late = format!("{}\n{}", history_header(), csv_rows(stamp, Some(LATE_FROM), None, &LATE));
     assert!(content == full || content == late, "{content}");
 }
 
@@ -638,30 +532,67 @@ fn ndjson_eight_concurrent_snapshots_with_the_same_as_of_leave_one() {
     assert!(rows == full || rows == late, "{rows:?}");
 }
 
+/// Whether `pid` is blocked waiting for an exclusive `flock` on the file with inode `inode`:
+/// the kernel lists such a waiter in `/proc/locks` as `N: -> FLOCK  ADVISORY  WRITE PID
+/// MAJ:MIN:INODE ...`.
+#[cfg(target_os = "linux")]
+fn waits_for_flock(pid: u32, inode: u64) -> bool {
+    let locks = fs::read_to_string("/proc/locks").expect("reading /proc/locks");
+    locks.lines().any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        matches!(
+            fields.as_slice(),
+            [_, "->", "FLOCK", _, "WRITE", p, file, ..]
+                if *p == pid.to_string() && file.rsplit(':').next() == Some(&inode.to_string())
+        )
+    })
+}
+
+/// We hold `hist.csv.lock` (the lock `src/snapshot.rs` takes around its read and rewrite) and
+/// start a snapshot. The test waits, by polling `/proc/locks`, until the kernel shows the
+/// child blocked on that very lock: without a lock in cxkpi that never happens and the test
+/// fails (the child finishes instead, or the poll gives up). While it is blocked the child has
+/// not exited and the history is byte for byte the one before. Once we release the lock the
+/// snapshot completes with the right content. No assertion rests on a sleep.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_held_lock_makes_the_snapshot_wait() {
+    use std::os::unix::fs::MetadataExt;
+
     let dir = tempfile::tempdir().unwrap();
     let hist = hist_in(&dir, "hist.csv");
+    snapshot(&hist, "2026-02-01", &[LOG]);
+    let before = read(&hist);
+    assert_eq!(
+        before,
+        format!("{}\n{}", history_header(), csv_rows("2026-02-01T00:00:00Z", None, None, &FULL))
+    );
     let lock = fs::File::create(dir.path().join("hist.csv.lock")).unwrap();
     lock.lock().unwrap();
+    let inode = lock.metadata().unwrap().ino();
     let mut child = spawn_quiet(&snapshot_args(&hist, "2026-03-01", &[LOG]));
-    // A snapshot of the fixture takes well under a second; holding the lock, it must not
-    // finish (however long we wait) nor touch the history.
-    std::thread::sleep(Duration::from_millis(700));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the snapshot finished while the lock was held"
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !waits_for_flock(child.id(), inode) {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the snapshot finished ({status}) while the lock was held");
+        }
+        assert!(Instant::now() < deadline, "the snapshot never blocked on hist.csv.lock");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the snapshot exited while blocked on the lock");
+    assert_eq!(read(&hist), before, "the history changed while the lock was held");
+    assert_eq!(
+        listing(dir.path()),
+        BTreeSet::from(["hist.csv".to_string(), "hist.csv.lock".to_string()]),
+        "no temporary file is written before the lock is taken"
     );
-    assert!(!hist.exists());
+
     drop(lock);
     wait_ok(vec![child]);
     assert_eq!(
         read(&hist),
-        format!(
-            "{}\n{}",
-            history_header(),
-            csv_rows("2026-03-01T00:00:00Z", None, None, &FULL)
-        )
+        format!("{before}{}", csv_rows("2026-03-01T00:00:00Z", None, None, &FULL))
     );
 }
 
@@ -680,9 +611,7 @@ fn seed_history(ndjson: bool, snapshots: i64) -> String {
         seed.push('\n');
     }
     for k in 0..snapshots {
-        let stamp = (start + chrono::Duration::hours(k))
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
+        let stamp = (start + chrono::Duration::hours(k)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
         if ndjson {
             for row in json_rows(&stamp, None, None, &FULL) {
                 seed.push_str(&row.to_string());
@@ -698,11 +627,7 @@ fn seed_history(ndjson: bool, snapshots: i64) -> String {
 /// Checks that `added` is exactly one whole snapshot of [`FULL`] stamped `stamp`.
 fn assert_one_new_snapshot(ndjson: bool, added: &str, stamp: &str) {
     if ndjson {
-        assert_eq!(
-            parse_ndjson(added),
-            json_rows(stamp, None, None, &FULL),
-            "the new rows"
-        );
+        assert_eq!(parse_ndjson(added), json_rows(stamp, None, None, &FULL), "the new rows");
     } else {
         assert_eq!(added, csv_rows(stamp, None, None, &FULL), "the new rows");
     }
@@ -719,10 +644,7 @@ fn assert_whole_history(ndjson: bool, content: &str) {
     } else {
         let records = parse_csv(content);
         assert_eq!(records[0].join(","), history_header());
-        assert!(
-            records[1..].iter().all(|r| r[0] != "snapshot_at"),
-            "header once"
-        );
+        assert!(records[1..].iter().all(|r| r[0] != "snapshot_at"), "header once");
         records[1..].iter().map(|r| r[0].clone()).collect()
     };
     assert_eq!(stamps.len() % FULL.len(), 0, "whole snapshots");
@@ -750,9 +672,7 @@ fn kill_rounds(name: &str, seed_snapshots: i64) {
         snapshot(&hist, &stamp, &[LOG]);
         lifetimes.push(started.elapsed().as_millis() as u64);
         let content = read(&hist);
-        let added = content
-            .strip_prefix(expected.as_str())
-            .expect("kept content");
+        let added = content.strip_prefix(expected.as_str()).expect("kept content");
         assert_one_new_snapshot(ndjson, added, &stamp);
         expected = content;
     }
@@ -794,9 +714,7 @@ fn kill_rounds(name: &str, seed_snapshots: i64) {
     let stamp = "2031-01-01T00:00:00Z";
     snapshot(&hist, stamp, &[LOG]);
     let content = read(&hist);
-    let added = content
-        .strip_prefix(expected.as_str())
-        .expect("kept content");
+    let added = content.strip_prefix(expected.as_str()).expect("kept content");
     assert_one_new_snapshot(ndjson, added, stamp);
     let leftovers: Vec<String> = listing(dir.path())
         .into_iter()
@@ -897,7 +815,7 @@ fn a_new_history_follows_the_umask() {
         hist.display()
     );
     let out = Command::new("sh")
-        .current_dir(root())
+        .current_dir(crate_root())
         .args(["-c", &script, env!("CARGO_BIN_EXE_cxkpi")])
         .output()
         .unwrap();
@@ -925,10 +843,7 @@ fn a_symlinked_history_updates_its_target() {
     );
     assert_eq!(read(&real), expected, "the target got the snapshot");
     assert!(
-        fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink(),
+        fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
         "the link is still a link"
     );
 }
@@ -987,16 +902,13 @@ fn bad_input_leaves_the_history_untouched() {
 // 7. trend on a known history
 // ---------------------------------------------------------------------------------------------
 
-fn trend(extra: &[&str]) -> String {
-    let mut args = vec!["trend", "--history", HAND_HISTORY];
-    args.extend(extra);
-    ok(&args)
+/// `cxkpi trend --history tests/data/snapshot/history.csv ARGS`, which must succeed silently.
+fn trend(args: &str) -> String {
+    Cxkpi::new("trend --history").arg(HAND_HISTORY).args(args).ok()
 }
 
-fn trend_json(extra: &[&str]) -> Value {
-    let mut args = vec!["--format", "json"];
-    args.extend(extra);
-    serde_json::from_str(&trend(&args)).unwrap()
+fn trend_json(args: &str) -> Value {
+    Cxkpi::new("trend --format json --history").arg(HAND_HISTORY).args(args).json()
 }
 
 fn point(stamp: &str, value: Value, n: u64, change: Value) -> Value {
@@ -1012,7 +924,7 @@ fn trend_json_gives_value_n_and_change_per_group() {
     // all/chat CSAT 70.0 (20) → 75.0 (24) → 72.5 (16): changes null, +5.0, −2.5.
     // all/email CSAT 80.0 (30) → 60.0 (25) → 65.0 (20): changes null, −20.0, +5.0.
     assert_eq!(
-        trend_json(&["--metric", "csat"]),
+        trend_json("--metric csat"),
         json!({
             "category": "all",
             "series": [
@@ -1044,14 +956,7 @@ fn trend_null_values_have_n_0_and_no_change() {
     // support/email CSAT 50.0 (2) → none (n 0) → 62.5 (8): no change next to the gap.
     // support/email FCR 40.0 (30) → 45.0 (20) → 50.0 (30): +5.0, +5.0.
     assert_eq!(
-        trend_json(&[
-            "--category",
-            "support",
-            "--by-key",
-            "channel=email",
-            "--metric",
-            "csat,fcr"
-        ]),
+        trend_json("--category support --by-key channel=email --metric csat,fcr"),
         json!({
             "category": "support",
             "series": [
@@ -1083,7 +988,7 @@ fn trend_csv_is_long_form() {
     // all, per metric then channel: interactions 40 → 44 → 36 and 60 → 50 → 55;
     // FRT p90 180 → 240 → 150 s and 14400 → 10800 → 12600 s.
     assert_eq!(
-        trend(&["--format", "csv", "--metric", "interactions,frt_p90_s"]),
+        trend("--format csv --metric interactions,frt_p90_s"),
         "snapshot_at,category,channel,metric,value,n,change\n\
          2026-03-01T00:00:00Z,all,chat,interactions,40,40,\n\
          2026-03-08T00:00:00Z,all,chat,interactions,44,44,4\n\
@@ -1104,16 +1009,7 @@ fn trend_csv_is_long_form() {
 fn trend_by_key_and_category_select_one_group() {
     // support/chat CSAT 90.0 (10) → 87.5 (16) → 95.0 (20): −2.5, +7.5.
     assert_eq!(
-        trend(&[
-            "--format",
-            "csv",
-            "--category",
-            "support",
-            "--by-key",
-            "channel=chat",
-            "--metric",
-            "csat"
-        ]),
+        trend("--format csv --category support --by-key channel=chat --metric csat"),
         "snapshot_at,category,channel,metric,value,n,change\n\
          2026-03-01T00:00:00Z,support,chat,csat,90.0,10,\n\
          2026-03-08T00:00:00Z,support,chat,csat,87.5,16,-2.5\n\
@@ -1121,16 +1017,7 @@ fn trend_by_key_and_category_select_one_group() {
     );
     // service/email CSAT 95.0 → 60.0 → 66.25: −35.0, +6.25.
     assert_eq!(
-        trend(&[
-            "--format",
-            "csv",
-            "--category",
-            "service",
-            "--by-key",
-            "channel=email",
-            "--metric",
-            "csat"
-        ]),
+        trend("--format csv --category service --by-key channel=email --metric csat"),
         "snapshot_at,category,channel,metric,value,n,change\n\
          2026-03-01T00:00:00Z,service,email,csat,95.0,28,\n\
          2026-03-08T00:00:00Z,service,email,csat,60.0,25,-35.0\n\
@@ -1138,23 +1025,18 @@ fn trend_by_key_and_category_select_one_group() {
     );
     // A key value no group has: no series.
     assert_eq!(
-        trend_json(&["--by-key", "channel=phone", "--metric", "csat"]),
+        trend_json("--by-key channel=phone --metric csat"),
         json!({"category": "all", "series": []})
     );
 }
 
 #[test]
 fn trend_default_metrics_are_interactions_and_every_kpi() {
-    let out = trend_json(&[]);
+    let out = trend_json("");
     let series = out["series"].as_array().unwrap();
     let names: Vec<(&str, &str)> = series
         .iter()
-        .map(|s| {
-            (
-                s["metric"].as_str().unwrap(),
-                s["group"]["channel"].as_str().unwrap(),
-            )
-        })
+        .map(|s| (s["metric"].as_str().unwrap(), s["group"]["channel"].as_str().unwrap()))
         .collect();
     let mut expected = Vec::new();
     for metric in [
@@ -1173,9 +1055,7 @@ fn trend_default_metrics_are_interactions_and_every_kpi() {
         expected.push((metric, "email"));
     }
     assert_eq!(names, expected);
-    assert!(series
-        .iter()
-        .all(|s| s["points"].as_array().unwrap().len() == 3));
+    assert!(series.iter().all(|s| s["points"].as_array().unwrap().len() == 3));
 }
 
 #[test]
@@ -1183,39 +1063,22 @@ fn trend_sorts_points_by_snapshot_at() {
     // The same history with its rows in reverse order.
     let dir = tempfile::tempdir().unwrap();
     let reversed = hist_in(&dir, "reversed.csv");
-    let content = read(&root().join(HAND_HISTORY));
+    let content = read(&crate_root().join(HAND_HISTORY));
     let mut lines: Vec<&str> = content.lines().collect();
     lines[1..].reverse();
     fs::write(&reversed, lines.join("\n") + "\n").unwrap();
-    for extra in [
-        &["--metric", "csat,frt_p90_s"][..],
-        &["--category", "support", "--metric", "csat,fcr"][..],
-    ] {
-        let mut args = vec![
-            "trend",
-            "--format",
-            "json",
-            "--history",
-            reversed.to_str().unwrap(),
-        ];
-        args.extend(extra);
-        let mut expected = vec!["--format", "json"];
-        expected.extend(extra);
-        assert_eq!(ok(&args), trend(&expected));
+    for args in ["--metric csat,frt_p90_s", "--category support --metric csat,fcr"] {
+        let sorted = Cxkpi::new("trend --format json --history").arg(&reversed).args(args).ok();
+        assert_eq!(sorted, trend(&format!("--format json {args}")));
     }
 }
 
 #[test]
 fn trend_table_snapshot_has_no_sparkline_when_piped() {
-    let out = trend(&["--category", "support", "--metric", "csat,frt_p90_s"]);
-    assert!(
-        !out.chars().any(|c| ('▁'..='█').contains(&c)),
-        "no sparkline off a terminal:\n{out}"
-    );
+    let out = trend("--category support --metric csat,frt_p90_s");
+    assert!(!out.chars().any(|c| ('▁'..='█').contains(&c)), "no sparkline off a terminal:\n{out}");
     assert!(out.contains("csat · support · channel=chat\n"), "{out}");
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("data/snapshot/snapshots");
-    settings.bind(|| insta::assert_snapshot!("trend_table_support", out));
+    insta::assert_snapshot!("trend_table_support", out);
 }
 
 #[test]
@@ -1230,15 +1093,12 @@ fn trend_reads_csv_and_ndjson_histories_made_by_snapshot() {
         snapshot(hist, "2026-03-15", &[LOG]);
     }
     let trend_of = |hist: &Path| -> Value {
-        serde_json::from_str(&ok(&[
-            "trend",
-            "--format",
-            "json",
-            "--history",
-            hist.to_str().unwrap(),
-            "--metric",
-            "csat,fcr,frt_p90_s",
-        ]))
+        serde_json::from_str(
+            &Cxkpi::new("trend --format json --history")
+                .arg(hist)
+                .args("--metric csat,fcr,frt_p90_s")
+                .ok(),
+        )
         .unwrap()
     };
     // all: CSAT 50.0 (4) → 0.0 (2) → 50.0 (4); FCR 66.67 (3) → 0.0 (1) → 66.67 (3);
@@ -1274,30 +1134,31 @@ fn trend_reads_csv_and_ndjson_histories_made_by_snapshot() {
 
 #[test]
 fn trend_unknown_metric_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--metric", "csat,csatt"]);
+    let stderr =
+        Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--metric csat,csatt").usage_error();
     assert!(stderr.contains("csatt"), "{stderr}");
 }
 
 #[test]
 fn trend_unknown_category_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--category", "billing"]);
+    let stderr =
+        Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--category billing").usage_error();
     assert!(stderr.contains("billing"), "{stderr}");
 }
 
 #[test]
 fn trend_by_key_on_a_key_the_history_lacks_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--by-key", "nokey=x"]);
+    let stderr =
+        Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--by-key nokey=x").usage_error();
     assert!(stderr.contains("nokey"), "{stderr}");
-    assert!(
-        stderr.contains("channel"),
-        "names the history's keys: {stderr}"
-    );
+    assert!(stderr.contains("channel"), "names the history's keys: {stderr}");
 }
 
 #[test]
 fn trend_by_key_without_a_value_is_exit_2() {
     for bad in ["novalue", "=chat"] {
-        let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--by-key", bad]);
+        let stderr =
+            Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--by-key").arg(bad).usage_error();
         assert!(stderr.contains("KEY=VALUE"), "{stderr}");
     }
 }
@@ -1306,19 +1167,19 @@ fn trend_by_key_without_a_value_is_exit_2() {
 fn trend_missing_history_is_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let missing = hist_in(&dir, "missing.csv");
-    let stderr = usage_error(&["trend", "--history", missing.to_str().unwrap()]);
+    let stderr = Cxkpi::new("trend --history").arg(&missing).usage_error();
     assert!(stderr.contains("missing.csv"), "{stderr}");
     assert!(!missing.exists());
 }
 
 #[test]
 fn trend_on_an_interaction_log_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", LOG]);
+    let stderr = Cxkpi::new("trend --history").arg(LOG).usage_error();
     assert!(stderr.contains("snapshot_at"), "{stderr}");
 }
 
 #[test]
 fn trend_empty_metric_list_is_exit_2() {
-    let stderr = usage_error(&["trend", "--history", HAND_HISTORY, "--metric", ""]);
+    let stderr = Cxkpi::new("trend --history").arg(HAND_HISTORY).args("--metric ").usage_error();
     assert!(stderr.contains("--metric"), "{stderr}");
 }
