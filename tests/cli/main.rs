@@ -7,5 +7,6 @@ mod config;
 mod fuzz;
 mod invalid;
 mod report;
+mod resolution;
 mod snapshot;
 mod util;

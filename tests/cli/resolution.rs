@@ -1,5 +1,5 @@
-//! Integration tests for the time-to-resolution columns (SPEC §3), `--schedule` (§10), and
-//! histories written before the TTR columns existed (§6).
+//! What belongs here: the time-to-resolution columns (SPEC §3), `--schedule` business hours
+//! (§10), and histories written before the TTR columns existed (§6).
 //!
 //! `tests/data/schedule/log.csv` (all support; 2026-03-06 is a Friday) on `hours.toml`
 //! (Mon–Fri 09:00–17:00 UTC, holiday 2026-03-10, team "night" open around the clock), by hand:
@@ -16,31 +16,21 @@
 //! 4200, p90 at rank 1.8: 4200 + 0.8 × 82200 = 69960. ttr: 86400, 171000, 234600 → mean
 //! 164000, median 171000, p90 at rank 1.8: 171000 + 0.8 × 63600 = 221880.
 
-mod common;
-
-use common::{crate_root, cxkpi_in, Run, TIMEOUT};
 use serde_json::Value;
 
-fn run(args: &[&str]) -> Run {
-    cxkpi_in(crate_root(), args, None, TIMEOUT)
-}
+use crate::util::{crate_root, Cxkpi};
 
-fn support_row(run: &Run) -> Value {
-    assert_eq!(run.code, Some(0), "{run:#?}");
-    run.json()["rows"][0].clone()
+const LOG: &str = "tests/data/schedule/log.csv";
+
+fn support_row(args: &str) -> Value {
+    Cxkpi::new(args).json()["rows"][0].clone()
 }
 
 #[test]
 fn business_hours_follow_the_schedule_its_holidays_and_its_overrides() {
-    let run = run(&[
-        "report",
-        "--format",
-        "json",
-        "--schedule",
-        "tests/data/schedule/hours.toml",
-        "tests/data/schedule/log.csv",
-    ]);
-    let row = support_row(&run);
+    let row = support_row(&format!(
+        "report --format json --schedule tests/data/schedule/hours.toml {LOG}"
+    ));
     let expected = [
         ("frt_bh_mean_s", 1575.0),
         ("frt_bh_median_s", 1350.0),
@@ -56,21 +46,11 @@ fn business_hours_follow_the_schedule_its_holidays_and_its_overrides() {
         ("ttr_n", 3.0),
     ];
     for (column, value) in expected {
-        let actual = row[column]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{column}: {row}"));
-        assert!(
-            (actual - value).abs() < 1e-6,
-            "{column}: {actual} != {value}"
-        );
+        let actual = row[column].as_f64().unwrap_or_else(|| panic!("{column}: {row}"));
+        assert!((actual - value).abs() < 1e-6, "{column}: {actual} != {value}");
     }
     // The business-hours columns follow ttr_n and precede churn (SPEC §3).
-    let keys: Vec<&str> = row
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys: Vec<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
     let at = |name: &str| keys.iter().position(|k| *k == name).unwrap();
     assert_eq!(at("frt_bh_mean_s"), at("ttr_n") + 1);
     assert_eq!(at("churn"), at("ttr_bh_n") + 1);
@@ -78,12 +58,7 @@ fn business_hours_follow_the_schedule_its_holidays_and_its_overrides() {
 
 #[test]
 fn without_a_schedule_there_are_no_business_hours_columns() {
-    let row = support_row(&run(&[
-        "report",
-        "--format",
-        "json",
-        "tests/data/schedule/log.csv",
-    ]));
+    let row = support_row(&format!("report --format json {LOG}"));
     assert!(row.get("frt_bh_n").is_none(), "{row}");
     assert_eq!(row["ttr_n"], 3);
 }
@@ -91,24 +66,12 @@ fn without_a_schedule_there_are_no_business_hours_columns() {
 /// `cxkpi report --schedule` with `schedule` as the file's text: exit 2, and stderr names
 /// each of `needles`.
 fn rejects(schedule: &str, needles: &[&str]) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hours.toml");
-    std::fs::write(&path, schedule).unwrap();
-    let log = crate_root().join("tests/data/schedule/log.csv");
-    let run = cxkpi_in(
-        dir.path(),
-        &["report", "--schedule", "hours.toml", log.to_str().unwrap()],
-        None,
-        TIMEOUT,
-    );
-    assert_eq!(run.code, Some(2), "{schedule}\n{run:#?}");
-    assert!(run.stdout.is_empty(), "{run:#?}");
+    let stderr = Cxkpi::new("report --schedule hours.toml")
+        .arg(crate_root().join(LOG))
+        .file("hours.toml", schedule)
+        .usage_error();
     for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "{needle:?} not in {:?}",
-            run.stderr
-        );
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr:?}");
     }
 }
 
@@ -125,10 +88,7 @@ fn a_toml_syntax_error_names_its_line() {
 
 #[test]
 fn an_unknown_weekday_is_named() {
-    rejects(
-        &format!("{ZONE}[hours]\nmonday = [\"09:00-17:00\"]\n"),
-        &["line 3", "monday"],
-    );
+    rejects(&format!("{ZONE}[hours]\nmonday = [\"09:00-17:00\"]\n"), &["line 3", "monday"]);
 }
 
 #[test]
@@ -138,18 +98,12 @@ fn an_unknown_zone_is_named() {
 
 #[test]
 fn a_time_past_24_00_is_refused() {
-    rejects(
-        &format!("{ZONE}[hours]\nmon = [\"09:00-25:00\"]\n"),
-        &["line 3", "25:00"],
-    );
+    rejects(&format!("{ZONE}[hours]\nmon = [\"09:00-25:00\"]\n"), &["line 3", "25:00"]);
 }
 
 #[test]
 fn an_end_not_after_its_start_is_refused() {
-    rejects(
-        &format!("{ZONE}[hours]\nmon = [\"17:00-09:00\"]\n"),
-        &["line 3", "17:00-09:00"],
-    );
+    rejects(&format!("{ZONE}[hours]\nmon = [\"17:00-09:00\"]\n"), &["line 3", "17:00-09:00"]);
 }
 
 #[test]
@@ -170,50 +124,29 @@ fn a_match_key_that_is_not_a_column_is_named() {
 
 #[test]
 fn a_missing_schedule_file_is_named() {
-    let run = run(&[
-        "report",
-        "--schedule",
-        "no-such.toml",
-        "tests/data/schedule/log.csv",
-    ]);
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr.contains("no-such.toml: no such schedule file"),
-        "{run:#?}"
-    );
+    let stderr = Cxkpi::new(&format!("report --schedule no-such.toml {LOG}")).usage_error();
+    assert_eq!(stderr, "error: no-such.toml: no such schedule file\n");
 }
 
 /// `tests/data/history/before_ttr.{csv,ndjson}` were written by the release before the TTR
 /// columns (commit 1832b38: `cxkpi snapshot --history … --as-of 2026-04-01T00:00:00Z
-/// tests/data/schedule/log.csv`).
-fn upgrade(extension: &str) -> (String, Run) {
-    let dir = tempfile::tempdir().unwrap();
-    let history = dir.path().join(format!("history.{extension}"));
+/// tests/data/schedule/log.csv`). Returns the history after a snapshot taken on it, and the
+/// support TTR series `trend` then reads from it.
+fn upgrade(extension: &str) -> (String, String) {
+    let name = format!("history.{extension}");
     let old = crate_root().join(format!("tests/data/history/before_ttr.{extension}"));
-    std::fs::copy(old, &history).unwrap();
-    let history = history.to_str().unwrap();
-    let log = crate_root().join("tests/data/schedule/log.csv");
-    let snapshot = run(&[
-        "snapshot",
-        "--history",
-        history,
-        "--as-of",
-        "2026-04-02T00:00:00Z",
-        log.to_str().unwrap(),
-    ]);
-    assert_eq!(snapshot.code, Some(0), "{snapshot:#?}");
-    let trend = run(&[
-        "trend",
-        "--history",
-        history,
-        "--format",
-        "csv",
-        "--metric",
-        "ttr_mean_s",
-        "--category",
-        "support",
-    ]);
-    (std::fs::read_to_string(history).unwrap(), trend)
+    let snapshot = Cxkpi::new(&format!("snapshot --history {name} --as-of 2026-04-02T00:00:00Z"))
+        .arg(crate_root().join(LOG))
+        .file(&name, std::fs::read(old).unwrap())
+        .run()
+        .status(0);
+    assert_eq!(snapshot.stderr, "", "{snapshot:#?}");
+    let trend = Cxkpi::new(&format!(
+        "trend --history {name} --format csv --metric ttr_mean_s --category support"
+    ))
+    .current_dir(snapshot.dir())
+    .ok();
+    (std::fs::read_to_string(snapshot.dir().join(&name)).unwrap(), trend)
 }
 
 #[test]
@@ -240,9 +173,8 @@ fn a_csv_history_from_before_ttr_gains_empty_ttr_columns() {
          164000.0,171000.0,221880.0,3,,0"
     );
     assert_eq!(lines.len(), 7);
-    assert_eq!(trend.code, Some(0), "{trend:#?}");
     assert_eq!(
-        trend.stdout,
+        trend,
         "snapshot_at,category,metric,value,n,change\n\
          2026-04-01T00:00:00Z,support,ttr_mean_s,,0,\n\
          2026-04-02T00:00:00Z,support,ttr_mean_s,164000.0,3,\n"
@@ -252,9 +184,8 @@ fn a_csv_history_from_before_ttr_gains_empty_ttr_columns() {
 #[test]
 fn an_ndjson_history_from_before_ttr_gains_null_ttr_fields() {
     let (history, trend) = upgrade("ndjson");
-    let rows: Vec<Value> = (history.lines())
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let rows: Vec<Value> =
+        (history.lines()).map(|line| serde_json::from_str(line).unwrap()).collect();
     assert_eq!(rows.len(), 6);
     let old = rows[0].as_object().unwrap();
     let keys: Vec<&str> = old.keys().map(String::as_str).collect();
@@ -264,8 +195,5 @@ fn an_ndjson_history_from_before_ttr_gains_null_ttr_fields() {
     assert_eq!(old["ttr_n"], Value::Null);
     assert_eq!(old["frt_mean_s"], 80775.0);
     assert_eq!(rows[3]["ttr_mean_s"], 164000.0);
-    assert_eq!(trend.code, Some(0), "{trend:#?}");
-    assert!(trend
-        .stdout
-        .ends_with("2026-04-02T00:00:00Z,support,ttr_mean_s,164000.0,3,\n"));
+    assert!(trend.ends_with("2026-04-02T00:00:00Z,support,ttr_mean_s,164000.0,3,\n"));
 }
