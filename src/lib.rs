@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             } else {
                 Format::Json
             });
-            write_stdout(|out| report::render(&report, format, out))?;
+            write_stdout(|out| report::render(&report, format, args.min_n, out))?;
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),

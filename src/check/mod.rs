@@ -230,7 +230,7 @@ pub(crate) fn evaluate(
         let report = match reports.iter().position(|(k, _)| *k == keys) {
             Some(index) => &reports[index].1,
             None => {
-                let report = prepared.report(&keys)?;
+                let report = prepared.report(&keys, None)?;
                 reports.push((keys, report));
                 &reports.last().expect("just pushed").1
             }
@@ -411,10 +411,10 @@ mod tests {
     }
 
     fn report_with(category: &str, csat: Option<f64>, csat_n: u64) -> Report {
-        let columns = columns_of(catalogue::KPIS);
+        let columns = columns_of(catalogue::KPIS, false);
         let mut row = Row::empty(category, &columns);
         for (column, cell) in &mut row.cells {
-            match column.name {
+            match column.column.name {
                 "csat" => *cell = Cell::Value(csat),
                 "csat_n" => *cell = Cell::Count(csat_n),
                 _ => {}
@@ -428,6 +428,7 @@ mod tests {
             skipped: 0,
             by: Vec::new(),
             rows: vec![row],
+            confidence: None,
         }
     }
 
