@@ -1,4 +1,4 @@
-//! Owns the SPEC §9 confidence intervals.
+//! Owns the SPEC §9 confidence intervals and the §5 `check` judgement on them.
 //!
 //! Every function here is total: any input (NaN, n = 0, counts larger than n) gives `None`
 //! or a status, never a panic. Shares and NPS are in percent, as in the report.
@@ -217,6 +217,62 @@ pub(crate) fn order_statistic_interval(
 ) -> Option<(f64, f64)> {
     let (l, u) = order_statistic_ranks(sorted.len() as u64, q, c)?;
     Some((*sorted.get(l as usize - 1)?, *sorted.get(u as usize - 1)?))
+}
+
+/// A `check` rule's threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Bound {
+    Min(f64),
+    Max(f64),
+}
+
+/// What a rule is judged on besides the value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Evidence {
+    /// No interval applies: plain `check`, or a metric that has none (a count such as
+    /// `interactions`). Judged on the value.
+    ValueOnly,
+    /// `--ci` / `confident = true` on a metric of §9. `None` is its null interval (a mean with
+    /// n = 1): the value is known but its uncertainty is unbounded, so the rule is uncertain.
+    Interval(Option<(f64, f64)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Pass,
+    Breach,
+    Uncertain,
+    NoData,
+}
+
+/// The §5 judgement. A null (or NaN) value is `NoData`; `min_n` is the caller's (it turns a
+/// small n into `NoData` before calling). Pass conditions are written so that a NaN threshold
+/// or interval end never passes.
+pub(crate) fn judge(bound: Bound, value: Option<f64>, evidence: Evidence) -> Status {
+    let Some(value) = value.filter(|v| !v.is_nan()) else {
+        return Status::NoData;
+    };
+    match evidence {
+        Evidence::ValueOnly => {
+            let passes = match bound {
+                Bound::Min(min) => value >= min,
+                Bound::Max(max) => value <= max,
+            };
+            if passes {
+                Status::Pass
+            } else {
+                Status::Breach
+            }
+        }
+        Evidence::Interval(None) => Status::Uncertain,
+        Evidence::Interval(Some((lo, hi))) => match bound {
+            Bound::Min(min) if lo >= min => Status::Pass,
+            Bound::Min(min) if hi < min => Status::Breach,
+            Bound::Max(max) if hi <= max => Status::Pass,
+            Bound::Max(max) if lo > max => Status::Breach,
+            _ => Status::Uncertain,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -518,6 +574,86 @@ mod tests {
         );
         assert_eq!(order_statistic_interval(&[7.0], 0.9, &c), Some((7.0, 7.0)));
         assert_eq!(order_statistic_interval(&[], 0.5, &c), None);
+    }
+
+    #[test]
+    fn judge_min_rule_every_branch() {
+        let min = Bound::Min(80.0);
+        let on = |lo, hi| Evidence::Interval(Some((lo, hi)));
+        assert_eq!(judge(min, Some(85.0), on(81.0, 89.0)), Status::Pass);
+        assert_eq!(
+            judge(min, Some(85.0), on(80.0, 89.0)),
+            Status::Pass,
+            "lo == min passes"
+        );
+        assert_eq!(judge(min, Some(75.0), on(70.0, 79.9)), Status::Breach);
+        assert_eq!(
+            judge(min, Some(75.0), on(70.0, 80.0)),
+            Status::Uncertain,
+            "hi == min"
+        );
+        assert_eq!(judge(min, Some(79.0), on(75.0, 83.0)), Status::Uncertain);
+        assert_eq!(
+            judge(min, Some(85.0), Evidence::Interval(None)),
+            Status::Uncertain
+        );
+        assert_eq!(judge(min, None, on(81.0, 89.0)), Status::NoData);
+        assert_eq!(
+            judge(min, Some(f64::NAN), Evidence::ValueOnly),
+            Status::NoData
+        );
+        // a count, or a plain check: judged on the value
+        assert_eq!(judge(min, Some(80.0), Evidence::ValueOnly), Status::Pass);
+        assert_eq!(judge(min, Some(79.0), Evidence::ValueOnly), Status::Breach);
+        assert_eq!(judge(min, None, Evidence::ValueOnly), Status::NoData);
+    }
+
+    #[test]
+    fn judge_max_rule_every_branch() {
+        let max = Bound::Max(14400.0);
+        let on = |lo, hi| Evidence::Interval(Some((lo, hi)));
+        assert_eq!(
+            judge(max, Some(13000.0), on(12000.0, 14000.0)),
+            Status::Pass
+        );
+        assert_eq!(
+            judge(max, Some(13000.0), on(12000.0, 14400.0)),
+            Status::Pass,
+            "hi == max"
+        );
+        assert_eq!(
+            judge(max, Some(16000.0), on(14500.0, 17000.0)),
+            Status::Breach
+        );
+        assert_eq!(
+            judge(max, Some(16000.0), on(14400.0, 17000.0)),
+            Status::Uncertain,
+            "lo == max"
+        );
+        assert_eq!(
+            judge(max, Some(14000.0), on(13000.0, 15000.0)),
+            Status::Uncertain
+        );
+        assert_eq!(
+            judge(max, Some(14000.0), Evidence::Interval(None)),
+            Status::Uncertain
+        );
+        assert_eq!(judge(max, None, on(1.0, 2.0)), Status::NoData);
+        assert_eq!(judge(max, Some(14400.0), Evidence::ValueOnly), Status::Pass);
+        assert_eq!(
+            judge(max, Some(14401.0), Evidence::ValueOnly),
+            Status::Breach
+        );
+        assert_eq!(judge(max, None, Evidence::ValueOnly), Status::NoData);
+    }
+
+    #[test]
+    fn judge_never_passes_on_a_nan_threshold() {
+        let on = Evidence::Interval(Some((1.0, 2.0)));
+        for bound in [Bound::Min(f64::NAN), Bound::Max(f64::NAN)] {
+            assert_eq!(judge(bound, Some(1.5), on), Status::Uncertain);
+            assert_eq!(judge(bound, Some(1.5), Evidence::ValueOnly), Status::Breach);
+        }
     }
 
     #[test]
