@@ -62,7 +62,7 @@ impl Confidence {
 
     /// Solves `F_t(x; df) = p` by bisection on statrs's t CDF, on a bracket that holds the root:
     /// t quantiles fall with df towards z, so `z < t(df) ≤ t(1000)`, and `t(df) − z` is below
-    /// twice the first Cornish–Fisher term, `(z³ + z)/(2·df)` (reference.py checks this against
+    /// twice the first Cornish–Fisher term, `(z³ + z)/(2·df)` (kernel_reference.py checks this against
     /// scipy for df 1e3–1e12 and levels 0.5 to 1 − 1e-12). The series only narrows the bracket:
     /// for df ≳ 1e7 statrs's CDF is itself noisy (its log-gamma differences cancel), and there
     /// the error reaches 5e-8 relative (worst near df = 1e7; measured against scipy on a grid of
@@ -300,8 +300,8 @@ mod tests {
         Confidence::new(level).expect("valid level")
     }
 
-    // Expected values below are printed by `python3 reference.py` (scipy 1.17.1,
-    // statsmodels 0.15.0), which computes them independently of this file.
+    // Expected values below are printed by `python3 tests/data/intervals/kernel_reference.py`
+    // (scipy 1.17.1, statsmodels 0.15.0), which computes them independently of this file.
 
     #[test]
     fn z_values_match_scipy_norm_ppf() {
@@ -484,7 +484,7 @@ mod tests {
             (-0.6275030293500894, 24.627503029350073),
             "n = 2 at 0.9",
         );
-        let (mean, sd) = (85.06666666666666, 11.392475839216269); // the 30 values in reference.py
+        let (mean, sd) = (85.06666666666666, 11.392475839216269); // the 30 values in kernel_reference.py
         assert_pair(
             t_interval(mean, sd, 30, &confidence(0.95)),
             (80.81264627543493, 89.3206870578984),
