@@ -464,20 +464,23 @@ fn rows_of(
     let mut intervals: Vec<(&str, uncertainty::Intervals)> = Vec::new();
     for output in columns {
         if output.variant != Variant::Value {
+            // `C_lo` and `C_hi` share one computation of `C`'s intervals.
             let name = output.column.name;
-            if !intervals.iter().any(|(n, _)| *n == name) {
-                let confidence = confidence.expect("interval columns come with a confidence");
-                let computed = uncertainty::intervals(groups, output.column, confidence)?;
-                intervals.push((name, computed));
-            }
-            let (_, bounds) = (intervals.iter())
-                .find(|(n, _)| *n == name)
-                .expect("just computed");
+            let index = match intervals.iter().position(|(n, _)| *n == name) {
+                Some(index) => index,
+                None => {
+                    let confidence = confidence.expect("interval columns come with a confidence");
+                    let computed = uncertainty::intervals(groups, output.column, confidence)?;
+                    intervals.push((name, computed));
+                    intervals.len() - 1
+                }
+            };
             let end = |(lo, hi): (f64, f64)| match output.variant {
                 Variant::Lo => lo,
                 _ => hi,
             };
-            cells_by_column.push(bounds.iter().map(|b| Cell::Value(b.map(end))).collect());
+            let cells = intervals[index].1.iter().map(|b| Cell::Value(b.map(end)));
+            cells_by_column.push(cells.collect());
             continue;
         }
         let column = groups.column(output.column.name)?;
