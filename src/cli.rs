@@ -11,6 +11,7 @@ use crate::check::Format as CheckFormat;
 use crate::config::{read_user_file, Config};
 use crate::ingest::invalid::{InvalidPolicy, OnInvalid};
 use crate::metrics::catalogue::{self, Column};
+use crate::metrics::Confidence;
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::schedule::Schedules;
@@ -177,7 +178,8 @@ impl SnapshotArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// The SLA file: TOML [[rule]] entries with category, metric, min or max, optional min_n and by
+    /// The SLA file: TOML [[rule]] entries with category, metric, min or max, optional min_n, by,
+    /// confident and confidence
     #[arg(long, value_name = "SLA.toml")]
     pub(crate) sla: PathBuf,
 
@@ -197,6 +199,10 @@ pub(crate) struct ReportArgs {
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
+
+    /// With --ci, tables mark values from fewer than N observations as low-sample
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub(crate) min_n: u64,
 }
 
 /// Options shared by every command that reads an interaction log.
@@ -252,6 +258,25 @@ pub(crate) struct InputArgs {
     /// frt_bh_* and ttr_bh_* columns, counted only while the schedule is open
     #[arg(long, value_name = "FILE")]
     pub(crate) schedule: Option<PathBuf>,
+
+    /// Add each KPI value's confidence interval: C_lo and C_hi after each value C (tables show
+    /// ±half-width, or [lo, hi] for percentiles); check judges every rule on it
+    #[arg(long)]
+    pub(crate) ci: bool,
+
+    /// The intervals' confidence level, strictly between 0 and 1 [default: 0.95]; implies --ci
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
+    pub(crate) confidence: Option<Confidence>,
+}
+
+/// The confidence level of the intervals (SPEC §9).
+pub(crate) const DEFAULT_CONFIDENCE: f64 = 0.95;
+
+/// `--confidence LEVEL`: a number strictly between 0 and 1.
+fn parse_confidence(text: &str) -> Result<Confidence, String> {
+    let level: f64 = (text.trim().parse())
+        .map_err(|_| format!("\"{text}\" is not a number; write a level such as 0.95"))?;
+    Confidence::new(level).map_err(|e| e.to_string())
 }
 
 /// Refuses an output path that is one of the inputs: the inputs are only ever read.
@@ -332,6 +357,11 @@ impl InputArgs {
                 rejects: self.rejects,
             },
             schedule: (self.schedule.as_deref()).map(load_schedule).transpose()?,
+            ci: self.ci || self.confidence.is_some(),
+            confidence: match self.confidence {
+                Some(confidence) => confidence,
+                None => Confidence::new(DEFAULT_CONFIDENCE).expect("a level inside (0, 1)"),
+            },
             config: match (&self.config, &self.preset) {
                 (Some(path), _) => Config::load(path)?,
                 (None, Some(preset)) => Config::preset(preset.as_str())?,

@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             } else {
                 Format::Json
             });
-            write_stdout(|out| report::render(&report, format, out))?;
+            write_stdout(|out| report::render(&report, format, args.min_n, out))?;
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),
@@ -56,7 +56,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let request = args.input.into_request()?;
             let keys = check::all_keys(&rules, &request.by);
             let prepared = pipeline::prepare(&request, &keys)?;
-            let verdicts = check::evaluate(&rules, &prepared, &request.by)?;
+            let verdicts = check::evaluate(&rules, &prepared, &request)?;
             write_stdout(|out| check::render(&verdicts, args.format, out))?;
             let breached = verdicts.iter().any(|v| v.status == check::Status::Breach);
             Ok(if breached {

@@ -14,7 +14,9 @@ use crate::ingest::invalid::{self, InvalidPolicy};
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi, Settings};
-use crate::metrics::{self, BusinessHours, Cell, Column, Report, Row};
+use crate::metrics::{
+    self, uncertainty, BusinessHours, Cell, Confidence, OutputColumn, Report, Row, Variant,
+};
 use crate::schedule::Schedules;
 use crate::timestamps::Shapes;
 use crate::user_error;
@@ -33,11 +35,16 @@ pub(crate) struct ReportRequest {
     pub(crate) config: Config,
     /// `--schedule`: business hours to count first response and resolution in.
     pub(crate) schedule: Option<Schedules>,
+    /// `--ci`: reports carry each value's interval.
+    pub(crate) ci: bool,
+    /// `--confidence`: the level of those intervals (and of `check`'s `confident` rules).
+    pub(crate) confidence: Confidence,
 }
 
 /// Reads, validates and windows the input once, and reports it grouped by `request.by`.
 pub(crate) fn run(request: &ReportRequest) -> Result<Report> {
-    prepare(request, &request.by)?.report(&request.by)
+    let prepared = prepare(request, &request.by)?;
+    prepared.report(&request.by, request.ci.then_some(request.confidence))
 }
 
 /// The valid records in the window, with every per-record metric input, ready to be grouped
@@ -340,8 +347,9 @@ fn replace_by_hashes(
 }
 
 impl Prepared {
-    /// The report grouped by category × `by` (each one of the prepared keys).
-    pub(crate) fn report(&self, by: &[String]) -> Result<Report> {
+    /// The report grouped by category × `by` (each one of the prepared keys); with a
+    /// `confidence`, each value is followed by its interval at that level (SPEC §9).
+    pub(crate) fn report(&self, by: &[String], confidence: Option<Confidence>) -> Result<Report> {
         let key_columns: Vec<String> = by
             .iter()
             .map(|key| {
@@ -349,14 +357,18 @@ impl Prepared {
                 key_column(index.expect("report keys are among the prepared keys"))
             })
             .collect();
-        let columns = metrics::columns_of(self.kpis.iter().copied());
-        let aggregations: Vec<Expr> = (self.kpis.iter())
+        let columns = metrics::columns_of(self.kpis.iter().copied(), confidence.is_some());
+        let mut aggregations: Vec<Expr> = (self.kpis.iter())
             .flat_map(|kpi| (kpi.aggregate)(&self.settings))
             .collect();
-        let groups = aggregate(self.frame.clone(), &key_columns, &aggregations, &columns)
+        if confidence.is_some() {
+            aggregations
+                .extend((self.kpis.iter()).flat_map(|kpi| (kpi.statistics)(&self.settings)));
+        }
+        let groups = aggregate(self.frame.clone(), &key_columns, &aggregations)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
-        let mut rows = rows_of(&groups, &key_columns, &columns)?;
+        let mut rows = rows_of(&groups, &key_columns, &columns, confidence.as_ref())?;
         if by.is_empty() {
             ensure_category_rows(&mut rows, &columns);
         }
@@ -368,6 +380,7 @@ impl Prepared {
             by: by.to_vec(),
             columns,
             rows,
+            confidence,
         })
     }
 }
@@ -409,13 +422,15 @@ fn unreadable(sources: &[String], error: PolarsError) -> anyhow::Error {
     user_error!("cannot read {}: {cause}", sources.join(", "))
 }
 
-/// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows.
-fn aggregate(
-    frame: LazyFrame,
-    key_columns: &[String],
-    aggs: &[Expr],
-    columns: &[&'static Column],
-) -> LazyFrame {
+/// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows: the category, the
+/// keys, then each aggregation's column.
+fn aggregate(frame: LazyFrame, key_columns: &[String], aggs: &[Expr]) -> LazyFrame {
+    let names: Vec<PlSmallStr> = (aggs.iter())
+        .map(|agg| match agg {
+            Expr::Alias(_, name) => name.clone(),
+            other => panic!("an aggregation without a name: {other:?}"),
+        })
+        .collect();
     let aggs = aggs.to_vec();
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
     let mut by_category = vec![col(CATEGORY)];
@@ -434,7 +449,7 @@ fn aggregate(
 
     let mut order = vec![col(CATEGORY)];
     order.extend(keys.iter().cloned());
-    order.extend(columns.iter().map(|column| col(column.name)));
+    order.extend(names.into_iter().map(col));
     let union = concat(
         [per_category.select(order.clone()), all.select(order)],
         UnionArgs::default(),
@@ -457,15 +472,37 @@ fn aggregate(
 fn rows_of(
     groups: &DataFrame,
     key_columns: &[String],
-    columns: &[&'static Column],
+    columns: &[OutputColumn],
+    confidence: Option<&Confidence>,
 ) -> Result<Vec<Row>> {
     let categories = groups.column(CATEGORY)?.u32()?;
     let key_columns = (key_columns.iter())
         .map(|name| groups.column(name).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
     let mut cells_by_column = Vec::with_capacity(columns.len());
+    let mut intervals: Vec<(&str, uncertainty::Intervals)> = Vec::new();
     for output in columns {
-        let column = groups.column(output.name)?;
+        if output.variant != Variant::Value {
+            // `C_lo` and `C_hi` share one computation of `C`'s intervals.
+            let name = output.column.name;
+            let index = match intervals.iter().position(|(n, _)| *n == name) {
+                Some(index) => index,
+                None => {
+                    let confidence = confidence.expect("interval columns come with a confidence");
+                    let computed = uncertainty::intervals(groups, output.column, confidence)?;
+                    intervals.push((name, computed));
+                    intervals.len() - 1
+                }
+            };
+            let end = |(lo, hi): (f64, f64)| match output.variant {
+                Variant::Lo => lo,
+                _ => hi,
+            };
+            let cells = intervals[index].1.iter().map(|b| Cell::Value(b.map(end)));
+            cells_by_column.push(cells.collect());
+            continue;
+        }
+        let column = groups.column(output.column.name)?;
         let cells: Vec<Cell> = match output.is_value() {
             false => column
                 .cast(&DataType::Int64)?
@@ -500,7 +537,7 @@ fn rows_of(
 }
 
 /// Without `--by`, support and service always have a row, empty or not.
-fn ensure_category_rows(rows: &mut Vec<Row>, columns: &[&'static Column]) {
+fn ensure_category_rows(rows: &mut Vec<Row>, columns: &[OutputColumn]) {
     for (position, category) in [canonical::SUPPORT, canonical::SERVICE]
         .into_iter()
         .enumerate()

@@ -1,4 +1,5 @@
-//! `check` as one JSON object: every verdict, then the counts by status.
+//! `check` as one JSON object: every verdict (with the interval it was judged on, or `null`
+//! when judged on the value), then the counts by status.
 
 use std::io::{self, Write};
 
@@ -24,6 +25,14 @@ pub(super) fn render(verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()
                 "n": v.n,
                 "min_n": v.rule.min_n,
                 "status": v.status.as_str(),
+                "interval": v.interval.map(|judged| {
+                    let (lo, hi) = judged.bounds.unzip();
+                    json!({
+                        "confidence": judged.confidence.level(),
+                        "lo": lo,
+                        "hi": hi,
+                    })
+                }),
             })
         })
         .collect();
@@ -32,6 +41,7 @@ pub(super) fn render(verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()
         "summary": {
             "pass": count(verdicts, Status::Pass),
             "breach": count(verdicts, Status::Breach),
+            "uncertain": count(verdicts, Status::Uncertain),
             "no_data": count(verdicts, Status::NoData),
         },
     });

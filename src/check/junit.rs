@@ -1,19 +1,24 @@
 //! `check` as JUnit XML for CI (written by `quick-junit`, nextest's crate): a test case per
-//! verdict, a breach as a failure, no data as skipped.
+//! verdict, a breach as a failure, uncertain and no data as skipped (with the interval in the
+//! message when the rule was judged on one).
 
 use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{actual_text, group_text, threshold_text, Status, Verdict};
+use super::{actual_text, group_text, interval_text, threshold_text, Status, Verdict};
 
 const NAME: &str = "cxkpi check";
 
 pub(super) fn render(verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()> {
     let mut suite = TestSuite::new(NAME);
     for verdict in verdicts {
+        let interval = match verdict.interval {
+            Some(_) => format!(", interval {}", interval_text(verdict)),
+            None => String::new(),
+        };
         let detail = format!(
-            "{} = {} (threshold {}, n = {})",
+            "{} = {} (threshold {}, n = {}{interval})",
             verdict.rule.metric.name,
             actual_text(verdict),
             threshold_text(verdict),
@@ -24,6 +29,11 @@ pub(super) fn render(verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()
             Status::Breach => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 status.set_message(format!("breach: {detail}"));
+                status
+            }
+            Status::Uncertain => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(format!("uncertain: {detail}"));
                 status
             }
             Status::NoData => {

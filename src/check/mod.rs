@@ -14,8 +14,9 @@ use std::io::{self, Write};
 use crate::canonical::CATEGORY_ORDER;
 use crate::config::read_user_file;
 use crate::metrics::catalogue::{self, Column};
-use crate::metrics::{Report, Unit};
-use crate::pipeline::Prepared;
+use crate::metrics::intervals::{self, Bound, Evidence};
+use crate::metrics::{Confidence, Report, Unit};
+use crate::pipeline::{Prepared, ReportRequest};
 use crate::render::Style;
 use crate::units::parse_duration;
 use crate::user_error;
@@ -31,6 +32,11 @@ pub(crate) struct Rule {
     pub(crate) min_n: Option<u64>,
     /// Group keys the rule applies per group of (besides the command line's `--by`).
     pub(crate) by: Vec<String>,
+    /// `confident = true`: judged on the metric's interval (SPEC §5, §9) even without `--ci`;
+    /// `false`: on its value even with `--ci`.
+    pub(crate) confident: Option<bool>,
+    /// The rule's own confidence level (implies `confident` unless it is `false`).
+    pub(crate) confidence: Option<Confidence>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,18 +45,14 @@ pub(crate) enum Limit {
     Max(f64),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Status {
-    Pass,
-    Breach,
-    NoData,
-}
+pub(crate) use crate::metrics::intervals::Status;
 
 impl Status {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Breach => "breach",
+            Status::Uncertain => "uncertain",
             Status::NoData => "no data",
         }
     }
@@ -65,6 +67,16 @@ pub(crate) struct Verdict {
     pub(crate) actual: Option<f64>,
     pub(crate) n: u64,
     pub(crate) status: Status,
+    /// When the rule was judged on the metric's interval: its level and its ends (`None` when
+    /// null: no data, or a mean of one value).
+    pub(crate) interval: Option<Judged>,
+}
+
+/// The interval a verdict was judged on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Judged {
+    pub(crate) confidence: Confidence,
+    pub(crate) bounds: Option<(f64, f64)>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +96,8 @@ struct RuleEntry {
     max: Option<Threshold>,
     min_n: Option<u64>,
     by: Option<String>,
+    confident: Option<bool>,
+    confidence: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +160,13 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
                 .collect()
         })
         .unwrap_or_default();
+    let confidence = (entry.confidence)
+        .map(|level| {
+            Confidence::new(level).map_err(|_| {
+                format!("confidence = {level}: a level is strictly between 0 and 1, e.g. 0.95")
+            })
+        })
+        .transpose()?;
     let name = entry.name.unwrap_or_else(|| {
         let (op, value) = match limit {
             Limit::Min(v) => (">=", v),
@@ -160,7 +181,20 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
         limit,
         min_n: entry.min_n,
         by,
+        confident: entry.confident,
+        confidence,
     })
+}
+
+/// The level `rule` is judged at on its metric's interval, or `None` when it is judged on the
+/// value: the metric has no interval (a count), or neither `--ci` (`ci`) nor the rule asks for
+/// it. The rule's own `confidence` wins over the command line's.
+fn judged_at(rule: &Rule, ci: bool, confidence: Confidence) -> Option<Confidence> {
+    let asked = match rule.confident {
+        Some(confident) => confident,
+        None => ci || rule.confidence.is_some(),
+    };
+    (asked && rule.metric.interval.is_some()).then(|| rule.confidence.unwrap_or(confidence))
 }
 
 /// A threshold: a number, or text — a duration (`4h`) for durations, a percentage (`85%`)
@@ -221,27 +255,37 @@ pub(crate) fn all_keys(rules: &[Rule], cli_by: &[String]) -> Vec<String> {
 pub(crate) fn evaluate(
     rules: &[Rule],
     prepared: &Prepared,
-    cli_by: &[String],
+    request: &ReportRequest,
 ) -> Result<Vec<Verdict>> {
     let mut reports: Vec<(Vec<String>, Report)> = Vec::new();
     let mut verdicts = Vec::new();
     for rule in rules {
-        let keys = rule_keys(rule, cli_by);
-        let report = match reports.iter().position(|(k, _)| *k == keys) {
+        let keys = rule_keys(rule, &request.by);
+        let level = judged_at(rule, request.ci, request.confidence);
+        // A report with intervals serves a rule judged on values too.
+        let fits = |(k, report): &(Vec<String>, Report)| {
+            *k == keys && (level.is_none() || report.confidence == level)
+        };
+        let report = match reports.iter().position(fits) {
             Some(index) => &reports[index].1,
             None => {
-                let report = prepared.report(&keys)?;
+                let report = prepared.report(&keys, level)?;
                 reports.push((keys, report));
                 &reports.last().expect("just pushed").1
             }
         };
-        verdicts.extend(judge(rule, report));
+        verdicts.extend(judge(rule, report, level));
     }
     Ok(verdicts)
 }
 
-/// A rule's verdicts over one report's rows of its category.
-fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
+/// A rule's verdicts over one report's rows of its category, on the metric's interval at
+/// `level` (which `report` holds) or, without one, on its value.
+fn judge(rule: &Rule, report: &Report, level: Option<Confidence>) -> Vec<Verdict> {
+    let bound = match rule.limit {
+        Limit::Min(min) => Bound::Min(min),
+        Limit::Max(max) => Bound::Max(max),
+    };
     let rows: Vec<_> = report
         .rows
         .iter()
@@ -254,20 +298,28 @@ fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
             actual: None,
             n: 0,
             status: Status::NoData,
+            interval: level.map(|confidence| Judged {
+                confidence,
+                bounds: None,
+            }),
         }];
     }
     rows.into_iter()
         .map(|row| {
             let actual = row.cell(rule.metric.name).number();
             let n = row.cell(rule.metric.n).count();
-            let status = match actual {
-                None => Status::NoData,
-                Some(_) if n == 0 || n < rule.min_n.unwrap_or(0) => Status::NoData,
-                Some(value) => match rule.limit {
-                    Limit::Min(min) if value < min => Status::Breach,
-                    Limit::Max(max) if value > max => Status::Breach,
-                    _ => Status::Pass,
-                },
+            let interval = level.map(|confidence| Judged {
+                confidence,
+                bounds: row.interval(rule.metric.name),
+            });
+            let evidence = match interval {
+                Some(judged) => Evidence::Interval(judged.bounds),
+                None => Evidence::ValueOnly,
+            };
+            let status = if n == 0 || n < rule.min_n.unwrap_or(0) {
+                Status::NoData
+            } else {
+                intervals::judge(bound, actual, evidence)
             };
             Verdict {
                 rule: rule.clone(),
@@ -280,6 +332,7 @@ fn judge(rule: &Rule, report: &Report) -> Vec<Verdict> {
                 actual,
                 n,
                 status,
+                interval,
             }
         })
         .collect()
@@ -326,6 +379,32 @@ fn threshold_text(verdict: &Verdict) -> String {
     }
 }
 
+/// `[62.1%, 85.3%] (95%)`; `—` for a null interval; empty when judged on the value.
+fn interval_text(verdict: &Verdict) -> String {
+    let Some(judged) = verdict.interval else {
+        return String::new();
+    };
+    let metric = verdict.rule.metric;
+    let ends = match judged.bounds {
+        Some((lo, hi)) => format!(
+            "[{}, {}]",
+            crate::render::readable_value(metric, lo),
+            crate::render::readable_value(metric, hi)
+        ),
+        None => crate::render::NO_DATA.to_string(),
+    };
+    format!(
+        "{ends} ({})",
+        crate::render::readable_level(&judged.confidence)
+    )
+}
+
+/// Whether any verdict was judged on an interval (then outputs show intervals and count
+/// `uncertain`).
+fn any_interval(verdicts: &[Verdict]) -> bool {
+    verdicts.iter().any(|v| v.interval.is_some())
+}
+
 fn actual_text(verdict: &Verdict) -> String {
     (verdict.actual)
         .map(|v| crate::render::readable_value(verdict.rule.metric, v))
@@ -335,7 +414,7 @@ fn actual_text(verdict: &Verdict) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{columns_of, Cell, Row};
+    use crate::metrics::{columns_of, Cell, Row, Variant};
 
     fn rule(text: &str) -> Result<Vec<Rule>> {
         parse(text)
@@ -410,11 +489,72 @@ mod tests {
         assert!(err.contains("line 1"), "{err}");
     }
 
+    #[test]
+    fn rules_choose_their_evidence_and_level() {
+        let rules = rule(
+            r#"
+            [[rule]]
+            category = "all"
+            metric = "csat"
+            min = 80
+
+            [[rule]]
+            category = "all"
+            metric = "csat"
+            min = 80
+            confident = true
+
+            [[rule]]
+            category = "all"
+            metric = "csat"
+            min = 80
+            confidence = 0.5
+
+            [[rule]]
+            category = "all"
+            metric = "csat"
+            min = 80
+            confident = false
+            confidence = 0.5
+
+            [[rule]]
+            category = "all"
+            metric = "interactions"
+            min = 10
+            confident = true
+            "#,
+        )
+        .unwrap();
+        let level = |l| Confidence::new(l).unwrap();
+        let at = |rule: &Rule, ci| judged_at(rule, ci, level(0.9)).map(|c| c.level());
+        // Plain: on the value unless --ci; `confident` uses the command line's level; a rule's
+        // own level wins and implies `confident`; `confident = false` always means the value;
+        // a count has no interval.
+        let expected = [
+            (None, Some(0.9)),
+            (Some(0.9), Some(0.9)),
+            (Some(0.5), Some(0.5)),
+            (None, None),
+            (None, None),
+        ];
+        for (rule, (without_ci, with_ci)) in rules.iter().zip(expected) {
+            assert_eq!(at(rule, false), without_ci, "{}", rule.name);
+            assert_eq!(at(rule, true), with_ci, "{}", rule.name);
+        }
+        for level in ["0", "1", "1.5", "-0.2"] {
+            let text = format!(
+                "[[rule]]\ncategory = \"all\"\nmetric = \"csat\"\nmin = 1\nconfidence = {level}\n"
+            );
+            let err = rule(&text).unwrap_err().to_string();
+            assert!(err.contains("strictly between 0 and 1"), "{level}: {err}");
+        }
+    }
+
     fn report_with(category: &str, csat: Option<f64>, csat_n: u64) -> Report {
-        let columns = columns_of(catalogue::KPIS);
+        let columns = columns_of(catalogue::KPIS, false);
         let mut row = Row::empty(category, &columns);
         for (column, cell) in &mut row.cells {
-            match column.name {
+            match column.column.name {
                 "csat" => *cell = Cell::Value(csat),
                 "csat_n" => *cell = Cell::Count(csat_n),
                 _ => {}
@@ -428,7 +568,54 @@ mod tests {
             skipped: 0,
             by: Vec::new(),
             rows: vec![row],
+            confidence: None,
         }
+    }
+
+    /// `report_with`, with `csat`'s interval columns holding `interval` at 95 %.
+    fn report_with_interval(csat: f64, n: u64, interval: Option<(f64, f64)>) -> Report {
+        let mut report = report_with("support", Some(csat), n);
+        report.columns = columns_of(catalogue::KPIS, true);
+        report.confidence = Some(Confidence::new(0.95).unwrap());
+        let mut row = Row::empty("support", &report.columns);
+        for (column, cell) in &mut row.cells {
+            *cell = match (column.column.name, column.variant) {
+                ("csat", Variant::Value) => Cell::Value(Some(csat)),
+                ("csat", Variant::Lo) => Cell::Value(interval.map(|i| i.0)),
+                ("csat", Variant::Hi) => Cell::Value(interval.map(|i| i.1)),
+                ("csat_n", _) => Cell::Count(n),
+                _ => *cell,
+            };
+        }
+        report.rows = vec![row];
+        report
+    }
+
+    #[test]
+    fn on_an_interval_a_rule_passes_breaches_or_is_uncertain() {
+        let min_80 =
+            &rule("[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = 80\nmin_n = 5")
+                .unwrap()[0];
+        let level = Some(Confidence::new(0.95).unwrap());
+        let verdict = |csat, n, interval| {
+            judge(min_80, &report_with_interval(csat, n, interval), level)[0].clone()
+        };
+        assert_eq!(verdict(85.0, 40, Some((80.0, 90.0))).status, Status::Pass);
+        assert_eq!(verdict(70.0, 40, Some((60.0, 79.9))).status, Status::Breach);
+        let uncertain = verdict(75.0, 40, Some((60.0, 85.0)));
+        assert_eq!(uncertain.status, Status::Uncertain);
+        assert_eq!(uncertain.interval.unwrap().bounds, Some((60.0, 85.0)));
+        assert_eq!(verdict(85.0, 40, None).status, Status::Uncertain);
+        // min_n still comes first.
+        assert_eq!(verdict(10.0, 4, Some((1.0, 20.0))).status, Status::NoData);
+        // Judged on the value, the same report breaches.
+        let on_value = judge(
+            min_80,
+            &report_with_interval(75.0, 40, Some((60.0, 85.0))),
+            None,
+        );
+        assert_eq!(on_value[0].status, Status::Breach);
+        assert_eq!(on_value[0].interval, None);
     }
 
     #[test]
@@ -436,24 +623,24 @@ mod tests {
         let min_85 =
             &rule("[[rule]]\ncategory = \"support\"\nmetric = \"csat\"\nmin = 85\nmin_n = 10")
                 .unwrap()[0];
-        let status = |csat, n| judge(min_85, &report_with("support", csat, n))[0].status;
+        let status = |csat, n| judge(min_85, &report_with("support", csat, n), None)[0].status;
         assert_eq!(status(Some(85.0), 10), Status::Pass);
         assert_eq!(status(Some(84.9), 10), Status::Breach);
         assert_eq!(status(Some(50.0), 9), Status::NoData);
         assert_eq!(status(None, 0), Status::NoData);
         // No rows of the rule's category at all: one "no data" verdict.
-        let verdicts = judge(min_85, &report_with("service", Some(90.0), 20));
+        let verdicts = judge(min_85, &report_with("service", Some(90.0), 20), None);
         assert_eq!(verdicts.len(), 1);
         assert_eq!(verdicts[0].status, Status::NoData);
 
         let max_4h =
             &rule("[[rule]]\ncategory = \"support\"\nmetric = \"csat_n\"\nmax = 10").unwrap()[0];
         assert_eq!(
-            judge(max_4h, &report_with("support", None, 10))[0].status,
+            judge(max_4h, &report_with("support", None, 10), None)[0].status,
             Status::Pass
         );
         assert_eq!(
-            judge(max_4h, &report_with("support", None, 11))[0].status,
+            judge(max_4h, &report_with("support", None, 11), None)[0].status,
             Status::Breach
         );
     }

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use polars::prelude::Expr;
 
 use super::defs;
+use crate::canonical::CES;
 
 /// What a column measures in, which decides how it is read, written and thresholded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,11 +80,14 @@ pub(crate) enum Presence {
 }
 
 /// One KPI: its columns in output order (the values, then their `n`) and the aggregations
-/// that compute them, one per column and in the same order.
+/// that compute them, one per column and in the same order; and the aggregations of the
+/// hidden statistics its columns' intervals need (SPEC §9; see `uncertainty.rs`), added only
+/// with `--ci`.
 pub(crate) struct Kpi {
     pub(crate) columns: &'static [Column],
     pub(crate) presence: Presence,
     pub(crate) aggregate: fn(&Settings) -> Vec<Expr>,
+    pub(crate) statistics: fn(&Settings) -> Vec<Expr>,
 }
 
 /// What the aggregations need besides the per-record inputs.
@@ -161,56 +165,67 @@ pub(crate) const KPIS: &[Kpi] = &[
         columns: &[count("interactions")],
         presence: Presence::Always,
         aggregate: |_| defs::interactions(),
+        statistics: |_| Vec::new(),
     },
     Kpi {
         columns: &[value("csat", "CSAT", Unit::Percent, "csat_n", Better::Higher, Interval::Share), count("csat_n")],
         presence: Presence::Always,
         aggregate: |settings| defs::csat(settings.csat_satisfied_min),
+        statistics: |settings| defs::csat_statistics(settings.csat_satisfied_min),
     },
     Kpi {
         columns: &[value("nps", "NPS", Unit::Points, "nps_n", Better::Higher, Interval::NetScore), count("nps_n")],
         presence: Presence::Always,
         aggregate: |_| defs::nps(),
+        statistics: |_| defs::nps_statistics(),
     },
     Kpi {
         columns: &[value("ces", "CES", Unit::Score, "ces_n", Better::Higher, Interval::Mean), count("ces_n")],
         presence: Presence::Always,
         aggregate: |_| defs::ces(),
+        statistics: |_| defs::mean_statistics(CES, "ces"),
     },
     Kpi {
         columns: &[value("fcr", "FCR", Unit::Percent, "fcr_n", Better::Higher, Interval::Share), count("fcr_n")],
         presence: Presence::Always,
         aggregate: |_| defs::fcr(),
+        statistics: |_| defs::fcr_statistics(),
     },
     Kpi {
         columns: &[value("aht_s", "AHT", Unit::Seconds, "aht_n", Better::Lower, Interval::Mean), count("aht_n")],
         presence: Presence::Always,
         aggregate: |_| defs::aht(),
+        statistics: |_| defs::mean_statistics(defs::HANDLE_TIME, "aht_s"),
     },
     Kpi {
         columns: durations!("frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "FRT"),
         presence: Presence::Always,
         aggregate: |_| defs::durations(defs::FIRST_RESPONSE_TIME, "frt"),
+        statistics: |_| defs::durations_statistics(defs::FIRST_RESPONSE_TIME, "frt"),
     },
     Kpi {
         columns: durations!("ttr_mean_s", "ttr_median_s", "ttr_p90_s", "ttr_n", "TTR"),
         presence: Presence::Always,
         aggregate: |_| defs::durations(defs::RESOLUTION_TIME, "ttr"),
+        statistics: |_| defs::durations_statistics(defs::RESOLUTION_TIME, "ttr"),
     },
     Kpi {
         columns: durations!("frt_bh_mean_s", "frt_bh_median_s", "frt_bh_p90_s", "frt_bh_n", "FRT (bh)"),
         presence: Presence::BusinessHours,
         aggregate: |_| defs::durations(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
+        statistics: |_| defs::durations_statistics(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
     },
     Kpi {
         columns: durations!("ttr_bh_mean_s", "ttr_bh_median_s", "ttr_bh_p90_s", "ttr_bh_n", "TTR (bh)"),
         presence: Presence::BusinessHours,
         aggregate: |_| defs::durations(defs::RESOLUTION_BH_TIME, "ttr_bh"),
+        statistics: |_| defs::durations_statistics(defs::RESOLUTION_BH_TIME, "ttr_bh"),
     },
     Kpi {
         columns: &[value("churn", "Churn", Unit::Percent, "churn_n", Better::Lower, Interval::Share), count("churn_n")],
         presence: Presence::Always,
         aggregate: |_| defs::churn(),
+        statistics: |_| defs::churn_statistics(),
     },
 ];
 
@@ -237,6 +252,7 @@ pub(crate) fn selected(business_hours: bool) -> impl Iterator<Item = &'static Kp
 
 #[cfg(test)]
 mod tests {
+    use super::super::uncertainty;
     use super::*;
 
     #[test]
@@ -279,6 +295,43 @@ mod tests {
                 .collect();
             let expected: Vec<&str> = kpi.columns.iter().map(|c| c.name).collect();
             assert_eq!(names, expected);
+        }
+    }
+
+    #[test]
+    fn statistics_are_what_the_intervals_read() {
+        let settings = Settings {
+            csat_satisfied_min: 4.0,
+        };
+        for kpi in KPIS {
+            let names: Vec<String> = (kpi.statistics)(&settings)
+                .iter()
+                .map(|expr| match expr {
+                    Expr::Alias(_, name) => name.to_string(),
+                    other => panic!("a statistic without a name: {other:?}"),
+                })
+                .collect();
+            let mut expected: Vec<String> = Vec::new();
+            for column in kpi.columns {
+                for name in uncertainty::statistics_of(column) {
+                    if !expected.contains(&name) {
+                        expected.push(name);
+                    }
+                }
+            }
+            assert_eq!(names, expected);
+        }
+    }
+
+    #[test]
+    fn every_value_column_has_an_interval() {
+        for column in COLUMNS.iter() {
+            assert_eq!(
+                column.interval.is_some(),
+                column.is_value(),
+                "{}",
+                column.name
+            );
         }
     }
 }

@@ -13,6 +13,8 @@ use crate::canonical::{
 };
 use crate::timestamps::MICROS;
 
+use super::uncertainty;
+
 /// Per-record inputs derived before aggregation.
 pub(crate) const HANDLE_TIME: &str = "__handle_s";
 pub(crate) const FIRST_RESPONSE_TIME: &str = "__first_response_s";
@@ -69,22 +71,53 @@ pub(crate) fn interactions() -> Vec<Expr> {
 /// Share (0–100) of CSAT answers at or above `satisfied_min`.
 pub(crate) fn csat(satisfied_min: f64) -> Vec<Expr> {
     let answered = col(CSAT).count();
-    let satisfied = col(CSAT).gt_eq(lit(satisfied_min)).sum();
+    let satisfied = csat_satisfied(satisfied_min);
     vec![
         percent(satisfied, answered.clone()).alias("csat"),
         count(answered).alias("csat_n"),
     ]
 }
 
+fn csat_satisfied(satisfied_min: f64) -> Expr {
+    col(CSAT).gt_eq(lit(satisfied_min)).sum()
+}
+
+/// What the CSAT interval needs: the satisfied answers.
+pub(crate) fn csat_statistics(satisfied_min: f64) -> Vec<Expr> {
+    vec![count(csat_satisfied(satisfied_min)).alias(uncertainty::successes("csat"))]
+}
+
 /// Net promoter score: 100 × (promoters 9–10 − detractors 0–6) / answers.
 pub(crate) fn nps() -> Vec<Expr> {
     let answered = col(NPS).count();
-    let promoters = col(NPS).gt_eq(lit(9.0)).sum().cast(DataType::Float64);
-    let detractors = col(NPS).lt_eq(lit(6.0)).sum().cast(DataType::Float64);
+    let promoters = nps_promoters().cast(DataType::Float64);
+    let detractors = nps_detractors().cast(DataType::Float64);
     let score = when(answered.clone().gt(lit(0)))
         .then((promoters - detractors) * lit(100.0) / answered.clone().cast(DataType::Float64))
         .otherwise(lit(NULL).cast(DataType::Float64));
     vec![score.alias("nps"), count(answered).alias("nps_n")]
+}
+
+fn nps_promoters() -> Expr {
+    col(NPS).gt_eq(lit(9.0)).sum()
+}
+
+fn nps_detractors() -> Expr {
+    col(NPS).lt_eq(lit(6.0)).sum()
+}
+
+/// What the NPS interval needs: promoters and detractors.
+pub(crate) fn nps_statistics() -> Vec<Expr> {
+    vec![
+        count(nps_promoters()).alias(uncertainty::promoters("nps")),
+        count(nps_detractors()).alias(uncertainty::detractors("nps")),
+    ]
+}
+
+/// What the interval of a mean of `input` called `value` needs: the sample standard deviation
+/// (null below two values).
+pub(crate) fn mean_statistics(input: &str, value: &str) -> Vec<Expr> {
+    vec![col(input).std(1).alias(uncertainty::sample_sd(value))]
 }
 
 /// Customer effort: the mean answer.
@@ -99,11 +132,20 @@ pub(crate) fn ces() -> Vec<Expr> {
 /// Needs [`FCR_ELIGIBLE`] and [`FCR_FIRST_CONTACT`] (see [`fcr_ticket_mode`], [`fcr_repeat_mode`]).
 pub(crate) fn fcr() -> Vec<Expr> {
     let eligible = col(FCR_ELIGIBLE).sum();
-    let first = col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum();
+    let first = fcr_first_contacts();
     vec![
         percent(first, eligible.clone()).alias("fcr"),
         count(eligible).alias("fcr_n"),
     ]
+}
+
+fn fcr_first_contacts() -> Expr {
+    col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum()
+}
+
+/// What the FCR interval needs: the first contacts.
+pub(crate) fn fcr_statistics() -> Vec<Expr> {
+    vec![count(fcr_first_contacts()).alias(uncertainty::successes("fcr"))]
 }
 
 /// Average handle time in seconds, over records with a handle time (see [`handle_time`]).
@@ -133,15 +175,37 @@ pub(crate) fn durations(input: &str, prefix: &str) -> Vec<Expr> {
     ]
 }
 
+/// What the intervals of a duration's mean and quantiles need (see [`durations`]): the sample
+/// standard deviation, and the values themselves (unsorted; nulls left out).
+pub(crate) fn durations_statistics(input: &str, prefix: &str) -> Vec<Expr> {
+    let mut statistics = mean_statistics(input, &format!("{prefix}_mean_s"));
+    statistics.push(
+        col(input)
+            .drop_nulls()
+            .implode(false)
+            .alias(uncertainty::values(&format!("{prefix}_n"))),
+    );
+    statistics
+}
+
 /// Churn: share (0–100) of the distinct customers in the base who churned in the window.
 /// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
 pub(crate) fn churn() -> Vec<Expr> {
     let base = col(CUSTOMER_ID).filter(col(CHURN_BASE)).n_unique();
-    let churned = col(CUSTOMER_ID).filter(col(CHURNED)).n_unique();
+    let churned = churned_customers();
     vec![
         percent(churned, base.clone()).alias("churn"),
         count(base).alias("churn_n"),
     ]
+}
+
+fn churned_customers() -> Expr {
+    col(CUSTOMER_ID).filter(col(CHURNED)).n_unique()
+}
+
+/// What the churn interval needs: the churned customers.
+pub(crate) fn churn_statistics() -> Vec<Expr> {
+    vec![count(churned_customers()).alias(uncertainty::successes("churn"))]
 }
 
 /// Handle time of a record: `handle_seconds`, else the sum of the parts present.

@@ -1,12 +1,16 @@
 //! What is measured (SPEC §3): the metric catalogue, the KPI definitions, and the report they
-//! make. No I/O here; the pipeline composes these into one polars plan.
+//! make, with the confidence intervals of SPEC §9. No I/O here; the pipeline composes these
+//! into one polars plan.
 
 mod business_hours;
 pub(crate) mod catalogue;
 mod defs;
+pub(crate) mod intervals;
 mod result;
+pub(crate) mod uncertainty;
 
 pub(crate) use business_hours::{add_business_hours, BusinessHours};
 pub(crate) use catalogue::{Column, Unit};
 pub(crate) use defs::{uses_customers, with_record_inputs};
-pub(crate) use result::{columns_of, Cell, Report, Row};
+pub(crate) use intervals::Confidence;
+pub(crate) use result::{columns_of, Cell, OutputColumn, Report, Row, Variant};

@@ -1,7 +1,11 @@
 //! The report the metrics make (SPEC §4's model): one row per category × group keys, each
-//! holding its catalogue columns' cells. Renderers and `check` read it; nothing here formats.
+//! holding its output columns' cells — the catalogue's columns and, with `--ci`, each value's
+//! interval ends right after it. Renderers and `check` read it; nothing here formats.
+
+use std::borrow::Cow;
 
 use super::catalogue::{self, Column, Kpi};
+use super::intervals::Confidence;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Report {
@@ -14,8 +18,50 @@ pub(crate) struct Report {
     /// The group keys, in the order given.
     pub(crate) by: Vec<String>,
     /// The output columns every row holds, in output order.
-    pub(crate) columns: Vec<&'static Column>,
+    pub(crate) columns: Vec<OutputColumn>,
     pub(crate) rows: Vec<Row>,
+    /// With `--ci`: the level of the `_lo`/`_hi` columns.
+    pub(crate) confidence: Option<Confidence>,
+}
+
+/// One output column: a catalogue column, or one end of its interval (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct OutputColumn {
+    pub(crate) column: &'static Column,
+    pub(crate) variant: Variant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Variant {
+    /// The column itself.
+    Value,
+    /// `C_lo`, the lower end of `C`'s interval.
+    Lo,
+    /// `C_hi`, the upper end.
+    Hi,
+}
+
+impl OutputColumn {
+    pub(crate) fn value(column: &'static Column) -> OutputColumn {
+        OutputColumn {
+            column,
+            variant: Variant::Value,
+        }
+    }
+
+    /// Its name in JSON, CSV and histories: `csat`, `csat_lo`, `csat_hi`.
+    pub(crate) fn name(&self) -> Cow<'static, str> {
+        match self.variant {
+            Variant::Value => Cow::Borrowed(self.column.name),
+            Variant::Lo => Cow::Owned(format!("{}_lo", self.column.name)),
+            Variant::Hi => Cow::Owned(format!("{}_hi", self.column.name)),
+        }
+    }
+
+    /// Whether its cells are measured values (floats, null without data), not counts.
+    pub(crate) fn is_value(&self) -> bool {
+        self.column.is_value()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +70,7 @@ pub(crate) struct Row {
     /// Values of the group keys (missing is `None`).
     pub(crate) keys: Vec<Option<String>>,
     /// One cell per output column of the report, in its order.
-    pub(crate) cells: Vec<(&'static Column, Cell)>,
+    pub(crate) cells: Vec<(OutputColumn, Cell)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,22 +98,31 @@ impl Cell {
     }
 }
 
-/// The output columns of a report over `kpis`, in output order.
-pub(crate) fn columns_of<'a>(kpis: impl IntoIterator<Item = &'a Kpi>) -> Vec<&'static Column> {
+/// The output columns of a report over `kpis`, in output order; with `intervals`, each value
+/// column that has an interval is followed by its `_lo` and `_hi` (SPEC §4, §9).
+pub(crate) fn columns_of<'a>(
+    kpis: impl IntoIterator<Item = &'a Kpi>,
+    intervals: bool,
+) -> Vec<OutputColumn> {
     let kpis: Vec<&Kpi> = kpis.into_iter().collect();
-    catalogue::COLUMNS
-        .iter()
-        .copied()
-        .filter(|column| {
-            kpis.iter()
-                .any(|kpi| kpi.columns.iter().any(|c| c.name == column.name))
-        })
-        .collect()
+    let mut columns = Vec::new();
+    for &column in catalogue::COLUMNS.iter() {
+        if !(kpis.iter()).any(|kpi| kpi.columns.iter().any(|c| c.name == column.name)) {
+            continue;
+        }
+        columns.push(OutputColumn::value(column));
+        if intervals && column.interval.is_some() {
+            for variant in [Variant::Lo, Variant::Hi] {
+                columns.push(OutputColumn { column, variant });
+            }
+        }
+    }
+    columns
 }
 
 impl Row {
     /// A group with no records over `columns`: every count 0, every value null.
-    pub(crate) fn empty(category: &str, columns: &[&'static Column]) -> Row {
+    pub(crate) fn empty(category: &str, columns: &[OutputColumn]) -> Row {
         Row {
             category: category.to_string(),
             keys: Vec::new(),
@@ -85,11 +140,23 @@ impl Row {
         }
     }
 
-    /// The cell of output column `name`, when the report has that column.
+    /// The cell of catalogue column `name`, when the report has that column.
     pub(crate) fn get(&self, name: &str) -> Option<Cell> {
+        self.part(name, Variant::Value)
+    }
+
+    fn part(&self, name: &str, variant: Variant) -> Option<Cell> {
         (self.cells.iter())
-            .find(|(column, _)| column.name == name)
+            .find(|(output, _)| output.variant == variant && output.column.name == name)
             .map(|(_, cell)| *cell)
+    }
+
+    /// The interval `(lo, hi)` of catalogue column `name`: `None` when the report has no
+    /// interval columns for it or the interval is null (no data; a mean of one value).
+    pub(crate) fn interval(&self, name: &str) -> Option<(f64, f64)> {
+        let lo = self.part(name, Variant::Lo)?.number()?;
+        let hi = self.part(name, Variant::Hi)?.number()?;
+        Some((lo, hi))
     }
 
     /// The cell of output column `name`, which the report must have.
@@ -104,7 +171,7 @@ impl Report {
     pub(crate) fn column_names(&self) -> Vec<String> {
         let mut names = vec!["category".to_string()];
         names.extend(self.by.iter().cloned());
-        names.extend(self.columns.iter().map(|column| column.name.to_string()));
+        names.extend(self.columns.iter().map(|column| column.name().into_owned()));
         names
     }
 }

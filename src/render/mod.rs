@@ -7,7 +7,9 @@ mod values;
 
 pub(crate) use io::{io_error_of_csv, io_error_of_json};
 pub(crate) use rows::{group_json, json_rows, text_rows};
-pub(crate) use values::{number_json, readable, readable_change, readable_value};
+pub(crate) use values::{
+    number_json, readable, readable_change, readable_interval, readable_level, readable_value,
+};
 
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table};

@@ -36,7 +36,7 @@ pub(crate) fn json_rows(report: &Report) -> Vec<Map<String, Value>> {
                     Cell::Count(n) => (*n).into(),
                     Cell::Value(v) => (*v).into(),
                 };
-                object.insert(column.name.to_string(), value);
+                object.insert(column.name().into_owned(), value);
             }
             object
         })

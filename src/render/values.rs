@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use super::NO_DATA;
-use crate::metrics::{Cell, Column, Unit};
+use crate::metrics::catalogue::Interval;
+use crate::metrics::{Cell, Column, Confidence, Unit};
 use crate::units::format_duration;
 
 /// A value of `column` for people.
@@ -26,6 +27,29 @@ pub(crate) fn readable(column: &Column, cell: Cell) -> String {
         Cell::Value(None) => NO_DATA.to_string(),
         Cell::Count(n) => n.to_string(),
     }
+}
+
+/// An interval of `column` for people, to follow its value (SPEC §9): `±4.2` (the half-width,
+/// in the value's unit), or `[1h 05m, 5h 40m]` for percentiles.
+pub(crate) fn readable_interval(column: &Column, (lo, hi): (f64, f64)) -> String {
+    let half_width = (hi - lo) / 2.0;
+    match (column.interval, column.unit) {
+        (Some(Interval::Quantile(_)), _) => format!(
+            "[{}, {}]",
+            readable_value(column, lo),
+            readable_value(column, hi)
+        ),
+        (_, Unit::Percent | Unit::Points) => format!("±{half_width:.1}"),
+        (_, Unit::Score) => format!("±{half_width:.2}"),
+        (_, Unit::Seconds) => format!("±{}", format_duration(half_width)),
+        (_, Unit::Count) => format!("±{half_width}"),
+    }
+}
+
+/// A confidence level as people say it: `95%`, `99.9%`.
+pub(crate) fn readable_level(confidence: &Confidence) -> String {
+    let percent = (confidence.level() * 100.0 * 1e9).round() / 1e9;
+    format!("{percent}%")
 }
 
 /// A change of `column` with its sign, in its unit: `+1.2` points, `-3m 05s`, `+0.05`.
@@ -77,6 +101,24 @@ mod tests {
         assert_eq!(readable(of("aht_s"), Cell::Value(None)), "—");
         assert_eq!(readable(of("csat_n"), Cell::Count(12)), "12");
         assert_eq!(readable_value(of("interactions"), 30.0), "30");
+    }
+
+    // By hand: the half-width (hi − lo) / 2 in the value's unit and precision; percentiles
+    // as their two ends.
+    #[test]
+    fn intervals_read_in_their_units() {
+        assert_eq!(readable_interval(of("csat"), (71.4, 79.8)), "±4.2");
+        assert_eq!(readable_interval(of("nps"), (-20.0, 30.0)), "±25.0");
+        assert_eq!(readable_interval(of("ces"), (4.5, 5.12)), "±0.31");
+        assert_eq!(readable_interval(of("aht_s"), (300.0, 670.0)), "±3m 05s");
+        assert_eq!(
+            readable_interval(of("frt_p90_s"), (3900.0, 20400.0)),
+            "[1h 05m, 5h 40m]"
+        );
+        let level = |l| readable_level(&Confidence::new(l).unwrap());
+        assert_eq!(level(0.95), "95%");
+        assert_eq!(level(0.9), "90%");
+        assert_eq!(level(0.999), "99.9%");
     }
 
     #[test]

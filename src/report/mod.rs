@@ -21,10 +21,17 @@ pub(crate) enum Format {
     Markdown,
 }
 
-pub(crate) fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// Renders `report` in `format`; tables with intervals mark values from fewer than `min_n`
+/// observations as low-sample.
+pub(crate) fn render(
+    report: &Report,
+    format: Format,
+    min_n: u64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, Style::Terminal, out),
-        Format::Markdown => table::render(report, Style::Markdown, out),
+        Format::Table => table::render(report, Style::Terminal, min_n, out),
+        Format::Markdown => table::render(report, Style::Markdown, min_n, out),
         Format::Json => json::render(report, out),
         Format::Csv => csv::render(report, out),
     }

@@ -1,19 +1,34 @@
 //! `report` tables for people: one per category, values in readable units (`78.8%`, `+14.3`,
-//! `4h 12m`), each with its `n`, `—` for no data. Drawn for a terminal or as Markdown.
+//! `4h 12m`), each with its `n`, `—` for no data. With `--ci`, each value with its interval
+//! (`75.6% ±4.2`, `[1h 05m, 5h 40m]` for percentiles), low-sample values marked, and a legend.
+//! Drawn for a terminal or as Markdown.
 
 use std::io::{self, Write};
 
 use comfy_table::Table;
 
-use crate::metrics::{Column, Report, Row};
-use crate::render::{align_right, cell_text, new_table, readable, Style, NO_DATA};
+use crate::metrics::{Column, Report, Row, Variant};
+use crate::render::{
+    align_right, cell_text, new_table, readable, readable_interval, readable_level, Style, NO_DATA,
+};
 
 /// The columns people read: every value column of the report, by its label.
 fn shown(report: &Report) -> impl Iterator<Item = &'static Column> + '_ {
-    report.columns.iter().copied().filter(|c| c.label.is_some())
+    (report.columns.iter())
+        .filter(|c| c.variant == Variant::Value && c.column.label.is_some())
+        .map(|c| c.column)
 }
 
-pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(
+    report: &Report,
+    style: Style,
+    min_n: u64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let marks = Marks {
+        min_n,
+        marked: std::cell::Cell::new(false),
+    };
     writeln!(out, "{}", heading(report, style))?;
     let mut categories: Vec<&str> = Vec::new();
     for row in &report.rows {
@@ -34,13 +49,62 @@ pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
             Style::Markdown => writeln!(out, "### {category} · {interactions} interactions\n")?,
         }
         let table = if report.by.is_empty() {
-            metric_table(report, rows[0], style)
+            metric_table(report, rows[0], style, &marks)
         } else {
-            group_table(report, &rows, style)
+            group_table(report, &rows, style, &marks)
         };
         writeln!(out, "{table}")?;
     }
+    if let Some(confidence) = &report.confidence {
+        writeln!(out)?;
+        let gap = match style {
+            Style::Terminal => "\n",
+            Style::Markdown => "\n\n",
+        };
+        write!(
+            out,
+            "± the half-width of the {} confidence interval; [lo, hi] for percentiles.",
+            readable_level(confidence)
+        )?;
+        if marks.marked.get() {
+            write!(
+                out,
+                "{gap}† fewer than {min_n} observations (--min-n): a low sample, \
+                 read its interval rather than its value."
+            )?;
+        }
+        writeln!(out)?;
+    }
     Ok(())
+}
+
+/// Which values are low-sample, and whether any table marked one (for the legend).
+struct Marks {
+    min_n: u64,
+    marked: std::cell::Cell<bool>,
+}
+
+impl Marks {
+    /// The low-sample mark (with its leading space) for a value from `n` observations, when
+    /// the report has intervals; `""` otherwise.
+    fn of(&self, report: &Report, n: u64) -> &'static str {
+        if report.confidence.is_some() && n < self.min_n {
+            self.marked.set(true);
+            " †"
+        } else {
+            ""
+        }
+    }
+}
+
+/// The value of `column` in `row` for people, with its interval when the report has them;
+/// `—` for no data.
+fn value_text(row: &Row, column: &Column) -> String {
+    let text = readable(column, row.cell(column.name));
+    match row.interval(column.name) {
+        Some(interval) => format!("{text} {}", readable_interval(column, interval)),
+        None => text,
+    }
 }
 
 fn heading(report: &Report, style: Style) -> String {
@@ -64,13 +128,19 @@ fn heading(report: &Report, style: Style) -> String {
 }
 
 /// Without `--by`: one line per metric, its value and its `n`.
-fn metric_table(report: &Report, row: &Row, style: Style) -> Table {
+fn metric_table(report: &Report, row: &Row, style: Style, marks: &Marks) -> Table {
     let mut table = new_table(style);
     table.set_header(["Metric", "Value", "n"]);
     for column in shown(report) {
         table.add_row([
             column.label.unwrap_or(column.name).to_string(),
-            readable(column, row.cell(column.name)),
+            match row.cell(column.name).number() {
+                Some(_) => {
+                    let mark = marks.of(report, row.cell(column.n).count());
+                    format!("{}{mark}", value_text(row, column))
+                }
+                None => NO_DATA.to_string(),
+            },
             row.cell(column.n).count().to_string(),
         ]);
     }
@@ -79,7 +149,7 @@ fn metric_table(report: &Report, row: &Row, style: Style) -> Table {
 }
 
 /// With `--by`: one line per group, each metric as `value (n)`.
-fn group_table(report: &Report, rows: &[&Row], style: Style) -> Table {
+fn group_table(report: &Report, rows: &[&Row], style: Style, marks: &Marks) -> Table {
     let mut table = new_table(style);
     let keys = &report.by;
     let mut header: Vec<String> = keys.to_vec();
@@ -97,7 +167,10 @@ fn group_table(report: &Report, rows: &[&Row], style: Style) -> Table {
         for column in shown(report) {
             let n = row.cell(column.n).count();
             line.push(match row.cell(column.name).number() {
-                Some(_) => format!("{} ({n})", readable(column, row.cell(column.name))),
+                Some(_) => {
+                    let mark = marks.of(report, n);
+                    format!("{} ({n}){mark}", value_text(row, column))
+                }
                 None => NO_DATA.to_string(),
             });
         }
