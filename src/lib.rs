@@ -31,14 +31,22 @@ use report::Format;
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Report(args) => {
-            let request = args.input.into_request()?;
-            let report = pipeline::run(&request)?;
             let format = args.format.unwrap_or(if io::stdout().is_terminal() {
                 Format::Table
             } else {
                 Format::Json
             });
-            write_stdout(|out| report::render(&report, format, out))?;
+            let mut context = report::Context::default();
+            let report = if format == Format::Html {
+                context.used = report::html::Used::of(&args.input);
+                let request = args.input.into_request()?;
+                let (report, totals) = pipeline::run_with_totals(&request)?;
+                context.totals = totals;
+                report
+            } else {
+                pipeline::run(&args.input.into_request()?)?
+            };
+            write_stdout(|out| report::render(&report, format, &context, out))?;
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),

@@ -1,6 +1,7 @@
 //! `report` output (SPEC §4): one renderer per format over the metrics' [`Report`].
 
 mod csv;
+pub(crate) mod html;
 mod json;
 mod table;
 
@@ -19,10 +20,26 @@ pub(crate) enum Format {
     Csv,
     /// The tables as Markdown, e.g. for a CI job summary.
     Markdown,
+    /// One self-contained HTML page: tiles, charts and tables.
+    Html,
 }
 
-pub(crate) fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// What only the HTML page shows: the inputs and options of the run, and the category rows
+/// without keys (for its tiles) when the report has keys.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    pub(crate) used: html::Used,
+    pub(crate) totals: Option<Report>,
+}
+
+pub(crate) fn render(
+    report: &Report,
+    format: Format,
+    context: &Context,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
+        Format::Html => html::render(report, context.totals.as_ref(), &context.used, out),
         Format::Table => table::render(report, Style::Terminal, out),
         Format::Markdown => table::render(report, Style::Markdown, out),
         Format::Json => json::render(report, out),
