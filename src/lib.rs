@@ -55,7 +55,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let request = args.into_request()?;
             let series = trend::load(&request)?;
             let sparklines = io::stdout().is_terminal();
-            write_stdout(|out| trend::render(&series, &request.category, format, sparklines, out))?;
+            write_stdout(|out| trend::render(&series, &request, format, sparklines, out))?;
             Ok(Outcome::Success)
         }
         Command::Check(args) => {
