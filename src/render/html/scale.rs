@@ -118,12 +118,14 @@ fn ticks_between(lo: f64, hi: f64, step: f64) -> Vec<f64> {
 }
 
 /// A tick or bar-end label. `step` is the tick spacing (decides decimals), or `None`
-/// for a free value (then one decimal for small magnitudes).
+/// for a free value (then one decimal for small magnitudes, and durations as the tables
+/// write them, `8m 09s`).
 pub(crate) fn format_value(v: f64, unit: ValueUnit, step: Option<f64>) -> String {
     if !v.is_finite() {
         return "—".to_string();
     }
     match unit {
+        ValueUnit::Seconds if step.is_none() => crate::units::format_duration(v),
         ValueUnit::Seconds => format_duration(v),
         ValueUnit::Number => format_number(v, step),
         ValueUnit::Percent => format!("{}%", format_number(v, step)),
@@ -236,5 +238,7 @@ mod tests {
         assert!(tiny.fraction(1.5e-300).is_finite());
         assert_eq!(format_value(-0.0001, ValueUnit::Number, Some(1.0)), "0");
         assert_eq!(format_value(f64::NAN, ValueUnit::Seconds, None), "—");
+        assert_eq!(format_value(489.0, ValueUnit::Seconds, None), "8m 09s");
+        assert_eq!(format_value(480.0, ValueUnit::Seconds, Some(60.0)), "8m");
     }
 }
