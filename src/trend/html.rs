@@ -147,8 +147,13 @@ fn page(series: &[Series], request: &TrendRequest) -> Page {
     }
 }
 
+/// A metric's label; the count has none in the catalogue and reads as the tables' header.
 fn label(column: &Column) -> &'static str {
-    column.label.unwrap_or(column.name)
+    match column.label {
+        Some(label) => label,
+        None if column.name == "interactions" => "Interactions",
+        None => column.name,
+    }
 }
 
 /// A series' name: its group's `key=value`s, or the category when it has no group.
