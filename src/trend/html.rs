@@ -166,3 +166,74 @@ fn group_label(one: &Series, category: &str) -> String {
         .collect::<Vec<_>>()
         .join(" · ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::catalogue::column;
+    use crate::trend::Point;
+
+    fn series(metric: &str, channel: &str, stamps: &[&str]) -> Series {
+        Series {
+            metric: column(metric).unwrap(),
+            group: vec![("channel".into(), Some(channel.into()))],
+            points: (stamps.iter().enumerate())
+                .map(|(i, at)| Point {
+                    snapshot_at: at.to_string(),
+                    value: Some(i as f64),
+                    n: 3,
+                    change: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn request() -> TrendRequest {
+        TrendRequest {
+            history: "h.csv".into(),
+            metrics: Vec::new(),
+            category: "all".into(),
+            filters: Vec::new(),
+        }
+    }
+
+    fn charts(page: &Page) -> Vec<&LineChart> {
+        (page.sections.iter())
+            .filter_map(|s| match s {
+                Section::LineChart(line) => Some(line),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_chart_per_metric_with_a_series_per_group_and_dates_on_the_x_axis() {
+        let stamps = ["2026-03-08T00:00:00Z", "2026-03-15T00:00:00Z"];
+        let all = [
+            series("csat", "chat", &stamps),
+            series("csat", "email", &stamps[1..]),
+            series("aht_s", "chat", &stamps),
+        ];
+        let page = page(&all, &request());
+        let charts = charts(&page);
+        assert_eq!(charts.len(), 2);
+        assert_eq!(charts[0].title, "CSAT · all");
+        assert_eq!(charts[0].x_labels, ["2026-03-08", "2026-03-15"]);
+        let names: Vec<&str> = charts[0].series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["channel=chat", "channel=email"]);
+        // email has no first snapshot: a gap, not a zero.
+        assert_eq!(charts[0].series[1].values, [None, Some(0.0)]);
+    }
+
+    #[test]
+    fn more_groups_than_line_styles_get_a_chart_each_and_times_stay() {
+        let stamps = ["2026-03-08T06:30:00Z"];
+        let names = ["a", "b", "c", "d", "e", "f", "g"];
+        let all: Vec<Series> = names.iter().map(|c| series("nps", c, &stamps)).collect();
+        let page = page(&all, &request());
+        let charts = charts(&page);
+        assert_eq!(charts.len(), 7);
+        assert_eq!(charts[6].title, "NPS · all · channel=g");
+        assert_eq!(charts[0].x_labels, ["2026-03-08T06:30:00Z"]);
+    }
+}
