@@ -31,14 +31,27 @@ use report::Format;
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Report(args) => {
-            let request = args.input.into_request()?;
-            let report = pipeline::run(&request)?;
             let format = args.format.unwrap_or(if io::stdout().is_terminal() {
                 Format::Table
             } else {
                 Format::Json
             });
-            write_stdout(|out| report::render(&report, format, args.min_n, out))?;
+            let mut context = report::Context {
+                min_n: args.min_n,
+                ..report::Context::default()
+            };
+            let report = if format == Format::Html {
+                // The options as typed, after the subcommand.
+                let typed = std::env::args().skip(2);
+                context.used = report::html::Used::of(&args.input.files, typed);
+                let request = args.input.into_request()?;
+                let (report, totals) = pipeline::run_with_totals(&request)?;
+                context.totals = totals;
+                report
+            } else {
+                pipeline::run(&args.input.into_request()?)?
+            };
+            write_stdout(|out| report::render(&report, format, &context, out))?;
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),
@@ -47,7 +60,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let request = args.into_request();
             let series = trend::load(&request)?;
             let sparklines = io::stdout().is_terminal();
-            write_stdout(|out| trend::render(&series, request.category, format, sparklines, out))?;
+            write_stdout(|out| trend::render(&series, &request, format, sparklines, out))?;
             Ok(Outcome::Success)
         }
         Command::Check(args) => {

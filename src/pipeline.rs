@@ -47,6 +47,19 @@ pub(crate) fn run(request: &ReportRequest) -> Result<Report> {
     prepared.report(&request.by, request.ci.then_some(request.confidence))
 }
 
+/// [`run`], and with `--by` the same input reported without keys too (the category totals
+/// the HTML page's tiles show); the input is read once.
+pub(crate) fn run_with_totals(request: &ReportRequest) -> Result<(Report, Option<Report>)> {
+    let prepared = prepare(request, &request.by)?;
+    let confidence = request.ci.then_some(request.confidence);
+    let report = prepared.report(&request.by, confidence)?;
+    let totals = match request.by.is_empty() {
+        true => None,
+        false => Some(prepared.report(&[], confidence)?),
+    };
+    Ok((report, totals))
+}
+
 /// The valid records in the window, with every per-record metric input, ready to be grouped
 /// by any subset of the keys they were prepared with.
 pub(crate) struct Prepared {

@@ -160,7 +160,10 @@ pub(crate) fn aht() -> Vec<Expr> {
 /// interpolation between closest ranks), and `n`, as `{prefix}_mean_s`, `{prefix}_median_s`,
 /// `{prefix}_p90_s` and `{prefix}_n`.
 pub(crate) fn durations(input: &str, prefix: &str) -> Vec<Expr> {
-    let seconds = col(input);
+    // Without the nulls first: polars' linear quantile counts a group's nulls into the rank
+    // and takes them out again, which can leave the result one rounding step off numpy's
+    // (69839.99999999999 for 69840).
+    let seconds = col(input).drop_nulls();
     vec![
         seconds.clone().mean().alias(format!("{prefix}_mean_s")),
         seconds

@@ -39,6 +39,8 @@ pub(crate) enum Variant {
     Lo,
     /// `C_hi`, the upper end.
     Hi,
+    /// `C_prev`, the same metric over the comparison window (SPEC §8).
+    Prev,
 }
 
 impl OutputColumn {
@@ -55,6 +57,7 @@ impl OutputColumn {
             Variant::Value => Cow::Borrowed(self.column.name),
             Variant::Lo => Cow::Owned(format!("{}_lo", self.column.name)),
             Variant::Hi => Cow::Owned(format!("{}_hi", self.column.name)),
+            Variant::Prev => Cow::Owned(format!("{}_prev", self.column.name)),
         }
     }
 
@@ -157,6 +160,11 @@ impl Row {
         let lo = self.part(name, Variant::Lo)?.number()?;
         let hi = self.part(name, Variant::Hi)?.number()?;
         Some((lo, hi))
+    }
+
+    /// The cell of `C_prev` for catalogue column `name`, when the report compares.
+    pub(crate) fn previous(&self, name: &str) -> Option<Cell> {
+        self.part(name, Variant::Prev)
     }
 
     /// The cell of output column `name`, which the report must have.

@@ -1,6 +1,8 @@
 //! What every command's output shares: the table look (terminal or Markdown), values in
-//! readable units, report rows as exact text or JSON, and writer errors kept as I/O errors.
+//! readable units, report rows as exact text or JSON, writer errors kept as I/O errors, and the
+//! HTML page renderer (`html`).
 
+pub(crate) mod html;
 mod io;
 mod rows;
 mod values;

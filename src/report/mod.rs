@@ -1,6 +1,7 @@
 //! `report` output (SPEC §4): one renderer per format over the metrics' [`Report`].
 
 mod csv;
+pub(crate) mod html;
 mod json;
 mod table;
 
@@ -19,19 +20,31 @@ pub(crate) enum Format {
     Csv,
     /// The tables as Markdown, e.g. for a CI job summary.
     Markdown,
+    /// One self-contained HTML page: tiles, charts and tables.
+    Html,
 }
 
-/// Renders `report` in `format`; tables with intervals mark values from fewer than `min_n`
-/// observations as low-sample.
+/// What the renderers need besides the report: for the HTML page, the inputs and options of
+/// the run and the category rows without keys (for its tiles) when the report has keys; for
+/// tables, the low-sample threshold.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    pub(crate) used: html::Used,
+    pub(crate) totals: Option<Report>,
+    /// Tables with intervals mark values from fewer than `min_n` observations as low-sample.
+    pub(crate) min_n: u64,
+}
+
 pub(crate) fn render(
     report: &Report,
     format: Format,
-    min_n: u64,
+    context: &Context,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, Style::Terminal, min_n, out),
-        Format::Markdown => table::render(report, Style::Markdown, min_n, out),
+        Format::Html => html::render(report, context.totals.as_ref(), &context.used, out),
+        Format::Table => table::render(report, Style::Terminal, context.min_n, out),
+        Format::Markdown => table::render(report, Style::Markdown, context.min_n, out),
         Format::Json => json::render(report, out),
         Format::Csv => csv::render(report, out),
     }

@@ -2,6 +2,7 @@
 //! snapshot of the same group.
 
 mod csv;
+mod html;
 mod json;
 mod table;
 
@@ -25,16 +26,20 @@ pub(crate) enum Format {
     Json,
     /// One line per snapshot, metric and group.
     Csv,
+    /// One self-contained HTML page: a line chart per metric over the snapshots.
+    Html,
 }
 
 pub(crate) fn render(
     series: &[Series],
-    category: &str,
+    request: &TrendRequest,
     format: Format,
     sparklines: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let category = request.category;
     match format {
+        Format::Html => html::render(series, request, out),
         Format::Table => table::render(series, category, sparklines, out),
         Format::Json => json::render(series, category, out),
         Format::Csv => csv::render(series, category, out),

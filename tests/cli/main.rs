@@ -5,6 +5,7 @@
 mod check;
 mod config;
 mod fuzz;
+mod html;
 mod intervals;
 mod invalid;
 mod report;
