@@ -12,7 +12,9 @@
 //! Values are compared as exact `f64`s. The fixtures are chosen so that every expected value is
 //! either exact (the percentiles land on whole seconds: e.g. p90 of 60, 120, 600, 610 is
 //! 600 + 0.7 × 10 = 607, checked in reference.py with numpy's interpolation formula) or a single
-//! division written the same way here (`200.0 / 3.0`).
+//! division written the same way here (`200.0 / 3.0`). One value is neither: service's TTR p90,
+//! where the rank 0.9 × 3 is 2.7000000000000002 in `f64` and numpy's `np.quantile` gives
+//! 61560.000000000015, not 61560; it is written as that interpolation ([`SERVICE_TTR_P90`]).
 //!
 //! Expected rows are written with the output columns named: the main fixture as a table with a
 //! line per column ([`KPIS`]), the others as `(column, value)` pairs over an empty row
@@ -31,13 +33,15 @@ use crate::util::{fixture, Cxkpi};
 
 /// The output columns of a row after `category` and the `--by` keys, in SPEC §3 order.
 #[rustfmt::skip]
-const METRICS: [&str; 17] = [
+const METRICS: [&str; 21] = [
     "interactions", "csat", "csat_n", "nps", "nps_n", "ces", "ces_n", "fcr", "fcr_n", "aht_s",
-    "aht_n", "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "churn", "churn_n",
+    "aht_n", "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "ttr_mean_s", "ttr_median_s",
+    "ttr_p90_s", "ttr_n", "churn", "churn_n",
 ];
 
 const CSV_HEADER: &str = "category,interactions,csat,csat_n,nps,nps_n,ces,ces_n,fcr,fcr_n,\
-aht_s,aht_n,frt_mean_s,frt_median_s,frt_p90_s,frt_n,churn,churn_n";
+aht_s,aht_n,frt_mean_s,frt_median_s,frt_p90_s,frt_n,ttr_mean_s,ttr_median_s,ttr_p90_s,ttr_n,\
+churn,churn_n";
 
 /// The JSON report of SPEC §4. serde_json's `preserve_order` feature is on, so every object
 /// keeps its keys in document order.
@@ -97,7 +101,7 @@ fn cells(row: &Map<String, Value>) -> Vec<(String, Cell)> {
     row.iter().map(|(k, v)| (k.clone(), cell(v))).collect()
 }
 
-/// The expected row: `category`, the `--by` keys, then the 17 output columns, all of an empty
+/// The expected row: `category`, the `--by` keys, then the 21 output columns, all of an empty
 /// row (`interactions` and every `_n` 0, every value null) except those `values` names.
 fn row(
     category: &str,
@@ -177,27 +181,56 @@ fn s(v: f64) -> Option<f64> {
 //   aht (400+600+500+200+30+120+90)/7 = 1940/7              frt 30,60,120,300,600,600,610,620: mean 2940/8 = 367.5,
 //   median rank 3.5 → (300+600)/2 = 450, p90 rank 6.3 → 610 + 0.3×10 = 613
 //   churn: C1..C7 (7), churned C3,C5,C6 → 300/7
+//
+// TTR (s) = resolved_at − created_at (kpis.csv has no resolution_seconds column, so a record
+// without resolved_at has no TTR):
+//   T01 09:00→10:00 3600 · T02 02-03 10:00→02-04 10:00 86400 · T03 08:00→09:00 3600 · T04 -
+//   T05 09:00→09:20 1200 · T06 02-08 09:00→02-09 09:00 86400 · T07 09:00→09:30 1800
+//   T08 09:00→10:00 3600 · T09 09:00→09:15 900 · T10 -
+// support 3600,3600,86400 (n 3): mean 93600/3 = 31200, median 3600,
+//   p90 rank 0.9×2 = 1.8 → 3600 + 0.8×82800 = 69840, exact in f64 (np.quantile gives 69840.0).
+//   The group also holds T04, which has no TTR: a percentile is over the values, so that record
+//   must not move it (the same three values alone give the same 69840.0).
+// service 1200,1800,3600,86400 (n 4): mean 93000/4 = 23250,
+//   median rank 1.5 → (1800+3600)/2 = 2700, p90 rank 0.9×3 = 2.7 → 3600 + 0.7×82800 = 61560
+//   (in f64 61560.000000000015: see SERVICE_TTR_P90)
+// uncategorized 900 (T09, n 1): 900/900/900
+// all 900,1200,1800,3600,3600,3600,86400,86400 (n 8): mean 187500/8 = 23437.5,
+//   median rank 3.5 → (3600+3600)/2 = 3600, p90 rank 6.3 → 86400 + 0.3×0 = 86400
+// (reference.py prints the same: 31200.0,3600.0,69840.0,3 ·
+//  23250.0,2700.0,61560.000000000015,4 · 900.0,900.0,900.0,1 · 23437.5,3600.0,86400.0,8.)
+
+/// Service's TTR p90 as numpy's default ("linear") method computes it on 1200, 1800, 3600,
+/// 86400: index 0.9 × (4 − 1), whose `f64` is 2.7000000000000002, so t = index − 2 is
+/// 0.7000000000000002 and numpy's `_lerp` (t ≥ 0.5: from the upper end) gives
+/// 86400 − 82800 × (1 − t) = 61560.000000000015 (`np.quantile([1200, 1800, 3600, 86400], 0.9)`
+/// prints the same; so do 3600 + 82800 × t and 3600 × (1 − t) + 86400 × t).
+const SERVICE_TTR_P90: f64 = 86400.0 - 82800.0 * (1.0 - (0.9 * 3.0 - 2.0));
 
 #[rustfmt::skip]
-const KPIS: [(&str, [f64; 4]); 17] = [
-    // column         support        service        uncategorized  all
-    ("interactions", [4.0,           4.0,           2.0,           10.0]),
-    ("csat",         [200.0 / 3.0,   200.0 / 3.0,   100.0,         500.0 / 7.0]),
-    ("csat_n",       [3.0,           3.0,           1.0,           7.0]),
-    ("nps",          [25.0,          100.0,         -100.0,        37.5]),
-    ("nps_n",        [4.0,           3.0,           1.0,           8.0]),
-    ("ces",          [14.0 / 3.0,    13.0 / 3.0,    1.0,           4.0]),
-    ("ces_n",        [3.0,           3.0,           1.0,           7.0]),
-    ("fcr",          [100.0 / 3.0,   200.0 / 3.0,   100.0,         400.0 / 7.0]),
-    ("fcr_n",        [3.0,           3.0,           1.0,           7.0]),
-    ("aht_s",        [425.0,         75.0,          90.0,          1940.0 / 7.0]),
-    ("aht_n",        [4.0,           2.0,           1.0,           7.0]),
-    ("frt_mean_s",   [347.5,         950.0 / 3.0,   600.0,         367.5]),
-    ("frt_median_s", [360.0,         300.0,         600.0,         450.0]),
-    ("frt_p90_s",    [607.0,         556.0,         600.0,         613.0]),
-    ("frt_n",        [4.0,           3.0,           1.0,           8.0]),
-    ("churn",        [100.0 / 3.0,   200.0 / 3.0,   0.0,           300.0 / 7.0]),
-    ("churn_n",      [3.0,           3.0,           1.0,           7.0]),
+const KPIS: [(&str, [f64; 4]); 21] = [
+    // column         support        service          uncategorized  all
+    ("interactions", [4.0,           4.0,             2.0,           10.0]),
+    ("csat",         [200.0 / 3.0,   200.0 / 3.0,     100.0,         500.0 / 7.0]),
+    ("csat_n",       [3.0,           3.0,             1.0,           7.0]),
+    ("nps",          [25.0,          100.0,           -100.0,        37.5]),
+    ("nps_n",        [4.0,           3.0,             1.0,           8.0]),
+    ("ces",          [14.0 / 3.0,    13.0 / 3.0,      1.0,           4.0]),
+    ("ces_n",        [3.0,           3.0,             1.0,           7.0]),
+    ("fcr",          [100.0 / 3.0,   200.0 / 3.0,     100.0,         400.0 / 7.0]),
+    ("fcr_n",        [3.0,           3.0,             1.0,           7.0]),
+    ("aht_s",        [425.0,         75.0,            90.0,          1940.0 / 7.0]),
+    ("aht_n",        [4.0,           2.0,             1.0,           7.0]),
+    ("frt_mean_s",   [347.5,         950.0 / 3.0,     600.0,         367.5]),
+    ("frt_median_s", [360.0,         300.0,           600.0,         450.0]),
+    ("frt_p90_s",    [607.0,         556.0,           600.0,         613.0]),
+    ("frt_n",        [4.0,           3.0,             1.0,           8.0]),
+    ("ttr_mean_s",   [31200.0,       23250.0,         900.0,         23437.5]),
+    ("ttr_median_s", [3600.0,        2700.0,          900.0,         3600.0]),
+    ("ttr_p90_s",    [69840.0,       SERVICE_TTR_P90, 900.0,         86400.0]),
+    ("ttr_n",        [3.0,           4.0,             1.0,           8.0]),
+    ("churn",        [100.0 / 3.0,   200.0 / 3.0,     0.0,           300.0 / 7.0]),
+    ("churn_n",      [3.0,           3.0,             1.0,           7.0]),
 ];
 
 /// The rows of [`KPIS`], in output order.
@@ -234,13 +267,14 @@ fn json_reports_every_metric_per_category() {
 #[test]
 fn csv_is_exact_unrounded_text() {
     // The values of json_reports_every_metric_per_category, written as the shortest text that
-    // reads back as the same f64 (Python's repr gives the same digits: 200/3 → 66.66666666666667).
+    // reads back as the same f64 (Python's repr gives the same digits: 200/3 → 66.66666666666667;
+    // service's TTR p90 is SERVICE_TTR_P90, 61560.000000000015, as reference.py prints it).
     let expected = format!(
         "{CSV_HEADER}\n\
-support,4,66.66666666666667,3,25.0,4,4.666666666666667,3,33.333333333333336,3,425.0,4,347.5,360.0,607.0,4,33.333333333333336,3\n\
-service,4,66.66666666666667,3,100.0,3,4.333333333333333,3,66.66666666666667,3,75.0,2,316.6666666666667,300.0,556.0,3,66.66666666666667,3\n\
-uncategorized,2,100.0,1,-100.0,1,1.0,1,100.0,1,90.0,1,600.0,600.0,600.0,1,0.0,1\n\
-all,10,71.42857142857143,7,37.5,8,4.0,7,57.142857142857146,7,277.14285714285717,7,367.5,450.0,613.0,8,42.857142857142854,7\n"
+support,4,66.66666666666667,3,25.0,4,4.666666666666667,3,33.333333333333336,3,425.0,4,347.5,360.0,607.0,4,31200.0,3600.0,69840.0,3,33.333333333333336,3\n\
+service,4,66.66666666666667,3,100.0,3,4.333333333333333,3,66.66666666666667,3,75.0,2,316.6666666666667,300.0,556.0,3,23250.0,2700.0,61560.000000000015,4,66.66666666666667,3\n\
+uncategorized,2,100.0,1,-100.0,1,1.0,1,100.0,1,90.0,1,600.0,600.0,600.0,1,900.0,900.0,900.0,1,0.0,1\n\
+all,10,71.42857142857143,7,37.5,8,4.0,7,57.142857142857146,7,277.14285714285717,7,367.5,450.0,613.0,8,23437.5,3600.0,86400.0,8,42.857142857142854,7\n"
     );
     let out = Cxkpi::new("report --format csv tests/data/kpis.csv").ok();
     assert_eq!(out, expected);
@@ -249,16 +283,17 @@ all,10,71.42857142857143,7,37.5,8,4.0,7,57.142857142857146,7,277.14285714285717,
 #[test]
 fn csv_leaves_null_values_empty() {
     // tests/data/by_keys.csv has only csat among the metric columns: every other value is
-    // null (empty cell) with n 0. Support: B1 5, B2 1, B3 4, B4 3, B8 2 → ≥4: 2 of 5 → 40.
+    // null (empty cell) with n 0 (TTR's four columns too: no resolved_at, no
+    // resolution_seconds). Support: B1 5, B2 1, B3 4, B4 3, B8 2 → ≥4: 2 of 5 → 40.
     // Service: B5 5, B6 2, B7 4 → 2 of 3. All: 4 of 8 → 50.
     let out = Cxkpi::new("report --format csv tests/data/by_keys.csv").ok();
     assert_eq!(
         out,
         format!(
             "{CSV_HEADER}\n\
-support,5,40.0,5,,0,,0,,0,,0,,,,0,,0\n\
-service,3,66.66666666666667,3,,0,,0,,0,,0,,,,0,,0\n\
-all,8,50.0,8,,0,,0,,0,,0,,,,0,,0\n"
+support,5,40.0,5,,0,,0,,0,,0,,,,0,,,,0,,0\n\
+service,3,66.66666666666667,3,,0,,0,,0,,0,,,,0,,,,0,,0\n\
+all,8,50.0,8,,0,,0,,0,,0,,,,0,,,,0,,0\n"
         )
     );
 }
@@ -267,7 +302,11 @@ all,8,50.0,8,,0,,0,,0,,0,,,,0,,0\n"
 fn markdown_snapshot() {
     // Reviewed against the hand computation above: support CSAT 66.7% (3), NPS +25.0 (4),
     // CES 4.67 (3), FCR 33.3% (3), AHT 425 s = 7m 05s (4), FRT mean 347.5 s ≈ 5m 48s,
-    // median 360 s = 6m 00s, p90 607 s = 10m 07s (4), churn 33.3% (3); and so on.
+    // median 360 s = 6m 00s, p90 607 s = 10m 07s (4), TTR mean 31200 s = 8h 40m, median
+    // 3600 s = 1h 00m, p90 69840 s = 19h 24m (3), churn 33.3% (3); service TTR 23250 s =
+    // 6h 27m 30s, shown 6h 27m, 2700 s = 45m 00s, 61560 s = 17h 06m (4); uncategorized TTR
+    // 900 s = 15m 00s (1); all TTR 23437.5 s = 6h 30m 38s, shown 6h 30m, 3600 s = 1h 00m,
+    // 86400 s = 1d 0h (8); and so on. The table snapshot holds the same values.
     let out = Cxkpi::new("report --format markdown tests/data/kpis.csv").ok();
     insta::assert_snapshot!("markdown_kpis", out);
 }
@@ -352,7 +391,8 @@ fn csv_json_and_ndjson_give_identical_bytes() {
 // ---------------------------------------------------------------------------------------------
 //
 // tests/data/window.csv: handle_seconds are powers of two, so the mean tells which records
-// are in; churned_at tests the churn window.
+// are in; churned_at tests the churn window. It has no resolved_at or resolution_seconds
+// column: TTR is null with n 0 in every row (as FRT, CSAT and the others).
 //   W1 A support 01-31T22:59:59Z 1  ·  W2 B support 01-31T23:00:00Z 2
 //   W3 C support 02-01T00:00:00Z 4  churned 01-15 (before any `from` below: out of the base)
 //   W4 D service 02-02T12:00:00Z 8  churned 02-02T00:00:00Z
@@ -472,7 +512,8 @@ fn window_on_input_without_created_at_is_exit_2() {
 // 6. --by
 // ---------------------------------------------------------------------------------------------
 //
-// tests/data/by_keys.csv (only csat among the metrics; no customer_id, so churn has n 0):
+// tests/data/by_keys.csv (only csat among the metrics, so FRT, TTR and the others have n 0; no
+// customer_id, so churn has n 0):
 //   B1 support chat 9 csat 5 · B2 support chat 10 csat 1 · B3 support email 9 csat 4
 //   B4 support chat - csat 3 · B5 service email 10 csat 5 · B6 service - 9 csat 2
 //   B7 service chat 9 csat 4 · B8 support chat 9 csat 2
@@ -528,9 +569,10 @@ fn by_keys_are_csv_columns_after_category() {
         Some(CSV_HEADER.replacen("category,", "category,channel,agent,", 1).as_str())
     );
     // The first and the null-keyed lines, as in by_two_keys_orders_rows_as_text_with_missing_last.
-    assert_eq!(lines.next(), Some("support,chat,10,1,0.0,1,,0,,0,,0,,0,,,,0,,0"));
-    assert_eq!(lines.next(), Some("support,chat,9,2,50.0,2,,0,,0,,0,,0,,,,0,,0"));
-    assert_eq!(lines.next(), Some("support,chat,,1,0.0,1,,0,,0,,0,,0,,,,0,,0"));
+    // Every metric but csat is null with n 0, TTR's four columns too (`,,,,0` after FRT's).
+    assert_eq!(lines.next(), Some("support,chat,10,1,0.0,1,,0,,0,,0,,0,,,,0,,,,0,,0"));
+    assert_eq!(lines.next(), Some("support,chat,9,2,50.0,2,,0,,0,,0,,0,,,,0,,,,0,,0"));
+    assert_eq!(lines.next(), Some("support,chat,,1,0.0,1,,0,,0,,0,,0,,,,0,,,,0,,0"));
     assert_eq!(out.lines().count(), 1 + 13);
 }
 
@@ -644,7 +686,7 @@ fn churn_without_churned_at_column_has_n_zero() {
 #[test]
 fn header_only_csv_reports_empty_rows() {
     // No records: support, service and all rows (without --by they are always there), every
-    // count 0 and every value null.
+    // count 0 and every value null (the TTR columns included: ttr_n 0, the rest null).
     let report = report_json("tests/data/empty.csv");
     assert_eq!(report.window, window(None, None));
     assert_eq!(report.input, input(0, 0));

@@ -32,43 +32,56 @@ const HAND_HISTORY: &str = "tests/data/snapshot/history.csv";
 const SAMPLE: &str = "sample_data/interactions.csv";
 
 const REPORT_HEADER: &str = "category,interactions,csat,csat_n,nps,nps_n,ces,ces_n,fcr,fcr_n,\
-aht_s,aht_n,frt_mean_s,frt_median_s,frt_p90_s,frt_n,churn,churn_n";
+aht_s,aht_n,frt_mean_s,frt_median_s,frt_p90_s,frt_n,ttr_mean_s,ttr_median_s,ttr_p90_s,ttr_n,\
+churn,churn_n";
 
 // `tests/data/snapshot/log.csv` (ticket-mode FCR: it has a `contacts` column):
 //
-// | id | cust | category | created    | FRT   | resolved | handle | contacts | csat | nps | ces | churned_at |
-// |----|------|----------|------------|-------|----------|--------|----------|------|-----|-----|------------|
-// | S1 | C1   | support  | 02-01 09:00| 60 s  | yes      | 300    | 1        | 5    | 10  | 6   |            |
-// | S2 | C2   | support  | 02-10 09:00| 300 s | yes      | 600    | 2        | 2    | 5   | 3   |            |
-// | V1 | C3   | service  | 02-02 09:00| 300 s | yes      | 120    | 1        | 4    | 9   | 5   |            |
-// | V2 | C4   | service  | 02-12 09:00| 30 s  | no       | 240    |          | 3    | 7   | 4   | 02-20      |
+// | id | cust | category | created    | FRT   | resolved           | handle | contacts | csat | nps | ces | churned_at |
+// |----|------|----------|------------|-------|--------------------|--------|----------|------|-----|-----|------------|
+// | S1 | C1   | support  | 02-01 09:00| 60 s  | 02-01 10:00 (3600) | 300    | 1        | 5    | 10  | 6   |            |
+// | S2 | C2   | support  | 02-10 09:00| 300 s | 02-11 09:00 (86400)| 600    | 2        | 2    | 5   | 3   |            |
+// | V1 | C3   | service  | 02-02 09:00| 300 s | 02-02 09:30 (1800) | 120    | 1        | 4    | 9   | 5   |            |
+// | V2 | C4   | service  | 02-12 09:00| 30 s  | no                 | 240    |          | 3    | 7   | 4   | 02-20      |
+//
+// TTR (the seconds in brackets) = resolved_at − created_at; there is no resolution_seconds
+// column, so the unresolved V2 has no TTR.
 //
 // No window:
 // support: 2 interactions; CSAT 1 of 2 ≥ 4 = 50.0; NPS (1 promoter − 1 detractor)/2 = 0.0;
 //   CES (6+3)/2 = 4.5; FCR S1 of S1,S2 = 50.0 (n 2); AHT (300+600)/2 = 450.0;
-//   FRT 60,300: mean 180.0, median 180.0, p90 60 + 0.9 × 240 = 276.0; churn 0 of C1,C2 = 0.0.
+//   FRT 60,300: mean 180.0, median 180.0, p90 60 + 0.9 × 240 = 276.0;
+//   TTR 3600,86400: mean 90000/2 = 45000.0, median 45000.0, p90 3600 + 0.9 × 82800 = 78120.0 (n 2);
+//   churn 0 of C1,C2 = 0.0.
 // service: 2; CSAT 1 of 2 = 50.0; NPS (1 − 0)/2 = 50.0; CES (5+4)/2 = 4.5; FCR only V1 is
 //   resolved, first contact = 100.0 (n 1); AHT (120+240)/2 = 180.0; FRT 300,30: mean 165.0,
-//   median 165.0, p90 30 + 0.9 × 270 = 273.0; churn C4 of C3,C4 = 50.0.
+//   median 165.0, p90 30 + 0.9 × 270 = 273.0; TTR only V1: 1800.0 ×3 (n 1);
+//   churn C4 of C3,C4 = 50.0.
 // all: 4; CSAT 2 of 4 = 50.0; NPS (2 − 1)/4 = 25.0; CES 18/4 = 4.5; FCR 2 of 3 = 66.67;
 //   AHT 1260/4 = 315.0; FRT 30,60,300,300: mean 690/4 = 172.5, median (60+300)/2 = 180.0,
-//   p90 300 + 0.7 × 0 = 300.0; churn 1 of 4 = 25.0.
+//   p90 300 + 0.7 × 0 = 300.0; TTR 1800,3600,86400: mean 91800/3 = 30600.0, median 3600.0,
+//   p90 rank 0.9 × 2 = 1.8 → 3600 + 0.8 × 82800 = 69840.0, exact in f64 (n 3; V2, with no
+//   TTR, is in the group but not among the values); churn 1 of 4 = 25.0.
+// (tests/data/reference.py on log.csv prints the same rows; numpy's np.quantile agrees on
+// 78120.0 and 69840.0.)
 const FULL: [&str; 3] = [
-    "support,2,50.0,2,0.0,2,4.5,2,50.0,2,450.0,2,180.0,180.0,276.0,2,0.0,2",
-    "service,2,50.0,2,50.0,2,4.5,2,100.0,1,180.0,2,165.0,165.0,273.0,2,50.0,2",
-    "all,4,50.0,4,25.0,4,4.5,4,66.66666666666667,3,315.0,4,172.5,180.0,300.0,4,25.0,4",
+    "support,2,50.0,2,0.0,2,4.5,2,50.0,2,450.0,2,180.0,180.0,276.0,2,45000.0,45000.0,78120.0,2,0.0,2",
+    "service,2,50.0,2,50.0,2,4.5,2,100.0,1,180.0,2,165.0,165.0,273.0,2,1800.0,1800.0,1800.0,1,50.0,2",
+    "all,4,50.0,4,25.0,4,4.5,4,66.66666666666667,3,315.0,4,172.5,180.0,300.0,4,30600.0,3600.0,69840.0,3,25.0,4",
 ];
 
 // `--from 2026-02-05` keeps S2 and V2:
-// support (S2): CSAT 0.0, NPS −100.0, CES 3.0, FCR 0.0 (n 1), AHT 600.0, FRT 300.0 ×3, churn 0.0.
+// support (S2): CSAT 0.0, NPS −100.0, CES 3.0, FCR 0.0 (n 1), AHT 600.0, FRT 300.0 ×3,
+//   TTR 86400.0 ×3 (n 1), churn 0.0.
 // service (V2): CSAT 0.0, NPS 0.0 (7 is passive), CES 4.0, FCR none resolved (n 0, null),
-//   AHT 240.0, FRT 30.0 ×3, churn C4 churned 02-20 ≥ from: 100.0.
+//   AHT 240.0, FRT 30.0 ×3, TTR none (unresolved: n 0, null), churn C4 churned 02-20 ≥ from: 100.0.
 // all: 2; CSAT 0.0, NPS (0 − 1)/2 = −50.0, CES 3.5, FCR 0.0 (n 1), AHT 420.0, FRT 300,30:
-//   mean 165.0, median 165.0, p90 273.0; churn 1 of 2 = 50.0.
+//   mean 165.0, median 165.0, p90 273.0; TTR only S2: 86400.0 ×3 (n 1); churn 1 of 2 = 50.0.
+// (reference.py on log.csv --from 2026-02-05T00:00:00Z prints the same rows.)
 const LATE: [&str; 3] = [
-    "support,1,0.0,1,-100.0,1,3.0,1,0.0,1,600.0,1,300.0,300.0,300.0,1,0.0,1",
-    "service,1,0.0,1,0.0,1,4.0,1,,0,240.0,1,30.0,30.0,30.0,1,100.0,1",
-    "all,2,0.0,2,-50.0,2,3.5,2,0.0,1,420.0,2,165.0,165.0,273.0,2,50.0,2",
+    "support,1,0.0,1,-100.0,1,3.0,1,0.0,1,600.0,1,300.0,300.0,300.0,1,86400.0,86400.0,86400.0,1,0.0,1",
+    "service,1,0.0,1,0.0,1,4.0,1,,0,240.0,1,30.0,30.0,30.0,1,,,,0,100.0,1",
+    "all,2,0.0,2,-50.0,2,3.5,2,0.0,1,420.0,2,165.0,165.0,273.0,2,86400.0,86400.0,86400.0,1,50.0,2",
 ];
 const LATE_FROM: &str = "2026-02-05T00:00:00Z";
 

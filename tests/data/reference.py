@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""An independent reference for the expected values of tests/cli/report.rs: computes the SPEC §3
+"""An independent reference for the expected values of tests/cli/report.rs (and of the history
+rows of tests/cli/snapshot.rs, run on tests/data/snapshot/log.csv): computes the SPEC §3
 metrics of a canonical CSV log in plain Python (no code shared with cxkpi) and prints the
 `--format csv` report SPEC §4 describes.
 
@@ -94,6 +95,10 @@ def main():
         r["_aht"] = handle
         fra = ts(r.get("first_response_at"))
         r["_frt"] = fra - r["_t"] if fra is not None else num(r.get("first_response_seconds"))
+        # TTR: resolved_at − created_at when both are present, else resolution_seconds
+        res = ts(r.get("resolved_at"))
+        r["_ttr"] = (res - r["_t"] if res is not None and r["_t"] is not None
+                     else num(r.get("resolution_seconds")))
 
     window = [r for r in records
               if (start is None or r["_t"] >= start) and (end is None or r["_t"] < end)]
@@ -115,8 +120,8 @@ def main():
 
     print(",".join(["category"] + by + [
         "interactions", "csat", "csat_n", "nps", "nps_n", "ces", "ces_n", "fcr", "fcr_n",
-        "aht_s", "aht_n", "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "churn",
-        "churn_n"]))
+        "aht_s", "aht_n", "frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "ttr_mean_s",
+        "ttr_median_s", "ttr_p90_s", "ttr_n", "churn", "churn_n"]))
     for cat, keys in sorted(groups, key=sort_key):
         rs = groups[(cat, keys)]
         csat = [num(r.get("csat")) for r in rs if num(r.get("csat")) is not None]
@@ -125,6 +130,7 @@ def main():
         fcr = [r["_fcr_first"] for r in rs if r["_fcr_eligible"]]
         aht = [r["_aht"] for r in rs if r["_aht"] is not None]
         frt = [r["_frt"] for r in rs if r["_frt"] is not None]
+        ttr = [r["_ttr"] for r in rs if r["_ttr"] is not None]
         base, churned = set(), set()
         for r in rs:
             cust, churn_at = r.get("customer_id"), ts(r.get("churned_at"))
@@ -143,6 +149,8 @@ def main():
             mean(aht), len(aht),
             mean(frt), quantile(frt, 0.5) if frt else None,
             quantile(frt, 0.9) if frt else None, len(frt),
+            mean(ttr), quantile(ttr, 0.5) if ttr else None,
+            quantile(ttr, 0.9) if ttr else None, len(ttr),
             share(len(churned), len(base)), len(base),
         ]
         cells = [cat] + [k or "" for k in keys]
