@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::check::Format as CheckFormat;
 use crate::config::Config;
 use crate::metrics::catalogue;
+use crate::periods::{Compare, Every, WeekStart};
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::timestamps::{parse_instant, parse_zone, to_micros};
@@ -137,6 +138,19 @@ pub(crate) struct ReportArgs {
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
+
+    /// Colour in tables: on a terminal unless NO_COLOR is set (auto), always, or never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub(crate) color: Color,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
 }
 
 /// Options shared by every command that reads an interaction log.
@@ -161,6 +175,18 @@ pub(crate) struct InputArgs {
     /// Extra group keys: any input column, e.g. channel,agent,team
     #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
     pub(crate) by: Vec<String>,
+
+    /// One row per period of created_at, in --tz: a local calendar day, week, month, quarter or year
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub(crate) every: Option<Every>,
+
+    /// The weekday --every week starts on
+    #[arg(long, value_enum, value_name = "DAY", default_value_t = WeekStart::Monday)]
+    pub(crate) week_start: WeekStart,
+
+    /// Add each metric over the comparison window as C_prev: the period (or --from/--to window) just before, or a year earlier
+    #[arg(long, value_enum, value_name = "WINDOW")]
+    pub(crate) compare: Option<Compare>,
 
     /// Repeat-mode FCR: a contact within this time after another is a repeat (90s, 30m, 72h, 7d)
     #[arg(long, value_name = "DURATION", default_value = "7d")]
@@ -229,6 +255,12 @@ impl InputArgs {
                 ));
             }
         }
+        if self.compare.is_some() && self.every.is_none() && (from.is_none() || to.is_none()) {
+            return Err(user_error!(
+                "--compare needs --every, or both --from and --to: without periods, the \
+                 comparison window is measured from the --from/--to window"
+            ));
+        }
         if let Some(rejects) = &self.rejects {
             refuse_input_as_output("--rejects", rejects, &self.files)?;
         }
@@ -239,7 +271,9 @@ impl InputArgs {
             if key.is_empty() {
                 return Err(user_error!("--by: an empty key name"));
             }
-            let taken = catalogue::column(key).is_some() || crate::history::COLUMNS.contains(&key);
+            let taken = catalogue::column(key).is_some()
+                || crate::history::COLUMNS.contains(&key)
+                || (self.every.is_some() && key == crate::metrics::PERIOD);
             if taken {
                 return Err(user_error!(
                     "--by {key}: that is the name of an output column; group by another column"
@@ -255,6 +289,9 @@ impl InputArgs {
             from,
             to,
             by,
+            every: self.every,
+            week_start: self.week_start,
+            compare: self.compare,
             fcr_window_micros: (fcr_window * 1e6).round() as i64,
             on_invalid: self.on_invalid,
             rejects: self.rejects,

@@ -10,6 +10,7 @@ mod history;
 pub mod ingest;
 mod messages;
 mod metrics;
+mod periods;
 mod pipeline;
 mod render;
 mod report;

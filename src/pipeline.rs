@@ -13,7 +13,8 @@ use crate::ingest;
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi, Settings};
-use crate::metrics::{self, Cell, Column, Report, Row};
+use crate::metrics::{self, Cell, Column, Output, Report, Row, Timeline};
+use crate::periods::{self, Compare, Every, Periods, WeekStart, Window};
 use crate::timestamps::Shapes;
 use crate::user_error;
 use crate::validate::{self, OnInvalid};
@@ -27,6 +28,11 @@ pub(crate) struct ReportRequest {
     pub(crate) from: Option<i64>,
     pub(crate) to: Option<i64>,
     pub(crate) by: Vec<String>,
+    /// `--every`: one row per period (SPEC §8).
+    pub(crate) every: Option<Every>,
+    pub(crate) week_start: WeekStart,
+    /// `--compare`: the `_prev` columns (SPEC §8).
+    pub(crate) compare: Option<Compare>,
     pub(crate) fcr_window_micros: i64,
     pub(crate) on_invalid: OnInvalid,
     pub(crate) rejects: Option<PathBuf>,
@@ -38,13 +44,20 @@ pub(crate) fn run(request: &ReportRequest) -> Result<Report> {
     prepare(request, &request.by)?.report(&request.by)
 }
 
-/// The valid records in the window, with every per-record metric input, ready to be grouped
-/// by any subset of the keys they were prepared with.
+/// Every valid record, with every per-record metric input but churn's, ready to be windowed,
+/// bucketed into periods and grouped by any subset of the keys they were prepared with.
 pub(crate) struct Prepared {
+    /// Every valid record: comparison windows reach outside `--from`/`--to`.
     frame: LazyFrame,
     keys: Vec<String>,
     from: Option<i64>,
     to: Option<i64>,
+    zone: Tz,
+    every: Option<Every>,
+    week_start: WeekStart,
+    compare: Option<Compare>,
+    /// Whether the input has `churned_at` (else churn has `n = 0`).
+    has_churn: bool,
     records: u64,
     skipped: u64,
     /// The KPIs every report made from it holds.
@@ -97,24 +110,23 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
     let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
-    let mut in_window = metrics::with_record_inputs(
-        valid,
-        &present,
-        request.from,
-        request.to,
-        request.fcr_window_micros,
-    )?;
-    if let Some(from) = request.from {
-        in_window = in_window.filter(col(CREATED_AT).gt_eq(lit(from)));
-    }
-    if let Some(to) = request.to {
-        in_window = in_window.filter(col(CREATED_AT).lt(lit(to)));
+    let with_inputs = metrics::with_record_inputs(valid, &present, request.fcr_window_micros)?;
+    if (request.every.is_some() || request.compare.is_some()) && !present.contains(&CREATED_AT) {
+        return Err(user_error!(
+            "--every and --compare place records in time by {CREATED_AT}, and the input has no \
+             {CREATED_AT} column"
+        ));
     }
     Ok(Prepared {
-        frame: in_window,
+        frame: with_inputs,
         keys: keys.to_vec(),
         from: request.from,
         to: request.to,
+        zone: request.zone,
+        every: request.every,
+        week_start: request.week_start,
+        compare: request.compare,
+        has_churn: present.contains(&canonical::CHURNED_AT),
         records,
         skipped,
         kpis: catalogue::selected(false).collect(),
@@ -302,8 +314,83 @@ fn replace_by_hashes(
     Ok(true)
 }
 
+/// A period column's bucket per record (see [`Prepared::bucketed`]).
+const PERIOD_INDEX: &str = "__period";
+const PERIOD_FROM: &str = "__period_from";
+const PERIOD_TO: &str = "__period_to";
+
+/// Rows by their group: category, period label, key values.
+type GroupKey = (String, Option<String>, Vec<Option<String>>);
+
 impl Prepared {
-    /// The report grouped by category × `by` (each one of the prepared keys).
+    /// Whether the frame's `created_at` is in `[from, to)` (open where `None`).
+    fn window(&self, from: Option<i64>, to: Option<i64>) -> LazyFrame {
+        let mut frame = self.frame.clone();
+        if let Some(from) = from {
+            frame = frame.filter(col(CREATED_AT).gt_eq(lit(from)));
+        }
+        if let Some(to) = to {
+            frame = frame.filter(col(CREATED_AT).lt(lit(to)));
+        }
+        frame
+    }
+
+    /// The churn flags for one window `[from, to)` for every record.
+    fn with_churn(&self, frame: LazyFrame, from: Option<i64>, to: Option<i64>) -> LazyFrame {
+        let bound = |b: Option<i64>| b.map_or(lit(NULL).cast(DataType::Int64), lit);
+        frame.with_columns(metrics::churn_flags_between(
+            bound(from),
+            bound(to),
+            self.has_churn,
+        ))
+    }
+
+    /// The records of `frame` that have a `created_at`, each with its period's index in the
+    /// periods covering them (`None`: no such record), and churn flags for its period's
+    /// window cut by `cut` (SPEC §8: each period is a window of its own for churn).
+    fn bucketed(
+        &self,
+        frame: LazyFrame,
+        every: Every,
+        cut: Window,
+    ) -> Result<Option<(DataFrame, Periods)>> {
+        let mut frame = frame
+            .filter(col(CREATED_AT).is_not_null())
+            .collect()
+            .map_err(|e| anyhow!("computing the periods: {e}"))?;
+        let created = frame.column(CREATED_AT)?.cast(&DataType::Int64)?;
+        let created = created.i64()?;
+        let (Some(min), Some(max)) = (created.min(), created.max()) else {
+            return Ok(None);
+        };
+        let periods = Periods::covering(self.zone, every, self.week_start, min, max)
+            .map_err(|e| user_error!("--every: {e}"))?;
+        let instants: Vec<Option<i64>> = created.iter().collect();
+        let indexes = periods.assign(&instants);
+        let windows: Vec<Window> = (0..periods.len())
+            .map(|i| {
+                let window = periods.window(i).expect("an index of the periods");
+                Window {
+                    from: window.from.max(cut.from),
+                    to: window.to.min(cut.to),
+                }
+            })
+            .collect();
+        let bound = |pick: fn(&Window) -> i64| -> Vec<Option<i64>> {
+            (indexes.iter())
+                .map(|index| index.map(|i| pick(&windows[i as usize])))
+                .collect()
+        };
+        let froms = bound(|w| w.from);
+        let tos = bound(|w| w.to);
+        frame.with_column(Series::new(PERIOD_INDEX.into(), indexes).into_column())?;
+        frame.with_column(Series::new(PERIOD_FROM.into(), froms).into_column())?;
+        frame.with_column(Series::new(PERIOD_TO.into(), tos).into_column())?;
+        Ok(Some((frame, periods)))
+    }
+
+    /// The report grouped by category × period (with `--every`) × `by` (each one of the
+    /// prepared keys), with the `_prev` columns when comparing.
     pub(crate) fn report(&self, by: &[String]) -> Result<Report> {
         let key_columns: Vec<String> = by
             .iter()
@@ -312,27 +399,241 @@ impl Prepared {
                 key_column(index.expect("report keys are among the prepared keys"))
             })
             .collect();
-        let columns = metrics::columns_of(self.kpis.iter().copied());
+        let values = metrics::columns_of(self.kpis.iter().copied());
+        let mut columns: Vec<Output> = values.iter().copied().map(Output::Value).collect();
+        if self.compare.is_some() {
+            columns.extend(values.iter().copied().map(Output::Prev));
+        }
+        let value_outputs: Vec<Output> = values.iter().copied().map(Output::Value).collect();
+        let mut timeline = Timeline {
+            every: self.every,
+            compare: self.compare,
+            compare_window: None,
+        };
+        let open = Window {
+            from: i64::MIN,
+            to: i64::MAX,
+        };
+        let cut = Window {
+            from: self.from.unwrap_or(i64::MIN),
+            to: self.to.unwrap_or(i64::MAX),
+        };
+        let mut rows = match self.every {
+            None => {
+                let frame = self.with_churn(self.window(self.from, self.to), self.from, self.to);
+                let mut rows = self.rows(frame, &key_columns, None, &value_outputs)?;
+                if by.is_empty() {
+                    ensure_category_rows(&mut rows, &value_outputs);
+                }
+                if let Some(compare) = self.compare {
+                    let (Some(from), Some(to)) = (self.from, self.to) else {
+                        return Err(user_error!(
+                            "--compare without --every needs --from and --to: the comparison \
+                             window is measured from them"
+                        ));
+                    };
+                    let window =
+                        periods::comparison_window(self.zone, Window { from, to }, compare)
+                            .map_err(|e| user_error!("--compare: {e}"))?;
+                    timeline.compare_window = Some(window);
+                    let frame = self.with_churn(
+                        self.window(Some(window.from), Some(window.to)),
+                        Some(window.from),
+                        Some(window.to),
+                    );
+                    let previous = self.rows(frame, &key_columns, None, &value_outputs)?;
+                    attach_previous(&mut rows, &previous, |period| period.map(str::to_string));
+                }
+                rows
+            }
+            Some(every) => {
+                let Some((frame, periods)) =
+                    self.bucketed(self.window(self.from, self.to), every, cut)?
+                else {
+                    return Ok(self.finish(by, timeline, columns, Vec::new()));
+                };
+                let labels: Vec<String> = (periods.labels().iter())
+                    .map(|date| periods::format_label(*date))
+                    .collect();
+                let frame = frame.lazy().with_columns(metrics::churn_flags_between(
+                    col(PERIOD_FROM),
+                    col(PERIOD_TO),
+                    self.has_churn,
+                ));
+                let mut rows = self.rows(frame, &key_columns, Some(&labels), &value_outputs)?;
+                if by.is_empty() {
+                    rows = with_every_period(rows, &labels, &value_outputs);
+                }
+                if let Some(compare) = self.compare {
+                    let previous = self.previous_periods(
+                        &periods,
+                        compare,
+                        &key_columns,
+                        &value_outputs,
+                        open,
+                    )?;
+                    let ws = self.week_start;
+                    attach_previous(&mut rows, &previous, |period| {
+                        let date = period?.parse().ok()?;
+                        periods::comparison_period_date(date, every, ws, compare)
+                            .ok()
+                            .map(periods::format_label)
+                    });
+                }
+                rows
+            }
+        };
+        if self.compare.is_some() {
+            // Rows with no counterpart in their comparison window (attach_previous left them
+            // short) get empty `_prev` cells.
+            for row in &mut rows {
+                if row.cells.len() < columns.len() {
+                    let missing = columns[row.cells.len()..]
+                        .iter()
+                        .map(|o| (*o, o.empty_cell()));
+                    row.cells.extend(missing);
+                }
+            }
+        }
+        Ok(self.finish(by, timeline, columns, rows))
+    }
+
+    /// The rows of every comparison period of `periods` (SPEC §8: whole periods, not cut by
+    /// `--from`/`--to`, over every record), labelled by their own periods.
+    fn previous_periods(
+        &self,
+        periods: &Periods,
+        compare: Compare,
+        key_columns: &[String],
+        outputs: &[Output],
+        open: Window,
+    ) -> Result<Vec<Row>> {
+        let (every, week_start) = (periods.every(), periods.week_start());
+        let comparison = |index: usize| -> Result<Window> {
+            let label = periods.label(index).expect("an index of the periods");
+            periods::comparison_period_window(self.zone, label, every, week_start, compare)
+                .map_err(|e| user_error!("--compare: {e}"))
+        };
+        // Comparison periods come in the order of their periods, so the first and last span
+        // them all.
+        let first = comparison(0)?;
+        let last = comparison(periods.len() - 1)?;
+        let frame = self.window(Some(first.from), Some(last.to.max(first.to)));
+        let Some((frame, previous)) = self.bucketed(frame, every, open)? else {
+            return Ok(Vec::new());
+        };
+        let labels: Vec<String> = (previous.labels().iter())
+            .map(|date| periods::format_label(*date))
+            .collect();
+        let frame = frame.lazy().with_columns(metrics::churn_flags_between(
+            col(PERIOD_FROM),
+            col(PERIOD_TO),
+            self.has_churn,
+        ));
+        self.rows(frame, key_columns, Some(&labels), outputs)
+    }
+
+    /// The aggregated rows of `frame` by category × (period) × keys.
+    fn rows(
+        &self,
+        frame: LazyFrame,
+        key_columns: &[String],
+        period_labels: Option<&[String]>,
+        outputs: &[Output],
+    ) -> Result<Vec<Row>> {
+        let values: Vec<&'static Column> = outputs.iter().map(|o| o.column()).collect();
         let aggregations: Vec<Expr> = (self.kpis.iter())
             .flat_map(|kpi| (kpi.aggregate)(&self.settings))
             .collect();
-        let groups = aggregate(self.frame.clone(), &key_columns, &aggregations, &columns)
+        let mut group_columns = Vec::new();
+        if period_labels.is_some() {
+            group_columns.push(PERIOD_INDEX.to_string());
+        }
+        group_columns.extend(key_columns.iter().cloned());
+        let groups = aggregate(frame, &group_columns, &aggregations, &values)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
-        let mut rows = rows_of(&groups, &key_columns, &columns)?;
-        if by.is_empty() {
-            ensure_category_rows(&mut rows, &columns);
-        }
-        Ok(Report {
+        rows_of(&groups, key_columns, period_labels, outputs)
+    }
+
+    fn finish(
+        &self,
+        by: &[String],
+        timeline: Timeline,
+        columns: Vec<Output>,
+        rows: Vec<Row>,
+    ) -> Report {
+        Report {
             from: self.from,
             to: self.to,
             records: self.records,
             skipped: self.skipped,
             by: by.to_vec(),
+            timeline,
             columns,
             rows,
-        })
+        }
     }
+}
+
+/// Appends to each row the `_prev` cells of its counterpart in `previous`: the row of the same
+/// category and keys whose period is `comparison(row's period)`. Rows without one are left
+/// for the caller to complete with empty cells.
+fn attach_previous(
+    rows: &mut [Row],
+    previous: &[Row],
+    comparison: impl Fn(Option<&str>) -> Option<String>,
+) {
+    let by_group: std::collections::HashMap<GroupKey, &Row> = (previous.iter())
+        .map(|row| {
+            let key = (row.category.clone(), row.period.clone(), row.keys.clone());
+            (key, row)
+        })
+        .collect();
+    for row in rows {
+        let key = (
+            row.category.clone(),
+            comparison(row.period.as_deref()),
+            row.keys.clone(),
+        );
+        if row.period.is_some() && key.1.is_none() {
+            continue;
+        }
+        if let Some(found) = by_group.get(&key) {
+            let cells: Vec<(Output, Cell)> = (found.cells.iter())
+                .map(|(output, cell)| (Output::Prev(output.column()), *cell))
+                .collect();
+            row.cells.extend(cells);
+        }
+    }
+}
+
+/// Without `--by`, every period has a row for each category row (SPEC §8): support, service,
+/// and uncategorized and all when they occur, in category order, then period order.
+fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[Output]) -> Vec<Row> {
+    let mut categories: Vec<&str> = vec![canonical::SUPPORT, canonical::SERVICE];
+    for row in &rows {
+        if !categories.contains(&row.category.as_str()) {
+            categories.push(&row.category);
+        }
+    }
+    let mut categories: Vec<String> = categories.into_iter().map(str::to_string).collect();
+    categories.sort_by_key(|c| CATEGORY_ORDER.iter().position(|o| o == c));
+    let mut by_group: std::collections::HashMap<(String, Option<String>), Row> = (rows.into_iter())
+        .map(|row| ((row.category.clone(), row.period.clone()), row))
+        .collect();
+    let mut filled = Vec::with_capacity(categories.len() * labels.len());
+    for category in &categories {
+        for label in labels {
+            let key = (category.clone(), Some(label.clone()));
+            filled.push(
+                by_group
+                    .remove(&key)
+                    .unwrap_or_else(|| Row::empty(category, Some(label), outputs)),
+            );
+        }
+    }
+    filled
 }
 
 /// The reader's complaint about a file it cannot parse, without polars' tuning advice.
@@ -400,14 +701,19 @@ fn aggregate(
 fn rows_of(
     groups: &DataFrame,
     key_columns: &[String],
-    columns: &[&'static Column],
+    period_labels: Option<&[String]>,
+    outputs: &[Output],
 ) -> Result<Vec<Row>> {
     let categories = groups.column(CATEGORY)?.u32()?;
+    let periods = match period_labels {
+        Some(_) => Some(groups.column(PERIOD_INDEX)?.u32()?.clone()),
+        None => None,
+    };
     let key_columns = (key_columns.iter())
         .map(|name| groups.column(name).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
-    let mut cells_by_column = Vec::with_capacity(columns.len());
-    for output in columns {
+    let mut cells_by_column = Vec::with_capacity(outputs.len());
+    for output in outputs.iter().map(|o| o.column()) {
         let column = groups.column(output.name)?;
         let cells: Vec<Cell> = match output.is_value() {
             false => column
@@ -431,11 +737,15 @@ fn rows_of(
                 .and_then(|code| CATEGORY_ORDER.get(code as usize))
                 .unwrap_or(&canonical::UNCATEGORIZED)
                 .to_string(),
+            period: (periods.as_ref())
+                .and_then(|p| p.get(i))
+                .zip(period_labels)
+                .and_then(|(index, labels)| labels.get(index as usize).cloned()),
             keys: key_columns
                 .iter()
                 .map(|c| c.get(i).map(str::to_string))
                 .collect(),
-            cells: (columns.iter().zip(&cells_by_column))
+            cells: (outputs.iter().zip(&cells_by_column))
                 .map(|(column, cells)| (*column, cells[i]))
                 .collect(),
         })
@@ -443,13 +753,16 @@ fn rows_of(
 }
 
 /// Without `--by`, support and service always have a row, empty or not.
-fn ensure_category_rows(rows: &mut Vec<Row>, columns: &[&'static Column]) {
+fn ensure_category_rows(rows: &mut Vec<Row>, columns: &[Output]) {
     for (position, category) in [canonical::SUPPORT, canonical::SERVICE]
         .into_iter()
         .enumerate()
     {
         if !rows.iter().any(|r| r.category == category) {
-            rows.insert(position.min(rows.len()), Row::empty(category, columns));
+            rows.insert(
+                position.min(rows.len()),
+                Row::empty(category, None, columns),
+            );
         }
     }
 }

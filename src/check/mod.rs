@@ -335,7 +335,7 @@ fn actual_text(verdict: &Verdict) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{columns_of, Cell, Row};
+    use crate::metrics::{columns_of, Cell, Output, Row, Timeline};
 
     fn rule(text: &str) -> Result<Vec<Rule>> {
         parse(text)
@@ -411,10 +411,12 @@ mod tests {
     }
 
     fn report_with(category: &str, csat: Option<f64>, csat_n: u64) -> Report {
-        let columns = columns_of(catalogue::KPIS);
-        let mut row = Row::empty(category, &columns);
-        for (column, cell) in &mut row.cells {
-            match column.name {
+        let columns: Vec<Output> = (columns_of(catalogue::KPIS).into_iter())
+            .map(Output::Value)
+            .collect();
+        let mut row = Row::empty(category, None, &columns);
+        for (output, cell) in &mut row.cells {
+            match output.column().name {
                 "csat" => *cell = Cell::Value(csat),
                 "csat_n" => *cell = Cell::Count(csat_n),
                 _ => {}
@@ -427,6 +429,7 @@ mod tests {
             records: 0,
             skipped: 0,
             by: Vec::new(),
+            timeline: Timeline::default(),
             rows: vec![row],
         }
     }

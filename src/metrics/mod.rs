@@ -6,5 +6,5 @@ mod defs;
 mod result;
 
 pub(crate) use catalogue::{Column, Unit};
-pub(crate) use defs::{uses_customers, with_record_inputs};
-pub(crate) use result::{columns_of, Cell, Report, Row};
+pub(crate) use defs::{churn_flags_between, uses_customers, with_record_inputs};
+pub(crate) use result::{columns_of, Cell, Output, Report, Row, Timeline, PERIOD};

@@ -10,7 +10,7 @@ use crate::render::{align_right, cell_text, new_table, readable, Style, NO_DATA}
 
 /// The columns people read: every value column of the report, by its label.
 fn shown(report: &Report) -> impl Iterator<Item = &'static Column> + '_ {
-    report.columns.iter().copied().filter(|c| c.label.is_some())
+    report.values().filter(|c| c.label.is_some())
 }
 
 pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
