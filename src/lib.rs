@@ -34,12 +34,21 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(args) => {
             let request = args.input.into_request()?;
             let report = pipeline::run(&request)?;
-            let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+            let terminal = io::stdout().is_terminal();
+            let format = args.format.unwrap_or(if terminal {
                 Format::Table
             } else {
                 Format::Json
             });
-            write_stdout(|out| report::render(&report, format, out))?;
+            let colour = match args.color {
+                cli::Color::Always => true,
+                cli::Color::Never => false,
+                // https://no-color.org: set and not empty.
+                cli::Color::Auto => {
+                    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            write_stdout(|out| report::render(&report, format, colour, out))?;
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),

@@ -563,3 +563,119 @@ fn bad_option_values_are_usage_errors() {
         assert!(r.stderr.contains("invalid value"), "{}", r.stderr);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+/// `cxkpi report ARGS` (with `--format` in ARGS), which must succeed silently.
+fn table(args: &[&str]) -> String {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    assert_eq!(
+        r.code,
+        Some(0),
+        "exit code of {all:?}; stderr: {}",
+        r.stderr
+    );
+    assert_eq!(r.stderr, "", "stderr of {all:?}");
+    r.stdout
+}
+
+#[test]
+fn table_with_every_has_a_row_per_period() {
+    // The values of every_day_buckets_local_days_across_the_spring_change.
+    let out = table(&[
+        "--format",
+        "table",
+        "--tz",
+        "Europe/Bucharest",
+        "--every",
+        "day",
+        "--to",
+        "2026-04-02",
+        DST,
+    ]);
+    insta::assert_snapshot!("table_every_day", out);
+}
+
+#[test]
+fn table_with_compare_shows_each_change_and_its_direction() {
+    // The values of compare_previous_with_every_uses_the_whole_period_before_outside_the_window:
+    // CSAT 66.7 % against 60 % is +6.7 points, better; churn 50 % against 50 %, the same;
+    // interactions 3 against 5, −2.
+    let args = [
+        "--every",
+        "month",
+        "--compare",
+        "previous",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-05-01",
+        MONTHS,
+    ];
+    let out = table(&[&["--format", "table"][..], &args].concat());
+    insta::assert_snapshot!("table_compare_every", out);
+    let out = table(&[&["--format", "markdown"][..], &args].concat());
+    insta::assert_snapshot!("markdown_compare_every", out);
+}
+
+#[test]
+fn table_without_every_compares_one_column_per_category() {
+    // compare_year_moves_29_february_to_28_february: service and all CSAT 100 % against
+    // 100 %, the same; support has no records in either window.
+    let out = table(&[
+        "--format",
+        "table",
+        "--from",
+        "2028-02-29",
+        "--to",
+        "2028-03-01",
+        "--compare",
+        "year",
+        LEAP,
+    ]);
+    insta::assert_snapshot!("table_compare_year", out);
+    // The first period has nothing to compare with: `new`.
+    let out = table(&[
+        "--format",
+        "table",
+        "--every",
+        "month",
+        "--compare",
+        "previous",
+        MONTHS,
+    ]);
+    assert!(out.contains("new"), "{out}");
+}
+
+#[test]
+fn colour_marks_better_and_worse_only_when_asked() {
+    let args = [
+        "--format",
+        "table",
+        "--every",
+        "month",
+        "--compare",
+        "previous",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-05-01",
+        MONTHS,
+    ];
+    // CSAT is better (green, 32), no change is worse here: no red.
+    let coloured = table(&[&args[..], &["--color", "always"]].concat());
+    assert!(
+        coloured.contains("\u{1b}[38;5;10m") || coloured.contains("\u{1b}[32m"),
+        "{coloured:?}"
+    );
+    // Not a terminal: no colour by default, nor with --color never.
+    for extra in [&[][..], &["--color", "never"][..]] {
+        let plain = table(&[&args[..], extra].concat());
+        assert!(!plain.contains('\u{1b}'), "{plain:?}");
+        assert!(plain.contains("+6.7 better"), "{plain}");
+    }
+}

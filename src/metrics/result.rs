@@ -140,6 +140,13 @@ impl Row {
             .map(|(_, cell)| *cell)
     }
 
+    /// The `_prev` cell of catalogue column `name`, when the report compares.
+    pub(crate) fn prev(&self, name: &str) -> Option<Cell> {
+        (self.cells.iter())
+            .find(|(output, _)| matches!(output, Output::Prev(c) if c.name == name))
+            .map(|(_, cell)| *cell)
+    }
+
     /// The cell of output column `name`, which the report must have.
     pub(crate) fn cell(&self, name: &str) -> Cell {
         self.get(name)

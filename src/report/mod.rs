@@ -11,7 +11,7 @@ use crate::render::Style;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
-    /// One readable table per category.
+    /// Readable tables: a column per category, or with --every/--by a table per category.
     Table,
     /// One JSON object (SPEC §4), numbers unrounded.
     Json,
@@ -21,10 +21,28 @@ pub(crate) enum Format {
     Markdown,
 }
 
-pub(crate) fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// Writes `report` in `format`; `colour` marks changes in terminal tables.
+pub(crate) fn render(
+    report: &Report,
+    format: Format,
+    colour: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, Style::Terminal, out),
-        Format::Markdown => table::render(report, Style::Markdown, out),
+        Format::Table => {
+            let look = table::Look {
+                style: Style::Terminal,
+                colour,
+            };
+            table::render(report, look, out)
+        }
+        Format::Markdown => {
+            let look = table::Look {
+                style: Style::Markdown,
+                colour: false,
+            };
+            table::render(report, look, out)
+        }
         Format::Json => json::render(report, out),
         Format::Csv => csv::render(report, out),
     }
