@@ -118,7 +118,7 @@ impl SnapshotArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// The SLA file: TOML [[rule]] entries with category, metric, min or max, optional min_n and by
+    /// The SLA file: TOML [[rule]] entries with category, metric, min, max, max_drop or max_rise, optional min_n and by
     #[arg(long, value_name = "SLA.toml")]
     pub(crate) sla: PathBuf,
 

@@ -63,7 +63,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => {
             // A broken SLA file is reported before any data is read.
             let rules = check::load(&args.sla)?;
-            let request = args.input.into_request()?;
+            let mut request = args.input.into_request()?;
+            if check::has_change_rules(&rules) && request.compare.is_none() {
+                // A change rule compares each period with the one before (SPEC §5, §8).
+                if request.every.is_none() {
+                    return Err(user_error!(
+                        "{}: a max_drop or max_rise rule needs --compare or --every",
+                        args.sla.display()
+                    ));
+                }
+                request.compare = Some(periods::Compare::Previous);
+            }
             let keys = check::all_keys(&rules, &request.by);
             let prepared = pipeline::prepare(&request, &keys)?;
             let verdicts = check::evaluate(&rules, &prepared, &request.by)?;

@@ -679,3 +679,113 @@ fn colour_marks_better_and_worse_only_when_asked() {
         assert!(plain.contains("+6.7 better"), "{plain}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// check: change rules
+// ---------------------------------------------------------------------------------------------
+
+const CHANGE_SLA: &str = "tests/data/series/change.toml";
+
+#[test]
+fn max_drop_passes_and_breaches_per_period() {
+    let r = run(&[
+        "check", "--sla", CHANGE_SLA, "--format", "json", "--every", "month", MONTHS,
+    ]);
+    // --every alone compares each month with the one before.
+    // CSAT: March 60 % (a1, a3, a7 of 5) has no February → no data; April 66.7 % − 60 % =
+    // +6.7 ≥ −5 → pass.
+    // Interactions: March 5 − 0 = +5 → pass; April 3 − 5 = −2 < −1 → breach, so exit 1.
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    let verdicts: Vec<Value> = (r.json()["results"].as_array().unwrap().iter())
+        .map(|v| {
+            json!([
+                v["rule"],
+                v["group"]["period"],
+                v["previous"],
+                v["change"],
+                v["status"]
+            ])
+        })
+        .collect();
+    let csat = "CSAT drops at most 5 points";
+    let volume = "volume drops by at most 1";
+    assert_eq!(
+        verdicts,
+        [
+            json!([csat, "2026-03-01", null, null, "no data"]),
+            json!([csat, "2026-04-01", 60.0, 200.0 / 3.0 - 60.0, "pass"]),
+            json!([volume, "2026-03-01", 0.0, 5.0, "pass"]),
+            json!([volume, "2026-04-01", 5.0, -2.0, "breach"]),
+        ]
+    );
+    // The table names the breaching period.
+    let r = run(&["check", "--sla", CHANGE_SLA, "--every", "month", MONTHS]);
+    assert_eq!(r.code, Some(1));
+    let breach = r.stdout.lines().find(|l| l.contains("breach ")).unwrap();
+    assert!(
+        breach.contains("period=2026-04-01") && breach.contains("-2 (5 → 3)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn max_drop_passes_with_compare_and_a_window() {
+    let r = run(&[
+        "check",
+        "--sla",
+        CHANGE_SLA,
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-05-01",
+        "--compare",
+        "previous",
+        MONTHS,
+    ]);
+    // April (a5, a6, a8) against [03-02, 04-01) (a1–a4): CSAT 66.7 % against 2/4 = 50 % →
+    // +16.7; interactions 3 − 4 = −1, not below −1 → both pass.
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(
+        r.stdout.contains("2 pass, 0 breach, 0 no data"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn change_rules_need_compare_or_every() {
+    let r = run(&["check", "--sla", CHANGE_SLA, MONTHS]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(
+        r.stderr.contains("needs --compare or --every"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_rule_has_one_of_min_max_max_drop_max_rise() {
+    let dir = tempfile::tempdir().unwrap();
+    let sla = dir.path().join("sla.toml");
+    std::fs::write(
+        &sla,
+        "[[rule]]\ncategory = \"all\"\nmetric = \"csat\"\nmin = 80\nmax_drop = 5\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "check",
+        "--sla",
+        sla.to_str().unwrap(),
+        "--every",
+        "month",
+        MONTHS,
+    ]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(
+        r.stderr
+            .contains("more than one of min, max, max_drop and max_rise"),
+        "{}",
+        r.stderr
+    );
+}
