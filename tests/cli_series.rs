@@ -789,3 +789,77 @@ fn a_rule_has_one_of_min_max_max_drop_max_rise() {
         r.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// snapshot
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn snapshot_with_every_keeps_a_row_per_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let history = history.to_str().unwrap();
+    let args = [
+        "snapshot",
+        "--history",
+        history,
+        "--as-of",
+        "2026-05-01T00:00:00Z",
+        "--every",
+        "month",
+        "--compare",
+        "previous",
+        MONTHS,
+    ];
+    for _ in 0..2 {
+        // The second run, with the same --as-of, replaces the first.
+        let r = run(&args);
+        assert_eq!((r.code, r.stderr.as_str()), (Some(0), ""), "{r:#?}");
+    }
+    let text = std::fs::read_to_string(history).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("snapshot_at,window_from,window_to,category,period,interactions,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].ends_with(",churn_prev,churn_n_prev"),
+        "{}",
+        lines[0]
+    );
+    // 3 categories × 2 months; March (5 records, CSAT 60 %), April (3, 66.7 % against 60 %).
+    assert_eq!(lines.len(), 1 + 6, "{text}");
+    let row = |prefix: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .copied()
+            .unwrap()
+    };
+    let march = row("2026-05-01T00:00:00Z,,,all,2026-03-01,");
+    assert!(
+        march.starts_with("2026-05-01T00:00:00Z,,,all,2026-03-01,5,60.0,5,"),
+        "{march}"
+    );
+    let april = row("2026-05-01T00:00:00Z,,,all,2026-04-01,");
+    assert!(april.starts_with("2026-05-01T00:00:00Z,,,all,2026-04-01,3,66.66666666666667,3,"));
+    // The `_prev` columns: interactions_prev 5, csat_prev 60, csat_n_prev 5.
+    assert!(april.contains(",5,60.0,5,"), "{april}");
+    // A snapshot without --every does not fit that history.
+    let r = run(&[
+        "snapshot",
+        "--history",
+        history,
+        "--as-of",
+        "2026-06-01T00:00:00Z",
+        MONTHS,
+    ]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(
+        r.stderr
+            .contains("use the same --by, --every and --compare"),
+        "{}",
+        r.stderr
+    );
+}
