@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell as TableCell, Color, Table};
+use comfy_table::{Cell as TableCell, Color, ColumnConstraint, Table};
 
 use crate::metrics::catalogue::Better;
 use crate::metrics::{Cell, Column, Report, Row};
@@ -130,7 +130,18 @@ fn metric_table(report: &Report, look: Look) -> Table {
         table.add_row(line);
     }
     align_right(&mut table, 1..1 + report.rows.len());
+    keep_whole(&mut table, 0..1);
     table
+}
+
+/// Keeps the label columns (metric, period, keys) at their content's width, so that on a narrow
+/// terminal the value columns wrap instead.
+fn keep_whole(table: &mut Table, columns: std::ops::Range<usize>) {
+    for index in columns {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
 }
 
 /// With `--every` or `--by`: a line per period and group, each metric as `value (n)`.
@@ -162,6 +173,7 @@ fn group_table(report: &Report, rows: &[&Row], look: Look) -> Table {
     }
     let shown_count = shown(report).count();
     align_right(&mut table, keys..keys + 1 + shown_count);
+    keep_whole(&mut table, 0..keys);
     table
 }
 
