@@ -526,6 +526,57 @@ fn compare_year_by_day_gives_28_and_29_february_the_same_day_a_year_earlier() {
 }
 
 #[test]
+fn compare_year_by_week_is_52_weeks_earlier() {
+    let r = report(&[
+        "--every",
+        "week",
+        "--from",
+        "2028-02-28",
+        "--to",
+        "2028-03-06",
+        "--compare",
+        "year",
+        LEAP,
+    ]);
+    // The week of Monday 2028-02-28: y1, y2 (CSAT 5, 2 → 50 %). 52 weeks earlier is the week
+    // of Monday 2027-03-01, which holds y4 (CSAT 1 → 0 %); y3 (Sunday 2027-02-28) is in the
+    // week before, though it is the same calendar date a year earlier.
+    let fields = [
+        "category",
+        "period",
+        "interactions",
+        "csat",
+        "interactions_prev",
+        "csat_prev",
+    ];
+    assert_eq!(
+        pick(&r, &fields)[1],
+        json!(["service", "2028-02-28", 2, 50.0, 1, 0.0])
+    );
+}
+
+#[test]
+fn every_and_compare_need_created_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.csv");
+    std::fs::write(&log, "interaction_id,category\nx1,support\n").unwrap();
+    for option in ["--every", "--compare"] {
+        let value = if option == "--every" {
+            "week"
+        } else {
+            "previous"
+        };
+        let mut args = vec!["report", option, value, log.to_str().unwrap()];
+        if option == "--compare" {
+            args.extend(["--every", "day"]);
+        }
+        let r = run(&args);
+        assert_eq!(r.code, Some(2), "{r:#?}");
+        assert!(r.stderr.contains("no created_at column"), "{}", r.stderr);
+    }
+}
+
+#[test]
 fn compare_needs_a_window_or_every() {
     for args in [
         &["report", "--compare", "previous", LEAP][..],
