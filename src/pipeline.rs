@@ -345,9 +345,10 @@ impl Prepared {
         ))
     }
 
-    /// The records of `frame` that have a `created_at`, each with its period's index in the
-    /// periods covering them (`None`: no such record), and churn flags for its period's
-    /// window cut by `cut` (SPEC §8: each period is a window of its own for churn).
+    /// The records of `frame` that have a `created_at` (`None`: there are none), collected,
+    /// each with the index of its period among the periods covering them and that period's
+    /// bounds cut by `cut` (SPEC §8: each period is a churn window of its own), and the
+    /// periods.
     fn bucketed(
         &self,
         frame: LazyFrame,
@@ -410,10 +411,6 @@ impl Prepared {
             compare: self.compare,
             compare_window: None,
         };
-        let open = Window {
-            from: i64::MIN,
-            to: i64::MAX,
-        };
         let cut = Window {
             from: self.from.unwrap_or(i64::MIN),
             to: self.to.unwrap_or(i64::MAX),
@@ -465,13 +462,8 @@ impl Prepared {
                     rows = with_every_period(rows, &labels, &value_outputs);
                 }
                 if let Some(compare) = self.compare {
-                    let previous = self.previous_periods(
-                        &periods,
-                        compare,
-                        &key_columns,
-                        &value_outputs,
-                        open,
-                    )?;
+                    let previous =
+                        self.previous_periods(&periods, compare, &key_columns, &value_outputs)?;
                     let ws = self.week_start;
                     attach_previous(&mut rows, &previous, |period| {
                         let date = period?.parse().ok()?;
@@ -506,7 +498,6 @@ impl Prepared {
         compare: Compare,
         key_columns: &[String],
         outputs: &[Output],
-        open: Window,
     ) -> Result<Vec<Row>> {
         let (every, week_start) = (periods.every(), periods.week_start());
         let comparison = |index: usize| -> Result<Window> {
@@ -519,7 +510,11 @@ impl Prepared {
         let first = comparison(0)?;
         let last = comparison(periods.len() - 1)?;
         let frame = self.window(Some(first.from), Some(last.to.max(first.to)));
-        let Some((frame, previous)) = self.bucketed(frame, every, open)? else {
+        let whole = Window {
+            from: i64::MIN,
+            to: i64::MAX,
+        };
+        let Some((frame, previous)) = self.bucketed(frame, every, whole)? else {
             return Ok(Vec::new());
         };
         let labels: Vec<String> = (previous.labels().iter())
