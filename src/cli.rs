@@ -12,6 +12,7 @@ use crate::config::{read_user_file, Config};
 use crate::ingest::invalid::{InvalidPolicy, OnInvalid};
 use crate::metrics::catalogue::{self, Column};
 use crate::metrics::Confidence;
+use crate::periods::{Compare, Every, WeekStart};
 use crate::pipeline::ReportRequest;
 use crate::report::Format;
 use crate::schedule::Schedules;
@@ -178,8 +179,8 @@ impl SnapshotArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// The SLA file: TOML [[rule]] entries with category, metric, min or max, optional min_n, by,
-    /// confident and confidence
+    /// The SLA file: TOML [[rule]] entries with category, metric, min, max, max_drop or
+    /// max_rise, optional min_n, by, confident and confidence
     #[arg(long, value_name = "SLA.toml")]
     pub(crate) sla: PathBuf,
 
@@ -203,6 +204,19 @@ pub(crate) struct ReportArgs {
     /// With --ci, tables mark values from fewer than N observations as low-sample
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub(crate) min_n: u64,
+
+    /// Colour in tables: on a terminal unless NO_COLOR is set (auto), always, or never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub(crate) color: Color,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
 }
 
 /// Options shared by every command that reads an interaction log.
@@ -227,6 +241,18 @@ pub(crate) struct InputArgs {
     /// Extra group keys: any input column, e.g. channel,agent,team
     #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
     pub(crate) by: Vec<String>,
+
+    /// One row per period of created_at, in --tz: a local calendar day, week, month, quarter or year
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub(crate) every: Option<Every>,
+
+    /// The weekday --every week starts on
+    #[arg(long, value_enum, value_name = "DAY", default_value_t = WeekStart::Monday)]
+    pub(crate) week_start: WeekStart,
+
+    /// Add each metric over the comparison window as C_prev: the period (or --from/--to window) just before, or a year earlier
+    #[arg(long, value_enum, value_name = "WINDOW")]
+    pub(crate) compare: Option<Compare>,
 
     /// Repeat-mode FCR: a contact within this time after another is a repeat (90s, 30m, 72h, 7d)
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = duration)]
@@ -326,6 +352,12 @@ impl InputArgs {
                 ));
             }
         }
+        if self.compare.is_some() && self.every.is_none() && (from.is_none() || to.is_none()) {
+            return Err(user_error!(
+                "--compare needs --every, or both --from and --to: without periods, the \
+                 comparison window is measured from the --from/--to window"
+            ));
+        }
         if let Some(rejects) = &self.rejects {
             refuse_input_as_output("--rejects", rejects, &self.files)?;
         }
@@ -335,7 +367,9 @@ impl InputArgs {
             if key.is_empty() {
                 return Err(user_error!("--by: an empty key name"));
             }
-            let taken = catalogue::column(key).is_some() || crate::history::COLUMNS.contains(&key);
+            let taken = catalogue::column(key).is_some()
+                || crate::history::COLUMNS.contains(&key)
+                || (self.every.is_some() && key == crate::metrics::PERIOD);
             if taken {
                 return Err(user_error!(
                     "--by {key}: that is the name of an output column; group by another column"
@@ -351,6 +385,9 @@ impl InputArgs {
             from,
             to,
             by,
+            every: self.every,
+            week_start: self.week_start,
+            compare: self.compare,
             fcr_window_micros: (fcr_window * 1e6).round() as i64,
             invalid: InvalidPolicy {
                 on_invalid: self.on_invalid,

@@ -264,7 +264,8 @@ fn same_columns(history: &Path, found: &[String], wanted: &[String]) -> Result<(
     };
     Err(user_error!(
         "{}: the history's columns differ from this snapshot's ({difference}); \
-         use the same --by keys as the history, or another history file. The history is unchanged.",
+         use the same --by, --every and --compare as the history, or another history file. The \
+         history is unchanged.",
         history.display()
     ))
 }

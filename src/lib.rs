@@ -10,6 +10,7 @@ mod history;
 pub mod ingest;
 mod messages;
 mod metrics;
+mod periods;
 mod pipeline;
 mod render;
 mod report;
@@ -31,13 +32,23 @@ use report::Format;
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Report(args) => {
-            let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+            let terminal = io::stdout().is_terminal();
+            let format = args.format.unwrap_or(if terminal {
                 Format::Table
             } else {
                 Format::Json
             });
+            let colour = match args.color {
+                cli::Color::Always => true,
+                cli::Color::Never => false,
+                // https://no-color.org: set and not empty.
+                cli::Color::Auto => {
+                    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
             let mut context = report::Context {
                 min_n: args.min_n,
+                colour,
                 ..report::Context::default()
             };
             let report = if format == Format::Html {
@@ -66,7 +77,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => {
             // A broken SLA file is reported before any data is read.
             let rules = check::load(&args.sla)?;
-            let request = args.input.into_request()?;
+            let mut request = args.input.into_request()?;
+            if check::has_change_rules(&rules) && request.compare.is_none() {
+                // A change rule compares each period with the one before (SPEC §5, §8).
+                if request.every.is_none() {
+                    return Err(user_error!(
+                        "{}: a max_drop or max_rise rule needs --compare or --every",
+                        args.sla.display()
+                    ));
+                }
+                request.compare = Some(periods::Compare::Previous);
+            }
             let keys = check::all_keys(&rules, &request.by);
             let prepared = pipeline::prepare(&request, &keys)?;
             let verdicts = check::evaluate(&rules, &prepared, &request)?;

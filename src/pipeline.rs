@@ -15,8 +15,10 @@ use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, Norma
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi, Settings};
 use crate::metrics::{
-    self, uncertainty, BusinessHours, Cell, Confidence, OutputColumn, Report, Row, Variant,
+    self, uncertainty, BusinessHours, Cell, Confidence, OutputColumn, Report, Row, Timeline,
+    Variant,
 };
+use crate::periods::{self, Compare, Every, Periods, WeekStart, Window};
 use crate::schedule::Schedules;
 use crate::timestamps::Shapes;
 use crate::user_error;
@@ -30,6 +32,11 @@ pub(crate) struct ReportRequest {
     pub(crate) from: Option<i64>,
     pub(crate) to: Option<i64>,
     pub(crate) by: Vec<String>,
+    /// `--every`: one row per period (SPEC §8).
+    pub(crate) every: Option<Every>,
+    pub(crate) week_start: WeekStart,
+    /// `--compare`: the `_prev` columns (SPEC §8).
+    pub(crate) compare: Option<Compare>,
     pub(crate) fcr_window_micros: i64,
     pub(crate) invalid: InvalidPolicy,
     pub(crate) config: Config,
@@ -60,13 +67,20 @@ pub(crate) fn run_with_totals(request: &ReportRequest) -> Result<(Report, Option
     Ok((report, totals))
 }
 
-/// The valid records in the window, with every per-record metric input, ready to be grouped
-/// by any subset of the keys they were prepared with.
+/// Every valid record, with every per-record metric input but churn's, ready to be windowed,
+/// bucketed into periods and grouped by any subset of the keys they were prepared with.
 pub(crate) struct Prepared {
+    /// Every valid record: comparison windows reach outside `--from`/`--to`.
     frame: LazyFrame,
     keys: Vec<String>,
     from: Option<i64>,
     to: Option<i64>,
+    zone: Tz,
+    every: Option<Every>,
+    week_start: WeekStart,
+    compare: Option<Compare>,
+    /// Whether the input has `churned_at` (else churn has `n = 0`).
+    has_churn: bool,
     records: u64,
     skipped: u64,
     /// The KPIs every report made from it holds.
@@ -148,24 +162,23 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     metrics::add_business_hours(&mut frame, &business_hours, &present)
         .map_err(|e| user_error!("--schedule: {e}"))?;
     let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
-    let mut in_window = metrics::with_record_inputs(
-        valid,
-        &present,
-        request.from,
-        request.to,
-        request.fcr_window_micros,
-    )?;
-    if let Some(from) = request.from {
-        in_window = in_window.filter(col(CREATED_AT).gt_eq(lit(from)));
-    }
-    if let Some(to) = request.to {
-        in_window = in_window.filter(col(CREATED_AT).lt(lit(to)));
+    let with_inputs = metrics::with_record_inputs(valid, &present, request.fcr_window_micros)?;
+    if (request.every.is_some() || request.compare.is_some()) && !present.contains(&CREATED_AT) {
+        return Err(user_error!(
+            "--every and --compare place records in time by {CREATED_AT}, and the input has no \
+             {CREATED_AT} column"
+        ));
     }
     Ok(Prepared {
-        frame: in_window,
+        frame: with_inputs,
         keys: keys.to_vec(),
         from: request.from,
         to: request.to,
+        zone: request.zone,
+        every: request.every,
+        week_start: request.week_start,
+        compare: request.compare,
+        has_churn: present.contains(&canonical::CHURNED_AT),
         records,
         skipped,
         kpis: catalogue::selected(business_hours.is_measured()).collect(),
@@ -359,9 +372,85 @@ fn replace_by_hashes(
     Ok(true)
 }
 
+/// A period column's bucket per record (see [`Prepared::bucketed`]).
+const PERIOD_INDEX: &str = "__period";
+const PERIOD_FROM: &str = "__period_from";
+const PERIOD_TO: &str = "__period_to";
+
+/// Rows by their group: category, period label, key values.
+type GroupKey = (String, Option<String>, Vec<Option<String>>);
+
 impl Prepared {
-    /// The report grouped by category × `by` (each one of the prepared keys); with a
-    /// `confidence`, each value is followed by its interval at that level (SPEC §9).
+    /// Whether the frame's `created_at` is in `[from, to)` (open where `None`).
+    fn window(&self, from: Option<i64>, to: Option<i64>) -> LazyFrame {
+        let mut frame = self.frame.clone();
+        if let Some(from) = from {
+            frame = frame.filter(col(CREATED_AT).gt_eq(lit(from)));
+        }
+        if let Some(to) = to {
+            frame = frame.filter(col(CREATED_AT).lt(lit(to)));
+        }
+        frame
+    }
+
+    /// The churn flags for one window `[from, to)` for every record.
+    fn with_churn(&self, frame: LazyFrame, from: Option<i64>, to: Option<i64>) -> LazyFrame {
+        let bound = |b: Option<i64>| b.map_or(lit(NULL).cast(DataType::Int64), lit);
+        frame.with_columns(metrics::churn_flags_between(
+            bound(from),
+            bound(to),
+            self.has_churn,
+        ))
+    }
+
+    /// The records of `frame` that have a `created_at` (`None`: there are none), collected,
+    /// each with the index of its period among the periods covering them and that period's
+    /// bounds cut by `cut` (SPEC §8: each period is a churn window of its own), and the
+    /// periods.
+    fn bucketed(
+        &self,
+        frame: LazyFrame,
+        every: Every,
+        cut: Window,
+    ) -> Result<Option<(DataFrame, Periods)>> {
+        let mut frame = frame
+            .filter(col(CREATED_AT).is_not_null())
+            .collect()
+            .map_err(|e| anyhow!("computing the periods: {e}"))?;
+        let created = frame.column(CREATED_AT)?.cast(&DataType::Int64)?;
+        let created = created.i64()?;
+        let (Some(min), Some(max)) = (created.min(), created.max()) else {
+            return Ok(None);
+        };
+        let periods = Periods::covering(self.zone, every, self.week_start, min, max)
+            .map_err(|e| user_error!("--every: {e}"))?;
+        let instants: Vec<Option<i64>> = created.iter().collect();
+        let indexes = periods.assign(&instants);
+        let windows: Vec<Window> = (0..periods.len())
+            .map(|i| {
+                let window = periods.window(i).expect("an index of the periods");
+                Window {
+                    from: window.from.max(cut.from),
+                    to: window.to.min(cut.to),
+                }
+            })
+            .collect();
+        let bound = |pick: fn(&Window) -> i64| -> Vec<Option<i64>> {
+            (indexes.iter())
+                .map(|index| index.map(|i| pick(&windows[i as usize])))
+                .collect()
+        };
+        let froms = bound(|w| w.from);
+        let tos = bound(|w| w.to);
+        frame.with_column(Series::new(PERIOD_INDEX.into(), indexes).into_column())?;
+        frame.with_column(Series::new(PERIOD_FROM.into(), froms).into_column())?;
+        frame.with_column(Series::new(PERIOD_TO.into(), tos).into_column())?;
+        Ok(Some((frame, periods)))
+    }
+
+    /// The report grouped by category × period (with `--every`) × `by` (each one of the
+    /// prepared keys), with the `_prev` columns when comparing; with a `confidence`, each
+    /// value is followed by its interval at that level (SPEC §9).
     pub(crate) fn report(&self, by: &[String], confidence: Option<Confidence>) -> Result<Report> {
         let key_columns: Vec<String> = by
             .iter()
@@ -370,7 +459,157 @@ impl Prepared {
                 key_column(index.expect("report keys are among the prepared keys"))
             })
             .collect();
-        let columns = metrics::columns_of(self.kpis.iter().copied(), confidence.is_some());
+        // The columns measured over the row's own window (values, and with `--ci` their
+        // intervals), then with `--compare` every value's `_prev` (no interval: SPEC §8).
+        let value_outputs = metrics::columns_of(self.kpis.iter().copied(), confidence.is_some());
+        let mut columns = value_outputs.clone();
+        if self.compare.is_some() {
+            let values = value_outputs.iter().filter(|c| c.variant == Variant::Value);
+            columns.extend(values.map(|c| OutputColumn {
+                column: c.column,
+                variant: Variant::Prev,
+            }));
+        }
+        let confidence = confidence.as_ref();
+        let mut timeline = Timeline {
+            every: self.every,
+            compare: self.compare,
+            compare_window: None,
+        };
+        let cut = Window {
+            from: self.from.unwrap_or(i64::MIN),
+            to: self.to.unwrap_or(i64::MAX),
+        };
+        let mut rows = match self.every {
+            None => {
+                let frame = self.with_churn(self.window(self.from, self.to), self.from, self.to);
+                let mut rows = self.rows(frame, &key_columns, None, &value_outputs, confidence)?;
+                if by.is_empty() {
+                    ensure_category_rows(&mut rows, &value_outputs);
+                }
+                if let Some(compare) = self.compare {
+                    let (Some(from), Some(to)) = (self.from, self.to) else {
+                        return Err(user_error!(
+                            "--compare without --every needs --from and --to: the comparison \
+                             window is measured from them"
+                        ));
+                    };
+                    let window =
+                        periods::comparison_window(self.zone, Window { from, to }, compare)
+                            .map_err(|e| user_error!("--compare: {e}"))?;
+                    timeline.compare_window = Some(window);
+                    let frame = self.with_churn(
+                        self.window(Some(window.from), Some(window.to)),
+                        Some(window.from),
+                        Some(window.to),
+                    );
+                    let previous =
+                        self.rows(frame, &key_columns, None, &value_outputs, confidence)?;
+                    attach_previous(&mut rows, &previous, |period| period.map(str::to_string));
+                }
+                rows
+            }
+            Some(every) => {
+                let Some((frame, periods)) =
+                    self.bucketed(self.window(self.from, self.to), every, cut)?
+                else {
+                    return Ok(self.finish(by, timeline, columns, confidence, Vec::new()));
+                };
+                let labels: Vec<String> = (periods.labels().iter())
+                    .map(|date| periods::format_label(*date))
+                    .collect();
+                let frame = frame.lazy().with_columns(metrics::churn_flags_between(
+                    col(PERIOD_FROM),
+                    col(PERIOD_TO),
+                    self.has_churn,
+                ));
+                let mut rows = self.rows(
+                    frame,
+                    &key_columns,
+                    Some(&labels),
+                    &value_outputs,
+                    confidence,
+                )?;
+                if by.is_empty() {
+                    rows = with_every_period(rows, &labels, &value_outputs);
+                }
+                if let Some(compare) = self.compare {
+                    let previous =
+                        self.previous_periods(&periods, compare, &key_columns, &value_outputs)?;
+
+                    let ws = self.week_start;
+                    attach_previous(&mut rows, &previous, |period| {
+                        let date = period?.parse().ok()?;
+                        periods::comparison_period_date(date, every, ws, compare)
+                            .ok()
+                            .map(periods::format_label)
+                    });
+                }
+                rows
+            }
+        };
+        if self.compare.is_some() {
+            // Rows with no counterpart in their comparison window (attach_previous left them
+            // short) get empty `_prev` cells.
+            for row in &mut rows {
+                if row.cells.len() < columns.len() {
+                    let missing = columns[row.cells.len()..]
+                        .iter()
+                        .map(|o| (*o, o.empty_cell()));
+                    row.cells.extend(missing);
+                }
+            }
+        }
+        Ok(self.finish(by, timeline, columns, confidence, rows))
+    }
+
+    /// The rows of every comparison period of `periods` (SPEC §8: whole periods, not cut by
+    /// `--from`/`--to`, over every record), labelled by their own periods.
+    fn previous_periods(
+        &self,
+        periods: &Periods,
+        compare: Compare,
+        key_columns: &[String],
+        outputs: &[OutputColumn],
+    ) -> Result<Vec<Row>> {
+        let (every, week_start) = (periods.every(), periods.week_start());
+        let comparison = |index: usize| -> Result<Window> {
+            let label = periods.label(index).expect("an index of the periods");
+            periods::comparison_period_window(self.zone, label, every, week_start, compare)
+                .map_err(|e| user_error!("--compare: {e}"))
+        };
+        // Comparison periods come in the order of their periods, so the first and last span
+        // them all.
+        let first = comparison(0)?;
+        let last = comparison(periods.len() - 1)?;
+        let frame = self.window(Some(first.from), Some(last.to.max(first.to)));
+        let whole = Window {
+            from: i64::MIN,
+            to: i64::MAX,
+        };
+        let Some((frame, previous)) = self.bucketed(frame, every, whole)? else {
+            return Ok(Vec::new());
+        };
+        let labels: Vec<String> = (previous.labels().iter())
+            .map(|date| periods::format_label(*date))
+            .collect();
+        let frame = frame.lazy().with_columns(metrics::churn_flags_between(
+            col(PERIOD_FROM),
+            col(PERIOD_TO),
+            self.has_churn,
+        ));
+        self.rows(frame, key_columns, Some(&labels), outputs, None)
+    }
+
+    /// The aggregated rows of `frame` by category × (period) × keys.
+    fn rows(
+        &self,
+        frame: LazyFrame,
+        key_columns: &[String],
+        period_labels: Option<&[String]>,
+        outputs: &[OutputColumn],
+        confidence: Option<&Confidence>,
+    ) -> Result<Vec<Row>> {
         let mut aggregations: Vec<Expr> = (self.kpis.iter())
             .flat_map(|kpi| (kpi.aggregate)(&self.settings))
             .collect();
@@ -378,24 +617,104 @@ impl Prepared {
             aggregations
                 .extend((self.kpis.iter()).flat_map(|kpi| (kpi.statistics)(&self.settings)));
         }
-        let groups = aggregate(self.frame.clone(), &key_columns, &aggregations)
+        let mut group_columns = Vec::new();
+        if period_labels.is_some() {
+            group_columns.push(PERIOD_INDEX.to_string());
+        }
+        group_columns.extend(key_columns.iter().cloned());
+        let groups = aggregate(frame, &group_columns, &aggregations)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
-        let mut rows = rows_of(&groups, &key_columns, &columns, confidence.as_ref())?;
-        if by.is_empty() {
-            ensure_category_rows(&mut rows, &columns);
-        }
-        Ok(Report {
+        rows_of(&groups, key_columns, period_labels, outputs, confidence)
+    }
+
+    fn finish(
+        &self,
+        by: &[String],
+        timeline: Timeline,
+        columns: Vec<OutputColumn>,
+        confidence: Option<&Confidence>,
+        rows: Vec<Row>,
+    ) -> Report {
+        Report {
             from: self.from,
             to: self.to,
             records: self.records,
             skipped: self.skipped,
             by: by.to_vec(),
+            timeline,
             columns,
             rows,
-            confidence,
-        })
+            confidence: confidence.copied(),
+        }
     }
+}
+
+/// Appends to each row the `_prev` cells of its counterpart in `previous`: the row of the same
+/// category and keys whose period is `comparison(row's period)`. Rows without one are left
+/// for the caller to complete with empty cells.
+fn attach_previous(
+    rows: &mut [Row],
+    previous: &[Row],
+    comparison: impl Fn(Option<&str>) -> Option<String>,
+) {
+    let by_group: std::collections::HashMap<GroupKey, &Row> = (previous.iter())
+        .map(|row| {
+            let key = (row.category.clone(), row.period.clone(), row.keys.clone());
+            (key, row)
+        })
+        .collect();
+    for row in rows {
+        let key = (
+            row.category.clone(),
+            comparison(row.period.as_deref()),
+            row.keys.clone(),
+        );
+        if row.period.is_some() && key.1.is_none() {
+            continue;
+        }
+        if let Some(found) = by_group.get(&key) {
+            let cells: Vec<(OutputColumn, Cell)> = (found.cells.iter())
+                .filter(|(output, _)| output.variant == Variant::Value)
+                .map(|(output, cell)| {
+                    let prev = OutputColumn {
+                        column: output.column,
+                        variant: Variant::Prev,
+                    };
+                    (prev, *cell)
+                })
+                .collect();
+            row.cells.extend(cells);
+        }
+    }
+}
+
+/// Without `--by`, every period has a row for each category row (SPEC §8): support, service,
+/// and uncategorized and all when they occur, in category order, then period order.
+fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[OutputColumn]) -> Vec<Row> {
+    let mut categories: Vec<&str> = vec![canonical::SUPPORT, canonical::SERVICE];
+    for row in &rows {
+        if !categories.contains(&row.category.as_str()) {
+            categories.push(&row.category);
+        }
+    }
+    let mut categories: Vec<String> = categories.into_iter().map(str::to_string).collect();
+    categories.sort_by_key(|c| CATEGORY_ORDER.iter().position(|o| o == c));
+    let mut by_group: std::collections::HashMap<(String, Option<String>), Row> = (rows.into_iter())
+        .map(|row| ((row.category.clone(), row.period.clone()), row))
+        .collect();
+    let mut filled = Vec::with_capacity(categories.len() * labels.len());
+    for category in &categories {
+        for label in labels {
+            let key = (category.clone(), Some(label.clone()));
+            filled.push(
+                by_group
+                    .remove(&key)
+                    .unwrap_or_else(|| Row::empty(category, Some(label), outputs)),
+            );
+        }
+    }
+    filled
 }
 
 /// A failure of the input's read. The CSV and JSON readers report content they cannot parse
@@ -485,10 +804,15 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], aggs: &[Expr]) -> LazyFra
 fn rows_of(
     groups: &DataFrame,
     key_columns: &[String],
+    period_labels: Option<&[String]>,
     columns: &[OutputColumn],
     confidence: Option<&Confidence>,
 ) -> Result<Vec<Row>> {
     let categories = groups.column(CATEGORY)?.u32()?;
+    let periods = match period_labels {
+        Some(_) => Some(groups.column(PERIOD_INDEX)?.u32()?.clone()),
+        None => None,
+    };
     let key_columns = (key_columns.iter())
         .map(|name| groups.column(name).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
@@ -538,6 +862,10 @@ fn rows_of(
                 .and_then(|code| CATEGORY_ORDER.get(code as usize))
                 .unwrap_or(&canonical::UNCATEGORIZED)
                 .to_string(),
+            period: (periods.as_ref())
+                .and_then(|p| p.get(i))
+                .zip(period_labels)
+                .and_then(|(index, labels)| labels.get(index as usize).cloned()),
             keys: key_columns
                 .iter()
                 .map(|c| c.get(i).map(str::to_string))
@@ -556,7 +884,10 @@ fn ensure_category_rows(rows: &mut Vec<Row>, columns: &[OutputColumn]) {
         .enumerate()
     {
         if !rows.iter().any(|r| r.category == category) {
-            rows.insert(position.min(rows.len()), Row::empty(category, columns));
+            rows.insert(
+                position.min(rows.len()),
+                Row::empty(category, None, columns),
+            );
         }
     }
 }

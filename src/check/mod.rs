@@ -15,7 +15,7 @@ use crate::canonical::CATEGORY_ORDER;
 use crate::config::read_user_file;
 use crate::metrics::catalogue::{self, Column};
 use crate::metrics::intervals::{self, Bound, Evidence};
-use crate::metrics::{Confidence, Report, Unit};
+use crate::metrics::{Confidence, Report, Unit, PERIOD};
 use crate::pipeline::{Prepared, ReportRequest};
 use crate::render::Style;
 use crate::units::parse_duration;
@@ -43,6 +43,33 @@ pub(crate) struct Rule {
 pub(crate) enum Limit {
     Min(f64),
     Max(f64),
+    /// A change rule (SPEC §5): breaches when `value − value_prev` is below `−max_drop`.
+    MaxDrop(f64),
+    /// A change rule: breaches when `value − value_prev` is above `max_rise`.
+    MaxRise(f64),
+}
+
+impl Limit {
+    /// Whether the rule judges a change against the comparison window (`_prev`).
+    pub(crate) fn is_change(self) -> bool {
+        matches!(self, Limit::MaxDrop(_) | Limit::MaxRise(_))
+    }
+
+    /// The SLA file's key for it.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Limit::Min(_) => "min",
+            Limit::Max(_) => "max",
+            Limit::MaxDrop(_) => "max_drop",
+            Limit::MaxRise(_) => "max_rise",
+        }
+    }
+
+    pub(crate) fn value(self) -> f64 {
+        match self {
+            Limit::Min(v) | Limit::Max(v) | Limit::MaxDrop(v) | Limit::MaxRise(v) => v,
+        }
+    }
 }
 
 pub(crate) use crate::metrics::intervals::Status;
@@ -65,6 +92,8 @@ pub(crate) struct Verdict {
     /// The group's key values (empty for a rule over the whole category).
     pub(crate) group: Vec<(String, Option<String>)>,
     pub(crate) actual: Option<f64>,
+    /// For a change rule, the value over the comparison window (`C_prev`).
+    pub(crate) previous: Option<f64>,
     pub(crate) n: u64,
     pub(crate) status: Status,
     /// When the rule was judged on the metric's interval: its level and its ends (`None` when
@@ -94,6 +123,8 @@ struct RuleEntry {
     metric: String,
     min: Option<Threshold>,
     max: Option<Threshold>,
+    max_drop: Option<Threshold>,
+    max_rise: Option<Threshold>,
     min_n: Option<u64>,
     by: Option<String>,
     confident: Option<bool>,
@@ -145,11 +176,29 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
             catalogue::names()
         )
     })?;
-    let limit = match (entry.min, entry.max) {
-        (Some(min), None) => Limit::Min(threshold(min, metric)?),
-        (None, Some(max)) => Limit::Max(threshold(max, metric)?),
-        (Some(_), Some(_)) => return Err("has both min and max; a rule has exactly one".into()),
-        (None, None) => return Err("has neither min nor max; a rule needs one".into()),
+    let limit = match (entry.min, entry.max, entry.max_drop, entry.max_rise) {
+        (Some(min), None, None, None) => Limit::Min(threshold(min, metric)?),
+        (None, Some(max), None, None) => Limit::Max(threshold(max, metric)?),
+        (None, None, Some(drop), None) => {
+            Limit::MaxDrop(change_threshold(drop, metric, "max_drop")?)
+        }
+        (None, None, None, Some(rise)) => {
+            Limit::MaxRise(change_threshold(rise, metric, "max_rise")?)
+        }
+        (Some(_), Some(_), None, None) => {
+            return Err("has both min and max; a rule has exactly one".into())
+        }
+        (None, None, None, None) => {
+            return Err(
+                "has neither min nor max (nor max_drop or max_rise); a rule needs one".into(),
+            )
+        }
+        _ => {
+            return Err(
+                "has more than one of min, max, max_drop and max_rise; a rule has exactly one"
+                    .into(),
+            )
+        }
     };
     let by = entry
         .by
@@ -167,12 +216,11 @@ fn rule_of(entry: RuleEntry) -> Result<Rule, String> {
             })
         })
         .transpose()?;
-    let name = entry.name.unwrap_or_else(|| {
-        let (op, value) = match limit {
-            Limit::Min(v) => (">=", v),
-            Limit::Max(v) => ("<=", v),
-        };
-        format!("{category} {} {op} {value}", metric.name)
+    let name = entry.name.unwrap_or_else(|| match limit {
+        Limit::Min(v) => format!("{category} {} >= {v}", metric.name),
+        Limit::Max(v) => format!("{category} {} <= {v}", metric.name),
+        Limit::MaxDrop(v) => format!("{category} {} drops at most {v}", metric.name),
+        Limit::MaxRise(v) => format!("{category} {} rises at most {v}", metric.name),
     });
     Ok(Rule {
         name,
@@ -225,6 +273,20 @@ fn threshold(value: Threshold, metric: &Column) -> Result<f64, String> {
     } else {
         Err(format!("{number} is not a usable threshold"))
     }
+}
+
+/// A change threshold: like [`threshold`], and not negative.
+fn change_threshold(value: Threshold, metric: &Column, key: &str) -> Result<f64, String> {
+    let number = threshold(value, metric)?;
+    if number < 0.0 {
+        return Err(format!("{key} = {number}: a change limit is not negative"));
+    }
+    Ok(number)
+}
+
+/// Whether any rule judges a change (and so needs `--compare` or `--every`).
+pub(crate) fn has_change_rules(rules: &[Rule]) -> bool {
+    rules.iter().any(|rule| rule.limit.is_change())
 }
 
 /// The group keys a rule is evaluated per: the command line's, then the rule's own.
@@ -282,10 +344,8 @@ pub(crate) fn evaluate(
 /// A rule's verdicts over one report's rows of its category, on the metric's interval at
 /// `level` (which `report` holds) or, without one, on its value.
 fn judge(rule: &Rule, report: &Report, level: Option<Confidence>) -> Vec<Verdict> {
-    let bound = match rule.limit {
-        Limit::Min(min) => Bound::Min(min),
-        Limit::Max(max) => Bound::Max(max),
-    };
+    // A change rule is judged on the change of the values; intervals are of values only.
+    let level = level.filter(|_| !rule.limit.is_change());
     let rows: Vec<_> = report
         .rows
         .iter()
@@ -296,6 +356,7 @@ fn judge(rule: &Rule, report: &Report, level: Option<Confidence>) -> Vec<Verdict
             rule: rule.clone(),
             group: Vec::new(),
             actual: None,
+            previous: None,
             n: 0,
             status: Status::NoData,
             interval: level.map(|confidence| Judged {
@@ -307,6 +368,10 @@ fn judge(rule: &Rule, report: &Report, level: Option<Confidence>) -> Vec<Verdict
     rows.into_iter()
         .map(|row| {
             let actual = row.cell(rule.metric.name).number();
+            let previous = match rule.limit.is_change() {
+                true => row.prev(rule.metric.name).and_then(|cell| cell.number()),
+                false => None,
+            };
             let n = row.cell(rule.metric.n).count();
             let interval = level.map(|confidence| Judged {
                 confidence,
@@ -316,20 +381,34 @@ fn judge(rule: &Rule, report: &Report, level: Option<Confidence>) -> Vec<Verdict
                 Some(judged) => Evidence::Interval(judged.bounds),
                 None => Evidence::ValueOnly,
             };
-            let status = if n == 0 || n < rule.min_n.unwrap_or(0) {
-                Status::NoData
-            } else {
-                intervals::judge(bound, actual, evidence)
+            let status = match (actual, previous, rule.limit) {
+                (None, _, _) => Status::NoData,
+                (Some(_), _, _) if n == 0 || n < rule.min_n.unwrap_or(0) => Status::NoData,
+                (Some(_), _, Limit::Min(min)) => {
+                    intervals::judge(Bound::Min(min), actual, evidence)
+                }
+                (Some(_), _, Limit::Max(max)) => {
+                    intervals::judge(Bound::Max(max), actual, evidence)
+                }
+                (Some(_), None, _) => Status::NoData,
+                (Some(now), Some(before), Limit::MaxDrop(drop)) if now - before < -drop => {
+                    Status::Breach
+                }
+                (Some(now), Some(before), Limit::MaxRise(rise)) if now - before > rise => {
+                    Status::Breach
+                }
+                (Some(_), Some(_), _) => Status::Pass,
             };
+            let mut group: Vec<(String, Option<String>)> = Vec::new();
+            if report.timeline.every.is_some() {
+                group.push((PERIOD.to_string(), row.period.clone()));
+            }
+            group.extend(report.by.iter().cloned().zip(row.keys.iter().cloned()));
             Verdict {
                 rule: rule.clone(),
-                group: report
-                    .by
-                    .iter()
-                    .cloned()
-                    .zip(row.keys.iter().cloned())
-                    .collect(),
+                group,
                 actual,
+                previous,
                 n,
                 status,
                 interval,
@@ -373,9 +452,13 @@ fn group_text(verdict: &Verdict) -> String {
 
 fn threshold_text(verdict: &Verdict) -> String {
     let metric = verdict.rule.metric;
+    let value = |v: f64| crate::render::readable_value(metric, v);
+    let change = |v: f64| crate::render::readable_change(metric, v);
     match verdict.rule.limit {
-        Limit::Min(v) => format!(">= {}", crate::render::readable_value(metric, v)),
-        Limit::Max(v) => format!("<= {}", crate::render::readable_value(metric, v)),
+        Limit::Min(v) => format!(">= {}", value(v)),
+        Limit::Max(v) => format!("<= {}", value(v)),
+        Limit::MaxDrop(v) => format!(">= {}", change(-v)),
+        Limit::MaxRise(v) => format!("<= {}", change(v)),
     }
 }
 
@@ -405,16 +488,29 @@ fn any_interval(verdicts: &[Verdict]) -> bool {
     verdicts.iter().any(|v| v.interval.is_some())
 }
 
+/// The value; for a change rule the change, then the value it went from and to.
 fn actual_text(verdict: &Verdict) -> String {
-    (verdict.actual)
-        .map(|v| crate::render::readable_value(verdict.rule.metric, v))
-        .unwrap_or_else(|| crate::render::NO_DATA.to_string())
+    let metric = verdict.rule.metric;
+    let value = |v: f64| crate::render::readable_value(metric, v);
+    match (verdict.actual, verdict.previous) {
+        (None, _) => crate::render::NO_DATA.to_string(),
+        (Some(now), Some(before)) if verdict.rule.limit.is_change() => format!(
+            "{} ({} → {})",
+            crate::render::readable_change(metric, now - before),
+            value(before),
+            value(now)
+        ),
+        (Some(now), None) if verdict.rule.limit.is_change() => {
+            format!("{} (nothing to compare)", value(now))
+        }
+        (Some(now), _) => value(now),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{columns_of, Cell, Row, Variant};
+    use crate::metrics::{columns_of, Cell, Row, Timeline, Variant};
 
     fn rule(text: &str) -> Result<Vec<Rule>> {
         parse(text)
@@ -552,7 +648,7 @@ mod tests {
 
     fn report_with(category: &str, csat: Option<f64>, csat_n: u64) -> Report {
         let columns = columns_of(catalogue::KPIS, false);
-        let mut row = Row::empty(category, &columns);
+        let mut row = Row::empty(category, None, &columns);
         for (column, cell) in &mut row.cells {
             match column.column.name {
                 "csat" => *cell = Cell::Value(csat),
@@ -567,6 +663,7 @@ mod tests {
             records: 0,
             skipped: 0,
             by: Vec::new(),
+            timeline: Timeline::default(),
             rows: vec![row],
             confidence: None,
         }
@@ -577,7 +674,7 @@ mod tests {
         let mut report = report_with("support", Some(csat), n);
         report.columns = columns_of(catalogue::KPIS, true);
         report.confidence = Some(Confidence::new(0.95).unwrap());
-        let mut row = Row::empty("support", &report.columns);
+        let mut row = Row::empty("support", None, &report.columns);
         for (column, cell) in &mut row.cells {
             *cell = match (column.column.name, column.variant) {
                 ("csat", Variant::Value) => Cell::Value(Some(csat)),

@@ -29,17 +29,15 @@ const NEXT_CONTACT_AT: &str = "__next_contact_at";
 const REPEATED: &str = "__repeated";
 const ROW: &str = "__row";
 
-/// Adds every per-record input the KPIs aggregate, choosing how FCR is measured (ticket mode
-/// when the input has `contacts`, repeat mode otherwise) and giving churn `n = 0` when the
-/// input has no `churned_at`. `from`/`to` bound churn (SPEC §3).
+/// Adds every per-record input the KPIs aggregate but churn's (whose flags depend on the
+/// window, see [`churn_flags_between`]), choosing how FCR is measured (ticket mode when the
+/// input has `contacts`, repeat mode otherwise).
 ///
 /// `frame` must hold every valid record of the input, before any window: repeat-mode FCR
 /// searches for repeats outside it.
 pub(crate) fn with_record_inputs(
     frame: LazyFrame,
     present: &[&str],
-    from: Option<i64>,
-    to: Option<i64>,
     fcr_window_micros: i64,
 ) -> PolarsResult<LazyFrame> {
     let with_fcr = if present.contains(&CONTACTS) {
@@ -47,15 +45,7 @@ pub(crate) fn with_record_inputs(
     } else {
         fcr_repeat_mode(frame, fcr_window_micros)?
     };
-    // Without churn dates there is no churn to measure: n = 0, as for any absent column.
-    let churn = if present.contains(&CHURNED_AT) {
-        churn_flags(from, to).to_vec()
-    } else {
-        vec![lit(false).alias(CHURN_BASE), lit(false).alias(CHURNED)]
-    };
-    Ok(with_fcr
-        .with_columns([handle_time(), first_response_time(), resolution_time()])
-        .with_columns(churn))
+    Ok(with_fcr.with_columns([handle_time(), first_response_time(), resolution_time()]))
 }
 
 /// Whether any KPI looks at `customer_id`: only churn and repeat-mode FCR do.
@@ -322,21 +312,28 @@ pub(crate) fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsRes
 /// Churn flags for the window `[from, to)` (open where a bound is `None`): the base is
 /// customers whose `churned_at` is missing or not before `from`; churned are those of the base
 /// with `churned_at` before `to`.
+#[cfg(test)]
 pub(crate) fn churn_flags(from: Option<i64>, to: Option<i64>) -> [Expr; 2] {
+    let bound = |b: Option<i64>| b.map_or(lit(NULL).cast(DataType::Int64), lit);
+    churn_flags_between(bound(from), bound(to), true)
+}
+
+/// Churn flags for a window whose bounds are expressions — literals, or per-record columns
+/// (each record's period, SPEC §8) —, a null bound being open. Without churn dates in the
+/// input (`has_churn` false) there is no churn to measure: `n = 0`, as for any absent column.
+pub(crate) fn churn_flags_between(from: Expr, to: Expr, has_churn: bool) -> [Expr; 2] {
+    if !has_churn {
+        return [lit(false).alias(CHURN_BASE), lit(false).alias(CHURNED)];
+    }
     let churned_at = col(CHURNED_AT);
-    let mut base = col(CUSTOMER_ID).is_not_null();
-    if let Some(from) = from {
-        base = base.and(
-            churned_at
-                .clone()
-                .is_null()
-                .or(churned_at.clone().gt_eq(lit(from))),
-        );
-    }
-    let mut churned = base.clone().and(churned_at.clone().is_not_null());
-    if let Some(to) = to {
-        churned = churned.and(churned_at.lt(lit(to)));
-    }
+    let base = col(CUSTOMER_ID).is_not_null().and(
+        (churned_at.clone().is_null())
+            .or(from.clone().is_null())
+            .or(churned_at.clone().gt_eq(from)),
+    );
+    let churned = (base.clone())
+        .and(churned_at.clone().is_not_null())
+        .and(to.clone().is_null().or(churned_at.lt(to)));
     [
         base.fill_null(lit(false)).alias(CHURN_BASE),
         churned.fill_null(lit(false)).alias(CHURNED),

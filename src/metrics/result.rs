@@ -1,11 +1,26 @@
-//! The report the metrics make (SPEC §4's model): one row per category × group keys, each
-//! holding its output columns' cells — the catalogue's columns and, with `--ci`, each value's
-//! interval ends right after it. Renderers and `check` read it; nothing here formats.
+//! The report the metrics make (SPEC §4's model): one row per category × period × group keys,
+//! each holding its output columns' cells — the catalogue's columns, with `--ci` each value's
+//! interval ends right after it, and with `--compare` every value's `_prev`. Renderers and `check` read it; nothing here formats.
 
 use std::borrow::Cow;
 
 use super::catalogue::{self, Column, Kpi};
 use super::intervals::Confidence;
+use crate::periods::{Compare, Every, Window};
+
+/// What `--every` and `--compare` made of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Timeline {
+    /// `--every`: rows carry a `period`.
+    pub(crate) every: Option<Every>,
+    /// `--compare`: rows carry the `_prev` columns.
+    pub(crate) compare: Option<Compare>,
+    /// Without `--every`, the one comparison window (SPEC §8's JSON `compare` object).
+    pub(crate) compare_window: Option<Window>,
+}
+
+/// The name of the group key `--every` adds.
+pub(crate) const PERIOD: &str = "period";
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Report {
@@ -17,7 +32,9 @@ pub(crate) struct Report {
     pub(crate) skipped: u64,
     /// The group keys, in the order given.
     pub(crate) by: Vec<String>,
-    /// The output columns every row holds, in output order.
+    pub(crate) timeline: Timeline,
+    /// The output columns every row holds, in output order: each value (with `--ci` followed
+    /// by its `_lo` and `_hi`), then with `--compare` every value's `_prev`.
     pub(crate) columns: Vec<OutputColumn>,
     pub(crate) rows: Vec<Row>,
     /// With `--ci`: the level of the `_lo`/`_hi` columns.
@@ -65,11 +82,22 @@ impl OutputColumn {
     pub(crate) fn is_value(&self) -> bool {
         self.column.is_value()
     }
+
+    /// The cell of a group with no records: a count 0, a value null.
+    pub(crate) fn empty_cell(&self) -> Cell {
+        if self.is_value() {
+            Cell::Value(None)
+        } else {
+            Cell::Count(0)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Row {
     pub(crate) category: String,
+    /// With `--every`: the label (`YYYY-MM-DD`) of the period the row covers.
+    pub(crate) period: Option<String>,
     /// Values of the group keys (missing is `None`).
     pub(crate) keys: Vec<Option<String>>,
     /// One cell per output column of the report, in its order.
@@ -125,20 +153,13 @@ pub(crate) fn columns_of<'a>(
 
 impl Row {
     /// A group with no records over `columns`: every count 0, every value null.
-    pub(crate) fn empty(category: &str, columns: &[OutputColumn]) -> Row {
+    pub(crate) fn empty(category: &str, period: Option<&str>, columns: &[OutputColumn]) -> Row {
         Row {
             category: category.to_string(),
+            period: period.map(str::to_string),
             keys: Vec::new(),
-            cells: columns
-                .iter()
-                .map(|column| {
-                    let cell = if column.is_value() {
-                        Cell::Value(None)
-                    } else {
-                        Cell::Count(0)
-                    };
-                    (*column, cell)
-                })
+            cells: (columns.iter())
+                .map(|output| (*output, output.empty_cell()))
                 .collect(),
         }
     }
@@ -163,7 +184,7 @@ impl Row {
     }
 
     /// The cell of `C_prev` for catalogue column `name`, when the report compares.
-    pub(crate) fn previous(&self, name: &str) -> Option<Cell> {
+    pub(crate) fn prev(&self, name: &str) -> Option<Cell> {
         self.part(name, Variant::Prev)
     }
 
@@ -175,9 +196,20 @@ impl Row {
 }
 
 impl Report {
-    /// The row columns: `category`, each group key, then the output columns.
+    /// The catalogue columns of the report's values (not their intervals or `_prev`s).
+    pub(crate) fn values(&self) -> impl Iterator<Item = &'static Column> + '_ {
+        (self.columns.iter())
+            .filter(|output| output.variant == Variant::Value)
+            .map(|output| output.column)
+    }
+
+    /// The row columns: `category`, `period` (with `--every`), each group key, then the output
+    /// columns.
     pub(crate) fn column_names(&self) -> Vec<String> {
         let mut names = vec!["category".to_string()];
+        if self.timeline.every.is_some() {
+            names.push(PERIOD.to_string());
+        }
         names.extend(self.by.iter().cloned());
         names.extend(self.columns.iter().map(|column| column.name().into_owned()));
         names

@@ -14,7 +14,7 @@ pub(crate) use values::{
 };
 
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
-use comfy_table::{CellAlignment, Table};
+use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 /// How a table is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,9 +26,11 @@ pub(crate) enum Style {
 /// What a table shows for a value with no data.
 pub(crate) const NO_DATA: &str = "—";
 
-/// An empty table in `style`.
+/// An empty table in `style`. On a terminal narrower than the table, columns wrap (comfy-table's
+/// dynamic arrangement); elsewhere the table keeps its natural width.
 pub(crate) fn new_table(style: Style) -> Table {
     let mut table = Table::new();
+    table.set_content_arrangement(ContentArrangement::Dynamic);
     table.load_preset(match style {
         Style::Terminal => UTF8_FULL_CONDENSED,
         Style::Markdown => ASCII_MARKDOWN,

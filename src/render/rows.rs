@@ -4,13 +4,16 @@
 use serde_json::{Map, Value};
 
 use super::values::exact_number;
-use crate::metrics::{Cell, Report};
+use crate::metrics::{Cell, Report, PERIOD};
 
 /// Each row as text in [`Report::column_names`] order: numbers exact, missing values empty.
 pub(crate) fn text_rows(report: &Report) -> Vec<Vec<String>> {
     (report.rows.iter())
         .map(|row| {
             let mut record = vec![row.category.clone()];
+            if report.timeline.every.is_some() {
+                record.push(row.period.clone().unwrap_or_default());
+            }
             record.extend(row.keys.iter().map(|k| k.clone().unwrap_or_default()));
             record.extend(row.cells.iter().map(|(_, cell)| match cell {
                 Cell::Count(n) => n.to_string(),
@@ -28,6 +31,9 @@ pub(crate) fn json_rows(report: &Report) -> Vec<Map<String, Value>> {
         .map(|row| {
             let mut object = Map::new();
             object.insert("category".into(), row.category.clone().into());
+            if report.timeline.every.is_some() {
+                object.insert(PERIOD.into(), row.period.clone().into());
+            }
             for (name, value) in report.by.iter().zip(&row.keys) {
                 object.insert(name.clone(), value.clone().into());
             }

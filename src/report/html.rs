@@ -9,10 +9,9 @@
 //!   columns.
 //! - `C_prev` (`--compare`): the tile shows the change, marked better or worse by the
 //!   catalogue's direction.
-//! - A group key named `period` as the **first** of `report.by` (`--every`, SPEC §4 puts
-//!   `period` right after `category`): a line chart per KPI over the periods, support and
-//!   service as the series, a null value (an empty period) drawn as a gap. With further
-//!   `--by` keys beside `period` the page shows the tables only (a chart needs one value per
+//! - Periods (`--every`, each row's `period`): a line chart per KPI over the periods, support
+//!   and service as the series, a null value (an empty period) drawn as a gap. With `--by`
+//!   keys beside the periods the page shows the tables only (a chart needs one value per
 //!   period and series).
 //!
 //! With `--by` keys (and no period) each KPI gets a bar chart over the groups of the `all`
@@ -35,9 +34,6 @@ use crate::render::html::{
 };
 use crate::render::{readable, readable_change, NO_DATA};
 use crate::timestamps::format_micros;
-
-/// The group key that holds the period with `--every`.
-pub(crate) const PERIOD: &str = "period";
 
 /// The categories drawn as line-chart series.
 const SERIES_CATEGORIES: [&str; 2] = ["support", "service"];
@@ -108,7 +104,7 @@ pub(crate) fn page(report: &Report, totals: Option<&Report>, used: &Used) -> Pag
     let mut sections = Vec::new();
     let tile_rows = match totals {
         Some(totals) if totals.by.is_empty() => Some(totals),
-        _ if report.by.is_empty() => Some(report),
+        _ if report.by.is_empty() && report.timeline.every.is_none() => Some(report),
         _ => None,
     };
     if let Some(tile_report) = tile_rows {
@@ -117,8 +113,8 @@ pub(crate) fn page(report: &Report, totals: Option<&Report>, used: &Used) -> Pag
             sections.push(Section::Tiles(tiles(tile_report, row)));
         }
     }
-    let has_period = report.by.first().is_some_and(|key| key == PERIOD);
-    let group_keys = &report.by[usize::from(has_period)..];
+    let has_period = report.timeline.every.is_some();
+    let group_keys = &report.by[..];
     if has_period && group_keys.is_empty() {
         sections.push(Section::Heading("Over the periods".into()));
         sections.extend(period_charts(report).into_iter().map(Section::LineChart));
@@ -226,7 +222,7 @@ fn interval_text(column: &Column, (lo, hi): (f64, f64)) -> String {
 /// The change against `C_prev`, when the report has it and both values exist.
 fn change(row: &Row, column: &Column) -> Option<Change> {
     let value = number(row, column.name)?;
-    let previous = row.previous(column.name)?.number()?;
+    let previous = row.prev(column.name)?.number()?;
     let change = value - previous;
     let better = match column.better {
         _ if change == 0.0 => None,
@@ -270,10 +266,10 @@ fn tiles(report: &Report, row: &Row) -> TileGroup {
     }
 }
 
-/// With `period` as the only key: per KPI, support and service over the periods.
+/// With periods and no other key: per KPI, support and service over the periods.
 fn period_charts(report: &Report) -> Vec<LineChart> {
     let mut periods: Vec<&str> = (report.rows.iter())
-        .filter_map(|row| row.keys.first().and_then(|k| k.as_deref()))
+        .filter_map(|row| row.period.as_deref())
         .collect();
     periods.sort_unstable();
     periods.dedup();
@@ -293,8 +289,7 @@ fn period_charts(report: &Report) -> Vec<LineChart> {
                 .map(|category| {
                     let row_of = |period: &str| {
                         (report.rows.iter()).find(|row| {
-                            row.category == *category
-                                && row.keys.first().and_then(|k| k.as_deref()) == Some(period)
+                            row.category == *category && row.period.as_deref() == Some(period)
                         })
                     };
                     let values = (periods.iter())
@@ -424,17 +419,24 @@ fn category_table(report: &Report, category: &str) -> DataTable {
 mod tests {
     use super::*;
     use crate::metrics::catalogue::{column, COLUMNS};
-    use crate::metrics::OutputColumn;
+    use crate::metrics::{OutputColumn, Timeline, PERIOD};
     use scraper::{Html, Selector};
 
     /// A row by hand: its category, its key values and its cells' numbers in catalogue order
     /// (missing ones null or 0).
     type RowOf = (&'static str, Vec<Option<&'static str>>, Vec<Option<f64>>);
 
+    /// A `by` of `[PERIOD]` makes a weekly report whose rows' first key is their period.
     fn report_of(by: &[&str], rows: Vec<RowOf>) -> Report {
         let columns: Vec<OutputColumn> = COLUMNS.iter().map(|c| OutputColumn::value(c)).collect();
+        let weekly = by.first() == Some(&PERIOD);
+        let by = if weekly { &by[1..] } else { by };
         Report {
             confidence: None,
+            timeline: Timeline {
+                every: weekly.then_some(crate::periods::Every::Week),
+                ..Timeline::default()
+            },
             from: None,
             to: None,
             records: 10,
@@ -443,8 +445,12 @@ mod tests {
             columns: columns.clone(),
             rows: rows
                 .into_iter()
-                .map(|(category, keys, values)| Row {
+                .map(|(category, mut keys, values)| Row {
                     category: category.into(),
+                    period: match weekly {
+                        true => keys.remove(0).map(String::from),
+                        false => None,
+                    },
                     keys: keys.into_iter().map(|k| k.map(String::from)).collect(),
                     cells: (columns.iter())
                         .zip(values.iter().chain(std::iter::repeat(&None)))
@@ -539,7 +545,7 @@ mod tests {
         assert_eq!(csat_svg.select(&sel("path.series-line")).count(), 0);
         assert_eq!(csat_svg.select(&sel("rect.empty-period")).count(), 1);
         assert_eq!(csat_svg.select(&sel("path.band")).count(), 4);
-        // Without totals a keyed report has no tiles; the tables are there.
+        // Without totals a report over periods has no tiles; the tables are there.
         assert_eq!(doc.select(&sel(".tile")).count(), 0);
         assert_eq!(texts(&doc, "h2").last().unwrap(), "Tables");
     }

@@ -215,13 +215,22 @@ fn confidence_outside_zero_one_is_exit_2() {
 // Tables
 // ---------------------------------------------------------------------------------------------
 
-/// The table line of metric `label` in the table of `category`.
-fn metric_line<'a>(table: &'a str, category: &str, label: &str) -> &'a str {
-    let start = (table.find(&format!("{category} · ")))
-        .unwrap_or_else(|| panic!("no {category} table in\n{table}"));
-    (table[start..].lines())
-        .find(|line| line.contains(&format!(" {label} ")))
-        .unwrap_or_else(|| panic!("no {label} line in the {category} table of\n{table}"))
+/// The cell of metric `label` in the column of `category`, in the one table of a report
+/// without `--every` or `--by` (a row per metric, a column per category; terminal or Markdown).
+fn metric_line(table: &str, category: &str, label: &str) -> String {
+    let cells = |line: &str| -> Vec<String> {
+        line.split(['│', '┆', '|']).map(|cell| cell.trim().to_string()).collect()
+    };
+    let header = (table.lines())
+        .find(|line| line.contains(" Metric "))
+        .unwrap_or_else(|| panic!("no metric table in\n{table}"));
+    let column = (cells(header).iter())
+        .position(|cell| cell == category)
+        .unwrap_or_else(|| panic!("no {category} column in\n{table}"));
+    let line = (table.lines())
+        .find(|line| cells(line).get(1).is_some_and(|first| first == label))
+        .unwrap_or_else(|| panic!("no {label} line in\n{table}"));
+    format!(" {} ", cells(line)[column])
 }
 
 #[test]
@@ -233,16 +242,16 @@ fn tables_show_half_widths_percentile_ends_and_low_sample_marks() {
     // (91.106 − 46.769) / 2 = 22.17; AHT 625 s = 10m 25s, (739.54 − 510.46) / 2 = 114.5 s.
     // n = 36 and 40 are not below 30; n = 12 and 1 are.
     let line = metric_line(table, "support", "CSAT");
-    assert!(line.contains("88.9% ±10.5 ") && !line.contains('†'), "{line}");
+    assert!(line.contains("88.9% ±10.5 (36)") && !line.contains('†'), "{line}");
     let line = metric_line(table, "support", "FRT p90");
     assert!(line.contains("36m 06s [32m 00s, 40m 00s]"), "{line}");
     let line = metric_line(table, "service", "CSAT");
-    assert!(line.contains("75.0% ±22.2 †"), "{line}");
+    assert!(line.contains("75.0% ±22.2 (12) †"), "{line}");
     let line = metric_line(table, "service", "AHT");
-    assert!(line.contains("10m 25s ±1m 55s †"), "{line}");
+    assert!(line.contains("10m 25s ±1m 55s (12) †"), "{line}");
     // One CES answer: a value without an interval, marked; no NPS answer: no data, unmarked.
     let line = metric_line(table, "uncategorized", "CES");
-    assert!(line.contains(" 6.00 †"), "{line}");
+    assert!(line.contains(" 6.00 (1) †"), "{line}");
     let line = metric_line(table, "uncategorized", "NPS");
     assert!(line.contains('—') && !line.contains('†'), "{line}");
     assert!(table.contains("± the half-width of the 95% confidence interval"));
@@ -251,7 +260,7 @@ fn tables_show_half_widths_percentile_ends_and_low_sample_marks() {
     // --min-n moves the mark: at 10, service's 12 are enough.
     let out = run(&["report", "--ci", "--min-n", "10", "--format", "markdown", LOG]);
     let line = metric_line(&out.stdout, "service", "CSAT");
-    assert!(line.contains("75.0% ±22.2 |"), "{line}");
+    assert!(line.contains(" 75.0% ±22.2 (12) "), "{line}");
     assert!(out.stdout.contains("† fewer than 10 observations"));
 
     // Without --ci, tables are as they were: no interval, no mark, no legend.

@@ -10,5 +10,6 @@ mod intervals;
 mod invalid;
 mod report;
 mod resolution;
+mod series;
 mod snapshot;
 mod util;
