@@ -92,8 +92,11 @@ pub(crate) struct CategoryRules {
     pub(crate) column: Option<String>,
     pub(crate) support: Vec<String>,
     pub(crate) service: Vec<String>,
-    /// The category of every other value (`uncategorized` when not given).
+    /// The category of every other present value (`uncategorized` when not given); a
+    /// missing value is always uncategorized.
     pub(crate) default: String,
+    /// When no file has the column, every record is uncategorized instead of an error.
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -375,6 +378,7 @@ struct CategoriesSection {
     #[serde(default)]
     service: Vec<String>,
     default: Option<String>,
+    optional: Option<bool>,
 }
 
 impl CategoriesSection {
@@ -409,6 +413,7 @@ impl CategoriesSection {
             support,
             service,
             default,
+            optional: self.optional.unwrap_or(false),
         })
     }
 }

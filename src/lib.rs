@@ -4,6 +4,7 @@ mod canonical;
 mod check;
 pub mod cli;
 mod config;
+mod date_formats;
 pub mod exit;
 mod exprs;
 mod history;

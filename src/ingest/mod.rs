@@ -47,6 +47,9 @@ pub(crate) struct RawLog {
     pub(crate) origins: Vec<Origin>,
     /// The sources (as [`FILE_COLUMN`] values) with bytes that are not UTF-8, read as U+FFFD.
     pub(crate) undecodable: Vec<u32>,
+    /// One-line notices for stderr about how the config was applied (absent optional
+    /// columns, sniffed timestamp formats).
+    pub(crate) notes: Vec<String>,
 }
 
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
@@ -200,6 +203,7 @@ pub(crate) fn read_inputs(
             source_columns,
             origins: Vec::new(),
             undecodable,
+            notes: Vec::new(),
         },
         byte_scans,
     ))

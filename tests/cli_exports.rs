@@ -1,0 +1,180 @@
+//! Integration tests for real exports as they come (SPEC §2 Excel, Parquet and the DST rule,
+//! §7 presets, sniffed timestamp formats and `cxkpi inspect`), through the real binary.
+//!
+//! The fixtures in `tests/data/exports/` are small files written here in the shape of each
+//! export (no third-party data); every expected figure is worked out by hand in the comment
+//! next to it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{cxkpi_in, Run, TIMEOUT};
+use serde_json::Value;
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/exports")
+}
+
+/// `cxkpi ARGS`, run in `tests/data/exports`.
+fn cxkpi(args: &[&str]) -> Run {
+    cxkpi_in(&data_dir(), args, None, TIMEOUT).assert_utf8()
+}
+
+/// `cxkpi report --format json ARGS`, which must succeed.
+fn run_report(args: &[&str]) -> (Value, String) {
+    let mut all = vec!["report", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = cxkpi(&all);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    (run.json(), run.stderr)
+}
+
+fn row<'a>(report: &'a Value, category: &str) -> &'a Value {
+    (report["rows"].as_array().expect("rows"))
+        .iter()
+        .find(|r| r["category"] == category)
+        .unwrap_or_else(|| panic!("no {category} row in {report:#}"))
+}
+
+fn number(row: &Value, column: &str) -> Option<f64> {
+    row[column].as_f64()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presets on exports as they come
+// ---------------------------------------------------------------------------------------------
+
+/// A Zendesk legacy ticket CSV: `08-04-2023 20:52` dates, no "Ticket type", no business-hours
+/// minutes.
+#[test]
+fn zendesk_legacy_export_without_ticket_type() {
+    let (report, stderr) = run_report(&["--preset", "zendesk", "zendesk_legacy.csv"]);
+    // No Ticket type: every ticket is uncategorized, and stderr says so in one line.
+    assert!(
+        stderr.contains("category (\"Ticket type\": every record is uncategorized)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("first_response_bh_seconds"), "{stderr}");
+    assert_eq!(
+        (stderr.lines())
+            .filter(|l| l.contains("not in the input"))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    // 13-04-2023 decides day first.
+    assert!(
+        stderr.contains(
+            "created_at (from \"Created at\"): timestamps read as day first, DD-MM-YYYY HH:MM"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(report["input"]["records"], 4);
+    assert_eq!(row(&report, "support")["interactions"], 0);
+    let all = row(&report, "all");
+    assert_eq!(row(&report, "uncategorized")["interactions"], 4);
+    // CSAT: Good → 5, Bad → 1, Offered → missing, "4" as it is: 5, 1, 4 → 2 of 3 satisfied.
+    assert_eq!(all["csat_n"], 3);
+    assert_eq!(number(all, "csat"), Some(200.0 / 3.0));
+    // FCR (ticket mode, resolved tickets 1, 3, 4): #1 one reply, #3 none, #4 reopened → 2 of 3.
+    assert_eq!(all["fcr_n"], 3);
+    assert_eq!(number(all, "fcr"), Some(200.0 / 3.0));
+    // FRT from "First reply time in minutes": 30, 120, 60 min → mean 70 min = 4200 s.
+    assert_eq!(all["frt_n"], 3);
+    assert_eq!(number(all, "frt_mean_s"), Some(4200.0));
+    // TTR from Created at → Solved at: #1 20:52 → 08:00 next day = 11 h 08 min = 40080 s,
+    // #3 2 h = 7200 s, #4 2 days = 172800 s; mean 220080 / 3 = 73360 s.
+    assert_eq!(all["ttr_n"], 3);
+    assert_eq!(number(all, "ttr_mean_s"), Some(73360.0));
+    // No business-hours columns in the export, no --schedule: no frt_bh columns.
+    assert!(all.get("frt_bh_n").is_none(), "{all:#}");
+}
+
+/// A Freshdesk CSV re-saved by Excel: `08/01/2025 15:00` day-first dates, CRLF, headers in
+/// another case and with a trailing space, H:MM:SS business-hours durations past 24 h.
+#[test]
+fn freshdesk_export_resaved_by_excel() {
+    let (report, stderr) = run_report(&["--preset", "freshdesk", "freshdesk_excel.csv"]);
+    assert!(
+        stderr.contains("timestamps read as day first, DD/MM/YYYY HH:MM (format \"%d/%m/%Y %H:%M\"): 13/01/2025 09:30 has a first field above 12"),
+        "{stderr}"
+    );
+    // Type: #1 Problem, #4 Incident → support; #2 Question → service; #3 empty → uncategorized
+    // (the preset's default = "service" does not take the empty one).
+    let support = row(&report, "support");
+    let service = row(&report, "service");
+    assert_eq!(support["interactions"], 2);
+    assert_eq!(service["interactions"], 1);
+    assert_eq!(row(&report, "uncategorized")["interactions"], 1);
+    // FRT from "Initial response time": #1 30 min, #4 5 min → mean 1050 s; #2 12 days.
+    assert_eq!(number(support, "frt_mean_s"), Some(1050.0));
+    assert_eq!(number(service, "frt_mean_s"), Some(12.0 * 86400.0));
+    // Business hours from "(in hrs)": #2 shows 64:00:00 = 230400 s; #3's 0:00:00 is missing.
+    assert_eq!(number(service, "frt_bh_mean_s"), Some(230400.0));
+    assert_eq!(number(support, "frt_bh_mean_s"), Some(1050.0));
+    assert_eq!(row(&report, "all")["frt_bh_n"], 3);
+    // TTR: #1 2 h, #4 45 min → mean (7200 + 2700) / 2 = 4950 s.
+    assert_eq!(number(support, "ttr_mean_s"), Some(4950.0));
+    // CSAT: Extremely happy 5, Happy 4 → support 100 %; Unhappy 2 → service 0 %; all 2 of 3.
+    assert_eq!(number(support, "csat"), Some(100.0));
+    assert_eq!(number(service, "csat"), Some(0.0));
+    assert_eq!(number(row(&report, "all"), "csat"), Some(200.0 / 3.0));
+    // FCR on Agent interactions: #1, #4 one each → 100 %; #2 two → 0 %; #3 unresolved.
+    assert_eq!(number(support, "fcr"), Some(100.0));
+    assert_eq!(number(service, "fcr"), Some(0.0));
+}
+
+/// Every date reads both ways: exit 2, naming the column, both readings and the config line.
+#[test]
+fn ambiguous_dates_are_exit_2_with_both_readings() {
+    let run = cxkpi(&["report", "--preset", "freshdesk", "ambiguous_dates.csv"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    for expected in [
+        "created_at (from \"Created time\")",
+        "08/01/2025 15:00 is 2025-01-08 15:00 day first (DD/MM/YYYY HH:MM)",
+        "2025-08-01 15:00 month first (MM/DD/YYYY HH:MM)",
+        "created_at = { column = \"Created time\", format = \"%d/%m/%Y %H:%M\" }",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    // The config line it gives settles it: 08/01 is 8 January, 09/02 9 February.
+    let config = data_dir().join("ambiguous_day_first.toml");
+    let (report, _) = run_report(&["--config", config.to_str().unwrap(), "ambiguous_dates.csv"]);
+    assert_eq!(row(&report, "support")["interactions"], 2);
+    // Read day first, `--from 2025-02-01` keeps only #2 (9 February; #3 has no date).
+    let (report, _) = run_report(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--from",
+        "2025-02-01",
+        "ambiguous_dates.csv",
+    ]);
+    assert_eq!(row(&report, "all")["interactions"], 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DST (SPEC §2)
+// ---------------------------------------------------------------------------------------------
+
+/// Paris: 2026-03-29 02:30 does not exist (02:00 +01 → 03:00 +02): read at +01 it is 01:30Z,
+/// and 04:00 (+02) is 02:00Z, so TTR 1800 s. 2026-10-25 02:30 and 02:45 happen twice: the
+/// earlier (+02) instants, 00:30Z and 00:45Z, so TTR 900 s. Mean 1350 s; nothing is invalid.
+#[test]
+fn naive_times_in_a_gap_move_forward_and_ambiguous_ones_are_the_earlier() {
+    let (report, _) = run_report(&["--tz", "Europe/Paris", "dst_paris.csv"]);
+    assert_eq!(report["input"]["skipped"], 0);
+    let support = row(&report, "support");
+    assert_eq!(support["ttr_n"], 2);
+    assert_eq!(number(support, "ttr_mean_s"), Some(1350.0));
+    // --from in the gap follows the same rule: 02:30 is 01:30Z, the gap record's own instant,
+    // so both records are in the window (from <= created_at).
+    let (report, _) = run_report(&[
+        "--tz",
+        "Europe/Paris",
+        "--from",
+        "2026-03-29 02:30:00",
+        "dst_paris.csv",
+    ]);
+    assert_eq!(row(&report, "all")["interactions"], 2);
+}
