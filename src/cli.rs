@@ -43,6 +43,19 @@ pub(crate) enum Command {
     Snapshot(SnapshotArgs),
     /// Show each metric over the snapshots of a history, with the change against the previous one
     Trend(TrendArgs),
+    /// Recognise an export and print a commented config for it: `cxkpi report --config <(cxkpi inspect FILE) FILE`
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The export: CSV/TSV, JSON, NDJSON or an Excel/ODS workbook
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// The workbook sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]

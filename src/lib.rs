@@ -9,6 +9,7 @@ pub mod exit;
 mod exprs;
 mod history;
 pub mod ingest;
+mod inspect;
 mod messages;
 mod metrics;
 mod pipeline;
@@ -44,6 +45,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),
+        Command::Inspect(args) => {
+            let config = inspect::inspect(&args.file, args.sheet.as_deref())?;
+            write_stdout(|out| out.write_all(config.as_bytes()))?;
+            Ok(Outcome::Success)
+        }
         Command::Trend(args) => {
             let format = args.format;
             let request = args.into_request()?;

@@ -178,3 +178,151 @@ fn naive_times_in_a_gap_move_forward_and_ambiguous_ones_are_the_earlier() {
     ]);
     assert_eq!(row(&report, "all")["interactions"], 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// cxkpi inspect
+// ---------------------------------------------------------------------------------------------
+
+/// `cxkpi inspect FILE`, which must succeed; returns the config written to a temporary file.
+fn inspect(file: &str) -> (String, tempfile::NamedTempFile) {
+    let run = cxkpi(&["inspect", file]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), &run.stdout).unwrap();
+    (run.stdout, config)
+}
+
+/// A Zendesk Explore report: `04/13/2023 9:00 AM` month-first 12-hour timestamps, "(min)"
+/// durations, Good/Bad satisfaction. Inspect's config, as it comes, gives:
+/// support #101 (Incident): FRT 15 min = 900 s, TTR 9:00 AM → 1:30 PM = 16200 s, Good;
+/// service #102 (Question) FRT 45 min, unresolved, Bad; #103 (Task) FRT 5 min, TTR 2 days =
+/// 172800 s, Offered (no answer). All: FRT (900 + 2700 + 300) / 3 = 1300 s; TTR (16200 +
+/// 172800) / 2 = 94500 s; CSAT 1 of 2 = 50 %.
+#[test]
+fn inspect_zendesk_explore_round_trip() {
+    let (text, config) = inspect("zendesk_explore.csv");
+    for expected in [
+        "Recognised a Zendesk Explore ticket report",
+        "timestamps written month first, MM/DD/YYYY h:mm AM/PM (04/13/2023 9:00 AM has a second field above 12)",
+        "created_at = { column = \"Ticket created - Timestamp\", format = \"%m/%d/%Y %I:%M %p\" }",
+        "first_response_seconds = { column = \"First reply time (min)\", unit = \"min\" }",
+        "csat = { column = \"Satisfaction rating\", values = { \"Bad\" = 1, \"Good\" = 5, \"Offered\" = \"\" } }",
+        "support = [\"Incident\"]",
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    let (report, _) = run_report(&[
+        "--config",
+        config.path().to_str().unwrap(),
+        "zendesk_explore.csv",
+    ]);
+    let (support, service, all) = (
+        row(&report, "support"),
+        row(&report, "service"),
+        row(&report, "all"),
+    );
+    assert_eq!(number(support, "frt_mean_s"), Some(900.0));
+    assert_eq!(number(support, "ttr_mean_s"), Some(16200.0));
+    assert_eq!(service["interactions"], 2);
+    assert_eq!(number(service, "ttr_mean_s"), Some(172800.0));
+    assert_eq!(number(all, "frt_mean_s"), Some(1300.0));
+    assert_eq!(number(all, "ttr_mean_s"), Some(94500.0));
+    assert_eq!(number(all, "csat"), Some(50.0));
+    assert_eq!(all["csat_n"], 2);
+}
+
+/// Inspect recognises the Zendesk legacy and Freshdesk exports, and its configs give the same
+/// figures as the presets (see the preset tests above for the arithmetic).
+#[test]
+fn inspect_gives_the_preset_figures() {
+    let (text, config) = inspect("zendesk_legacy.csv");
+    assert!(
+        text.contains("Recognised a Zendesk Support ticket export"),
+        "{text}"
+    );
+    assert!(text.contains("No type-like column"), "{text}");
+    assert!(text.contains("Left unmapped (use them as --by keys, or map them above): \"Status\", \"Subject\", \"Updated at\""), "{text}");
+    let (report, _) = run_report(&[
+        "--config",
+        config.path().to_str().unwrap(),
+        "zendesk_legacy.csv",
+    ]);
+    let all = row(&report, "all");
+    assert_eq!(number(all, "csat"), Some(200.0 / 3.0));
+    assert_eq!(number(all, "fcr"), Some(200.0 / 3.0));
+    assert_eq!(number(all, "frt_mean_s"), Some(4200.0));
+    assert_eq!(number(all, "ttr_mean_s"), Some(73360.0));
+
+    let (text, config) = inspect("freshdesk_excel.csv");
+    assert!(
+        text.contains("Recognised a Freshdesk ticket export"),
+        "{text}"
+    );
+    assert!(
+        text.contains("first_response_bh_seconds = { column = \"First response time (in hrs)\", unit = \"hh:mm:ss\""),
+        "{text}"
+    );
+    let (report, _) = run_report(&[
+        "--config",
+        config.path().to_str().unwrap(),
+        "freshdesk_excel.csv",
+    ]);
+    let (support, service) = (row(&report, "support"), row(&report, "service"));
+    assert_eq!(row(&report, "uncategorized")["interactions"], 1);
+    assert_eq!(number(support, "frt_mean_s"), Some(1050.0));
+    assert_eq!(number(service, "frt_bh_mean_s"), Some(230400.0));
+    assert_eq!(number(support, "ttr_mean_s"), Some(4950.0));
+    assert_eq!(number(row(&report, "all"), "csat"), Some(200.0 / 3.0));
+}
+
+/// Every third-party export in /work/shared/realdata round-trips: `report --config <(inspect
+/// FILE) FILE --on-invalid skip` succeeds. Skipped, with a message, where the folder is absent.
+#[test]
+fn inspect_round_trips_every_real_export() {
+    let root = Path::new("/work/shared/realdata");
+    if !root.is_dir() {
+        eprintln!("skipped: no {}", root.display());
+        return;
+    }
+    // (file, records, skipped): the figures the round trip gives.
+    let expected = [
+        ("botanic_nps_survey/nps.csv", 13954, 0),
+        ("edtech_helpdesk_tickets/ticket_data201803.csv", 14339, 155),
+        (
+            "ibm_telco_churn/PwC-Churn-Dataset-with-ticket-counts.csv",
+            7043,
+            0,
+        ),
+        ("ibm_telco_churn/Telco-Customer-Churn.csv", 7043, 0),
+        (
+            "kaggle_support_tickets/customer_support_tickets.csv",
+            8469,
+            0,
+        ),
+        ("pwc_callcenter/Call-Center-Dataset.csv", 5000, 0),
+        (
+            "simulated_support_tickets_sla/customer_support_tickets.csv",
+            5000,
+            0,
+        ),
+        (
+            "technion_bank_callcenter/data_anonymous_bank_february.tsv",
+            33344,
+            0,
+        ),
+    ];
+    for (file, records, skipped) in expected {
+        let path = root.join(file);
+        let path = path.to_str().unwrap();
+        let (_, config) = inspect(path);
+        let (report, _) = run_report(&[
+            "--config",
+            config.path().to_str().unwrap(),
+            "--on-invalid",
+            "skip",
+            path,
+        ]);
+        assert_eq!(report["input"]["records"], records, "{file}");
+        assert_eq!(report["input"]["skipped"], skipped, "{file}");
+    }
+}
