@@ -156,7 +156,7 @@ pub(crate) struct ReportArgs {
 /// Options shared by every command that reads an interaction log.
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
-    /// Interaction logs: CSV, JSON array or NDJSON (.ndjson/.jsonl); `-` or none reads standard input
+    /// Interaction logs: CSV, JSON array, NDJSON (.ndjson/.jsonl) or workbooks (.xlsx/.xls/.ods); `-` or none reads standard input
     #[arg(value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
 

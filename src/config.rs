@@ -44,6 +44,8 @@ pub(crate) struct InputOptions {
     pub(crate) encoding: Encoding,
     /// Cell texts read as missing, in every column.
     pub(crate) null_values: Vec<String>,
+    /// The sheet of a workbook input; `None`: its first worksheet.
+    pub(crate) sheet: Option<String>,
 }
 
 impl Default for InputOptions {
@@ -52,6 +54,7 @@ impl Default for InputOptions {
             delimiter: None,
             encoding: Encoding::Utf8,
             null_values: Vec::new(),
+            sheet: None,
         }
     }
 }
@@ -200,6 +203,7 @@ struct InputSection {
     delimiter: Option<String>,
     encoding: Option<String>,
     null_values: Option<Vec<String>>,
+    sheet: Option<String>,
 }
 
 impl InputSection {
@@ -233,6 +237,7 @@ impl InputSection {
             delimiter,
             encoding,
             null_values: self.null_values.unwrap_or_default(),
+            sheet: self.sheet,
         })
     }
 }

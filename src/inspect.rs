@@ -104,6 +104,9 @@ fn synonyms(field: &str) -> &'static [&'static str] {
             "closedat",
             "timetoresolution",
             "ticketsolvedtimestamp",
+            "resolved",
+            "solved",
+            "closed",
         ],
         "first_response_seconds" => &[
             "firstresponseseconds",
@@ -252,9 +255,14 @@ pub(crate) fn inspect(path: &Path, sheet: Option<&str>) -> Result<String> {
         out.input.push(
             "# A workbook: cell types are read as they are (no encoding or delimiter).".into(),
         );
-        if let Some(sheet) = sheet {
-            out.input.push(format!("sheet = {}", quoted(sheet)));
+        match sheet {
+            Some(sheet) => out.input.push(format!("sheet = {}", quoted(sheet))),
+            None => out.input.push(
+                "# The first worksheet is read; say sheet = \"…\" (cxkpi inspect --sheet) for another."
+                    .into(),
+            ),
         }
+        options.sheet = sheet.map(str::to_string);
     } else if !matches!(extension.as_str(), "json" | "ndjson" | "jsonl") {
         let utf8 = is_utf8(path).with_context(|| format!("reading {name}"))?;
         if utf8 {
@@ -463,7 +471,7 @@ fn map_columns(columns: &[Column], keys: &[String], used: &mut HashSet<usize>, o
     // The date + time pair first: a date-only column followed by a time-of-day one.
     let mut created_pair: Option<(usize, usize)> = None;
     for (i, column) in columns.iter().enumerate() {
-        if !keys[i].contains("date") || column.count() == 0 {
+        if !(keys[i].contains("date") || keys[i].contains("day")) || column.count() == 0 {
             continue;
         }
         if date_only(column).is_none() {
@@ -490,22 +498,25 @@ fn map_columns(columns: &[Column], keys: &[String], used: &mut HashSet<usize>, o
                         })
                         .collect(),
                 };
-                if let Sniffed::Format {
-                    pattern,
-                    description,
-                    ..
-                } = date_formats::sniff(joined.present())
-                {
+                let (format, description) = match date_formats::sniff(joined.present()) {
+                    Sniffed::Format {
+                        pattern,
+                        description,
+                        ..
+                    } => (format!(", format = {}", quoted(&pattern)), description),
+                    Sniffed::Canonical => (String::new(), "YYYY-MM-DD HH:MM:SS".to_string()),
+                    _ => (String::new(), String::new()),
+                };
+                if !description.is_empty() {
                     out.columns.push(format!(
                         "# {} + {}: a date and a time of day, joined: {description}",
                         quoted(&columns[date].name),
                         quoted(&columns[time].name)
                     ));
                     out.columns.push(format!(
-                        "created_at = {{ columns = [{}, {}], format = {} }}",
+                        "created_at = {{ columns = [{}, {}]{format} }}",
                         quoted(&columns[date].name),
                         quoted(&columns[time].name),
-                        quoted(&pattern)
                     ));
                     used.insert(date);
                     used.insert(time);

@@ -326,3 +326,155 @@ fn inspect_round_trips_every_real_export() {
         assert_eq!(report["input"]["skipped"], skipped, "{file}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Excel workbooks (SPEC §2)
+// ---------------------------------------------------------------------------------------------
+
+/// A user's workbook: a "Summary" sheet of notes first, then "Raw data" with its header on
+/// row 2 (row 1 empty), date-time cells, a date cell + a time cell, a blank row between
+/// records 2 and 3 (not a record), and a CSAT of 9 on record 3 (outside 1–5).
+fn write_workbook(path: &Path) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let datetime = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let time = Format::new().set_num_format("hh:mm");
+    let at = |text: &str| ExcelDateTime::parse_from_str(text).unwrap();
+    let summary = workbook.add_worksheet().set_name("Summary").unwrap();
+    summary.write_string(0, 0, "March tickets").unwrap();
+    summary
+        .write_string(1, 0, "raw data on the next sheet")
+        .unwrap();
+    let data = workbook.add_worksheet().set_name("Raw data").unwrap();
+    let headers = [
+        "Ticket ID",
+        "Type",
+        "Created",
+        "Day",
+        "Time",
+        "Resolved",
+        "CSAT",
+    ];
+    for (column, header) in headers.iter().enumerate() {
+        data.write_string(1, column as u16, *header).unwrap();
+    }
+    // Record 1 (row 3): Incident, 2025-03-01 09:00 → 10:30, CSAT 5.
+    data.write_number(2, 0, 1).unwrap();
+    data.write_string(2, 1, "Incident").unwrap();
+    data.write_datetime_with_format(2, 2, at("2025-03-01 09:00:00"), &datetime)
+        .unwrap();
+    data.write_datetime_with_format(2, 3, at("2025-03-01"), &date)
+        .unwrap();
+    data.write_datetime_with_format(2, 4, at("09:00:00"), &time)
+        .unwrap();
+    data.write_datetime_with_format(2, 5, at("2025-03-01 10:30:00"), &datetime)
+        .unwrap();
+    data.write_number(2, 6, 5).unwrap();
+    // Record 2 (row 4): Question, 2025-03-02 14:00 → 03-03 14:00, CSAT 3.
+    data.write_number(3, 0, 2).unwrap();
+    data.write_string(3, 1, "Question").unwrap();
+    data.write_datetime_with_format(3, 2, at("2025-03-02 14:00:00"), &datetime)
+        .unwrap();
+    data.write_datetime_with_format(3, 3, at("2025-03-02"), &date)
+        .unwrap();
+    data.write_datetime_with_format(3, 4, at("14:00:00"), &time)
+        .unwrap();
+    data.write_datetime_with_format(3, 5, at("2025-03-03 14:00:00"), &datetime)
+        .unwrap();
+    data.write_number(3, 6, 3).unwrap();
+    // Row 5 blank. Record 3 (row 6): Problem, 2025-03-03 08:15, unresolved, CSAT 9.
+    data.write_number(5, 0, 3).unwrap();
+    data.write_string(5, 1, "Problem").unwrap();
+    data.write_datetime_with_format(5, 2, at("2025-03-03 08:15:00"), &datetime)
+        .unwrap();
+    data.write_datetime_with_format(5, 3, at("2025-03-03"), &date)
+        .unwrap();
+    data.write_datetime_with_format(5, 4, at("08:15:00"), &time)
+        .unwrap();
+    data.write_number(5, 6, 9).unwrap();
+    workbook.save(path).unwrap();
+}
+
+const WORKBOOK_CONFIG: &str = r#"
+[input]
+sheet = "raw DATA"
+
+[columns]
+interaction_id = "Ticket ID"
+created_at = { columns = ["Day", "Time"] }
+resolved_at = "Resolved"
+csat = "CSAT"
+
+[categories]
+column = "Type"
+support = ["Incident", "Problem"]
+default = "service"
+"#;
+
+#[test]
+fn excel_workbook_with_a_data_sheet_among_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("tickets.xlsx");
+    write_workbook(&book);
+    let config = dir.path().join("book.toml");
+    std::fs::write(&config, WORKBOOK_CONFIG).unwrap();
+    let (book, config) = (book.to_str().unwrap(), config.to_str().unwrap());
+
+    // Record numbers count data rows from 1, blank rows left out: the CSAT 9 is record 3.
+    let run = cxkpi(&["report", "--config", config, book]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("record 3"), "{}", run.stderr);
+    assert!(run.stderr.contains("csat"), "{}", run.stderr);
+
+    // Skipping it: support #1 TTR 09:00 (Day + Time) → 10:30 = 5400 s, CSAT 5 → 100 %;
+    // service #2 TTR 1 day = 86400 s, CSAT 3 → 0 %. All: TTR (5400 + 86400) / 2 = 45900 s.
+    let (report, _) = run_report(&["--config", config, "--on-invalid", "skip", book]);
+    assert_eq!(report["input"]["records"], 3);
+    assert_eq!(report["input"]["skipped"], 1);
+    let (support, service, all) = (
+        row(&report, "support"),
+        row(&report, "service"),
+        row(&report, "all"),
+    );
+    assert_eq!(number(support, "ttr_mean_s"), Some(5400.0));
+    assert_eq!(number(support, "csat"), Some(100.0));
+    assert_eq!(number(service, "ttr_mean_s"), Some(86400.0));
+    assert_eq!(number(service, "csat"), Some(0.0));
+    assert_eq!(number(all, "ttr_mean_s"), Some(45900.0));
+
+    // The first sheet is read by default, and has no ids; a sheet that is not there is named
+    // with the sheets there are.
+    let run = cxkpi(&["report", "--preset", "freshdesk", book]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    let run = cxkpi(&["inspect", "--sheet", "Tickets", book]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("sheet \"Tickets\" not found")
+            && run.stderr.contains("Summary, Raw data"),
+        "{}",
+        run.stderr
+    );
+
+    // Inspect on the data sheet: the date cells are canonical, Day + Time are joined.
+    let run = cxkpi(&["inspect", "--sheet", "Raw data", book]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    for expected in [
+        "sheet = \"Raw data\"",
+        "created_at = { columns = [\"Day\", \"Time\"]",
+        "resolved_at = \"Resolved\"",
+        "support = [\"Incident\", \"Problem\"]",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
+    }
+    let inspected = dir.path().join("inspected.toml");
+    std::fs::write(&inspected, &run.stdout).unwrap();
+    let (report, _) = run_report(&[
+        "--config",
+        inspected.to_str().unwrap(),
+        "--on-invalid",
+        "skip",
+        book,
+    ]);
+    assert_eq!(number(row(&report, "all"), "ttr_mean_s"), Some(45900.0));
+}

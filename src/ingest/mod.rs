@@ -7,6 +7,7 @@ pub(crate) mod mapping;
 pub(crate) mod normalize;
 pub mod short_records;
 pub mod utf8;
+mod workbook;
 
 /// Column of the raw frame: why a record could not be read as a record (null when it could).
 pub(crate) const MALFORMED_COLUMN: &str = "__malformed";
@@ -239,6 +240,16 @@ fn read_one(
     scan_beside: bool,
 ) -> Result<Source> {
     let is_stdin = path.as_os_str() == "-";
+    if !is_stdin && is_workbook(path) {
+        if !path.is_file() {
+            return Err(if path.exists() {
+                user_error!("{name}: not a file")
+            } else {
+                user_error!("{name}: no such file")
+            });
+        }
+        return workbook_source(path, name, options.sheet.as_deref());
+    }
     let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
         let mut buffer = Vec::new();
@@ -326,6 +337,60 @@ fn read_one(
         }
     };
     Ok(source)
+}
+
+/// Whether the file is a workbook calamine reads, by its extension.
+pub(crate) fn is_workbook(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    matches!(
+        extension.as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    )
+}
+
+/// One sheet of a workbook as a source: the header row's names (trimmed; an empty one is
+/// `columnN`, as in a CSV header), the data rows numbered from 1, every cell as text.
+fn workbook_source(path: &Path, name: &str, sheet: Option<&str>) -> Result<Source> {
+    let sheet = workbook::read_sheet(path, sheet).map_err(|e| user_error!("{e}"))?;
+    let mut names: Vec<String> = Vec::with_capacity(sheet.headers.len());
+    for (index, header) in sheet.headers.iter().enumerate() {
+        let header = header.trim();
+        let header = if header.is_empty() {
+            format!("column{}", index + 1)
+        } else {
+            header.to_string()
+        };
+        if names.contains(&header) {
+            return Err(user_error!(
+                "{name}, sheet \"{}\": the header names column \"{header}\" twice; column names \
+                 must be unique",
+                sheet.name
+            ));
+        }
+        names.push(header);
+    }
+    let height = sheet.records.len();
+    let mut columns = Vec::with_capacity(names.len() + 2);
+    let records: Vec<u32> = (sheet.records.iter()).map(|(n, _)| *n as u32).collect();
+    columns.push(Column::new(RECORD_COLUMN.into(), records));
+    columns.push(Column::new(
+        MALFORMED_COLUMN.into(),
+        vec![None::<u32>; height],
+    ));
+    for (index, column) in names.iter().enumerate() {
+        let values: Vec<Option<&str>> = (sheet.records.iter())
+            .map(|(_, cells)| cells.get(index).and_then(|c| c.as_deref()))
+            .collect();
+        columns.push(Column::new(column.as_str().into(), values));
+    }
+    let frame = DataFrame::new(height, columns)?;
+    Ok(Source {
+        frame: frame.lazy(),
+        columns: names,
+        byte_scan: None,
+    })
 }
 
 /// How much of a source is looked at to detect its format and read a CSV header.
