@@ -49,7 +49,7 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// The export: CSV/TSV, JSON, NDJSON or an Excel/ODS workbook
+    /// The export: CSV/TSV, JSON, NDJSON, an Excel/ODS workbook or Parquet
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
 
@@ -156,7 +156,7 @@ pub(crate) struct ReportArgs {
 /// Options shared by every command that reads an interaction log.
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
-    /// Interaction logs: CSV, JSON array, NDJSON (.ndjson/.jsonl) or workbooks (.xlsx/.xls/.ods); `-` or none reads standard input
+    /// Interaction logs: CSV, JSON array, NDJSON (.ndjson/.jsonl) workbooks (.xlsx/.xls/.ods) or Parquet; `-` or none reads standard input
     #[arg(value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
 

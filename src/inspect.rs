@@ -249,9 +249,12 @@ pub(crate) fn inspect(path: &Path, sheet: Option<&str>) -> Result<String> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let is_workbook = matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods");
     let mut options = InputOptions::default();
-    if is_workbook {
+    if ingest::is_parquet(path) {
+        out.input.push(
+            "# A Parquet file: typed columns, read as they are (no encoding or delimiter).".into(),
+        );
+    } else if ingest::is_workbook(path) {
         out.input.push(
             "# A workbook: cell types are read as they are (no encoding or delimiter).".into(),
         );
@@ -872,6 +875,26 @@ fn categories(columns: &[Column], keys: &[String], used: &mut HashSet<usize>, ou
     }
     let mut values: Vec<(&str, usize)> = counts.into_iter().collect();
     values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let canonical_values = [
+        canonical::SUPPORT,
+        canonical::SERVICE,
+        canonical::UNCATEGORIZED,
+    ];
+    if values
+        .iter()
+        .all(|(v, _)| canonical_values.contains(&v.trim().to_lowercase().as_str()))
+    {
+        out.categories.push(format!(
+            "# {}: already support / service (case and spaces aside)",
+            quoted(&column.name)
+        ));
+        out.categories
+            .push(format!("column = {}", quoted(&column.name)));
+        out.categories.push("support = [\"support\"]".into());
+        out.categories.push("service = [\"service\"]".into());
+        used.insert(i);
+        return;
+    }
     let is_support = |v: &str| {
         let lower = v.to_lowercase();
         SUPPORT_WORDS.iter().any(|w| lower.contains(w))

@@ -478,3 +478,104 @@ fn excel_workbook_with_a_data_sheet_among_others() {
     ]);
     assert_eq!(number(row(&report, "all"), "ttr_mean_s"), Some(45900.0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Parquet (SPEC §2)
+// ---------------------------------------------------------------------------------------------
+
+/// A Parquet log with typed columns: `created_at` a UTC datetime, `resolved_at` a naive one
+/// (read in --tz, UTC here), `csat` integers, `handle_seconds` floats, and a negative handle
+/// time on record 4.
+fn write_parquet(path: &Path) {
+    use polars::prelude::*;
+    let micros = |seconds: Option<i64>| seconds.map(|s| s * 1_000_000);
+    // 2026-03-01/02/03/04 09:00Z; resolved 2026-03-01 10:00, none, 2026-03-03 09:30, none.
+    let created: Vec<Option<i64>> = [1772355600, 1772442000, 1772528400, 1772614800]
+        .into_iter()
+        .map(|s| micros(Some(s)))
+        .collect();
+    let resolved: Vec<Option<i64>> = [Some(1772359200), None, Some(1772530200), None]
+        .into_iter()
+        .map(micros)
+        .collect();
+    let created = Series::new("created_at".into(), created)
+        .cast(&DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        ))
+        .unwrap();
+    let resolved = Series::new("resolved_at".into(), resolved)
+        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+        .unwrap();
+    let mut frame = DataFrame::new(
+        4,
+        vec![
+            Column::new("interaction_id".into(), ["p1", "p2", "p3", "p4"]),
+            Column::new(
+                "category".into(),
+                ["support", "service", "support", "service"],
+            ),
+            created.into(),
+            resolved.into(),
+            Column::new("csat".into(), [5i64, 2, 4, 3]),
+            Column::new("handle_seconds".into(), [300.0, 600.0, 450.0, -1.0]),
+        ],
+    )
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(path).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+}
+
+#[test]
+fn parquet_input_with_typed_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("log.parquet");
+    write_parquet(&file);
+    let file = file.to_str().unwrap();
+    // The negative handle time is record 4, named as for a CSV file.
+    let run = cxkpi(&["report", file]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("record 4") && run.stderr.contains("handle_seconds"),
+        "{}",
+        run.stderr
+    );
+    // Skipping it: support p1 TTR 09:00Z → 10:00 = 3600 s, p3 1800 s → mean 2700 s; CSAT 5, 4
+    // → 100 %; AHT (300 + 450) / 2 = 375 s. Service p2: CSAT 2 → 0 %, AHT 600 s, unresolved.
+    let (report, _) = run_report(&["--on-invalid", "skip", file]);
+    assert_eq!(report["input"]["records"], 4);
+    assert_eq!(report["input"]["skipped"], 1);
+    let (support, service) = (row(&report, "support"), row(&report, "service"));
+    assert_eq!(number(support, "ttr_mean_s"), Some(2700.0));
+    assert_eq!(number(support, "csat"), Some(100.0));
+    assert_eq!(number(support, "aht_s"), Some(375.0));
+    assert_eq!(number(service, "csat"), Some(0.0));
+    assert_eq!(number(service, "aht_s"), Some(600.0));
+    assert_eq!(row(&report, "all")["csat_n"], 3);
+    // --from on the typed datetimes: 2026-03-02 keeps p2 (p3 too, support).
+    let (report, _) = run_report(&["--on-invalid", "skip", "--from", "2026-03-02", file]);
+    assert_eq!(row(&report, "all")["interactions"], 2);
+    // Inspect reads it too, and its config gives the same figures.
+    let run = cxkpi(&["inspect", file]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains("A Parquet file"), "{}", run.stdout);
+    let inspected = dir.path().join("inspected.toml");
+    std::fs::write(&inspected, &run.stdout).unwrap();
+    let (report, _) = run_report(&[
+        "--config",
+        inspected.to_str().unwrap(),
+        "--on-invalid",
+        "skip",
+        file,
+    ]);
+    assert_eq!(number(row(&report, "all"), "aht_s"), Some(1350.0 / 3.0));
+    // The category column is already canonical: p1, p3 (support) and p2 (service).
+    assert!(
+        run.stdout.contains("support = [\"support\"]"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(row(&report, "support")["interactions"], 2);
+    assert_eq!(row(&report, "service")["interactions"], 1);
+}

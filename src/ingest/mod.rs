@@ -250,6 +250,16 @@ fn read_one(
         }
         return workbook_source(path, name, options.sheet.as_deref());
     }
+    if !is_stdin && is_parquet(path) {
+        if !path.is_file() {
+            return Err(if path.exists() {
+                user_error!("{name}: not a file")
+            } else {
+                user_error!("{name}: no such file")
+            });
+        }
+        return parquet_source(path, name);
+    }
     let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
         let mut buffer = Vec::new();
@@ -348,6 +358,60 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
         extension.as_deref(),
         Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
     )
+}
+
+/// Whether the file is Parquet, by its extension.
+pub(crate) fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// A Parquet file as a source: every column as the text a CSV export would hold (datetimes
+/// with a zone in UTC RFC 3339, naive ones as `YYYY-MM-DD HH:MM:SS[.f]`, dates `YYYY-MM-DD`,
+/// durations in seconds), rows numbered from 1.
+fn parquet_source(path: &Path, name: &str) -> Result<Source> {
+    let unreadable = |e: PolarsError| user_error!("{name}: cannot read as Parquet: {e}");
+    let mut frame = LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(unreadable)?;
+    let schema = frame.collect_schema().map_err(unreadable)?;
+    let mut exprs = vec![
+        col(RECORD_COLUMN),
+        lit(NULL).cast(DataType::UInt32).alias(MALFORMED_COLUMN),
+    ];
+    let mut names = Vec::with_capacity(schema.len());
+    for (column, dtype) in schema.iter() {
+        let value = col(column.clone());
+        let text = match dtype {
+            DataType::Datetime(_, Some(_)) => value
+                .dt()
+                .convert_time_zone(polars::prelude::TimeZone::UTC)
+                .dt()
+                .strftime("%Y-%m-%dT%H:%M:%S%.fZ"),
+            DataType::Datetime(_, None) => value.dt().strftime("%Y-%m-%d %H:%M:%S%.f"),
+            DataType::Date => value.dt().strftime("%Y-%m-%d"),
+            DataType::Duration(_) => (value.dt().total_microseconds(false).cast(DataType::Float64)
+                / lit(1e6))
+            .cast(DataType::String),
+            _ => value.cast(DataType::String),
+        };
+        exprs.push(text.alias(column.clone()));
+        names.push(column.to_string());
+    }
+    if names
+        .iter()
+        .any(|n| n == RECORD_COLUMN || n == MALFORMED_COLUMN)
+    {
+        return Err(user_error!("{name}: a column name is reserved by cxkpi"));
+    }
+    let frame = frame.with_row_index(RECORD_COLUMN, Some(1)).select(exprs);
+    Ok(Source {
+        frame,
+        columns: names,
+        byte_scan: None,
+    })
 }
 
 /// One sheet of a workbook as a source: the header row's names (trimmed; an empty one is
