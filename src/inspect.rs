@@ -880,12 +880,14 @@ fn categories(columns: &[Column], keys: &[String], used: &mut HashSet<usize>, ou
         canonical::SERVICE,
         canonical::UNCATEGORIZED,
     ];
-    if values
-        .iter()
-        .all(|(v, _)| canonical_values.contains(&v.trim().to_lowercase().as_str()))
-    {
+    let canonical_count: usize = (values.iter())
+        .filter(|(v, _)| canonical_values.contains(&v.trim().to_lowercase().as_str()))
+        .map(|(_, n)| n)
+        .sum();
+    if canonical_count * 2 > column.count() {
         out.categories.push(format!(
-            "# {}: already support / service (case and spaces aside)",
+            "# {}: mostly support / service already (case and spaces aside); other values stay \
+             uncategorized, as in a canonical log",
             quoted(&column.name)
         ));
         out.categories

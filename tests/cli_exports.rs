@@ -579,3 +579,16 @@ fn parquet_input_with_typed_columns() {
     assert_eq!(row(&report, "support")["interactions"], 2);
     assert_eq!(row(&report, "service")["interactions"], 1);
 }
+
+/// On a log already in the canonical format, inspect's config changes nothing: the report
+/// equals the one without a config (`tests/data/kpis.csv` and `.json`, whose category column
+/// also holds a value that is neither support nor service).
+#[test]
+fn inspect_on_a_canonical_log_changes_nothing() {
+    for file in ["../kpis.csv", "../kpis.json"] {
+        let (_, config) = inspect(file);
+        let (with_config, _) = run_report(&["--config", config.path().to_str().unwrap(), file]);
+        let (without, _) = run_report(&[file]);
+        assert_eq!(with_config["rows"], without["rows"], "{file}");
+    }
+}
