@@ -592,3 +592,24 @@ fn inspect_on_a_canonical_log_changes_nothing() {
         assert_eq!(with_config["rows"], without["rows"], "{file}");
     }
 }
+
+/// A mapped timestamp column whose values no one format reads: the records are invalid as
+/// before, and stderr says how to give the format.
+#[test]
+fn mixed_timestamp_shapes_are_said_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.csv");
+    std::fs::write(
+        &file,
+        "Ticket ID,Created time\n1,13/01/2025 09:30\n2,2025-01-14 10:00:00\n",
+    )
+    .unwrap();
+    let run = cxkpi(&["report", "--preset", "freshdesk", file.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("created_at (from \"Created time\"): no one timestamp format reads every value (e.g. \"2025-01-14 10:00:00\")"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("record 1"), "{}", run.stderr);
+}

@@ -415,11 +415,15 @@ fn sniff_timestamps(raw: &mut RawLog, config: &mut Config) -> Result<()> {
         if texts.iter().all(|t| date_formats::is_canonical(t.trim())) {
             continue;
         }
-        let label = format!(
-            "{} (from {})",
-            mapping.field,
-            quoted_sources(&mapping.sources)
-        );
+        let label = if mapping.sources == [mapping.field] {
+            mapping.field.to_string()
+        } else {
+            format!(
+                "{} (from {})",
+                mapping.field,
+                quoted_sources(&mapping.sources)
+            )
+        };
         match date_formats::sniff(texts.into_iter()) {
             Sniffed::Format {
                 pattern,
@@ -464,6 +468,17 @@ fn sniff_timestamps(raw: &mut RawLog, config: &mut Config) -> Result<()> {
                     date_formats::describe_pattern(&month_first),
                     mapping.field,
                 ));
+            }
+            // A canonical column keeps the canonical message of validation.
+            Sniffed::Unknown { example } if mapping.sources != [mapping.field] => {
+                raw.notes.push(format!(
+                    "{label}: no one timestamp format reads every value (e.g. {:?}), so records \
+                 whose value is not canonical are invalid; if the column has a format of its \
+                 own, give it in a --config: [columns] {} = {{ column = {:?}, format = \"…\" }}",
+                    crate::messages::printable(&example),
+                    mapping.field,
+                    mapping.sources.join(" "),
+                ))
             }
             Sniffed::Canonical | Sniffed::Unknown { .. } | Sniffed::Empty => {}
         }
