@@ -47,6 +47,19 @@ pub(crate) enum Command {
     Snapshot(SnapshotArgs),
     /// Show each metric over the snapshots of a history, with the change against the previous one
     Trend(TrendArgs),
+    /// Recognise an export and print a commented config for it: `cxkpi report --config <(cxkpi inspect FILE) FILE`
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The export: CSV/TSV, JSON, NDJSON, an Excel/ODS workbook or Parquet
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// The workbook sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -222,7 +235,7 @@ pub(crate) enum Color {
 /// Options shared by every command that reads an interaction log.
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
-    /// Interaction logs: CSV, JSON array or NDJSON (.ndjson/.jsonl); `-` or none reads standard input
+    /// Interaction logs: CSV, JSON array, NDJSON (.ndjson/.jsonl) workbooks (.xlsx/.xls/.ods) or Parquet; `-` or none reads standard input
     #[arg(value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
 

@@ -44,6 +44,8 @@ pub(crate) struct InputOptions {
     pub(crate) encoding: Encoding,
     /// Cell texts read as missing, in every column.
     pub(crate) null_values: Vec<String>,
+    /// The sheet of a workbook input; `None`: its first worksheet.
+    pub(crate) sheet: Option<String>,
 }
 
 impl Default for InputOptions {
@@ -52,6 +54,7 @@ impl Default for InputOptions {
             delimiter: None,
             encoding: Encoding::Utf8,
             null_values: Vec::new(),
+            sheet: None,
         }
     }
 }
@@ -92,8 +95,11 @@ pub(crate) struct CategoryRules {
     pub(crate) column: Option<String>,
     pub(crate) support: Vec<String>,
     pub(crate) service: Vec<String>,
-    /// The category of every other value (`uncategorized` when not given).
+    /// The category of every other present value (`uncategorized` when not given); a
+    /// missing value is always uncategorized.
     pub(crate) default: String,
+    /// When no file has the column, every record is uncategorized instead of an error.
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -197,6 +203,7 @@ struct InputSection {
     delimiter: Option<String>,
     encoding: Option<String>,
     null_values: Option<Vec<String>>,
+    sheet: Option<String>,
 }
 
 impl InputSection {
@@ -230,6 +237,7 @@ impl InputSection {
             delimiter,
             encoding,
             null_values: self.null_values.unwrap_or_default(),
+            sheet: self.sheet,
         })
     }
 }
@@ -375,6 +383,7 @@ struct CategoriesSection {
     #[serde(default)]
     service: Vec<String>,
     default: Option<String>,
+    optional: Option<bool>,
 }
 
 impl CategoriesSection {
@@ -409,6 +418,7 @@ impl CategoriesSection {
             support,
             service,
             default,
+            optional: self.optional.unwrap_or(false),
         })
     }
 }

@@ -4,10 +4,12 @@ mod canonical;
 mod check;
 pub mod cli;
 mod config;
+mod date_formats;
 pub mod exit;
 mod exprs;
 mod history;
 pub mod ingest;
+mod inspect;
 mod messages;
 mod metrics;
 mod periods;
@@ -66,6 +68,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Snapshot(args) => take_snapshot(args),
+        Command::Inspect(args) => {
+            let config = inspect::inspect(&args.file, args.sheet.as_deref())?;
+            write_stdout(|out| out.write_all(config.as_bytes()))?;
+            Ok(Outcome::Success)
+        }
         Command::Trend(args) => {
             let format = args.format;
             let request = args.into_request();

@@ -130,8 +130,12 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         present,
         checks,
         sources,
+        notes,
         ..
     } = input;
+    for note in &notes {
+        crate::messages::warn(&printable(note));
+    }
     let records = frame.height() as u64;
     let skipped = invalid::screen(&invalid, &checks, &sources, &request.invalid)?;
     drop(invalid);
@@ -205,6 +209,8 @@ struct ReadInput {
     byte_scans: Vec<Option<ingest::ByteScan>>,
     /// Whether the scans that ran beside the read found what its plan assumed.
     byte_scans_as_assumed: bool,
+    /// Notices about how the config was applied, for stderr.
+    notes: Vec<String>,
 }
 
 /// How [`read_checked`] reads: by default the fastest plan, which the result may prove wrong
@@ -261,7 +267,8 @@ fn read_checked(
         plan.byte_scans.take(),
         !plan.scan_first,
     )?;
-    let raw = ingest::mapping::apply(raw, &request.config)?;
+    let mut raw = ingest::mapping::apply(raw, &request.config)?;
+    let notes = std::mem::take(&mut raw.notes);
     let timestamps = match plan.timestamps {
         Some(shapes) => shapes,
         None if timestamps_look_common(&raw) => Shapes::Common,
@@ -324,6 +331,7 @@ fn read_checked(
         plan,
         byte_scans,
         byte_scans_as_assumed,
+        notes,
     })
 }
 

@@ -3,7 +3,9 @@
 //!
 //! Inside the pipeline every timestamp is an `Int64` of microseconds since the Unix epoch (UTC).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone as _, Utc};
+use chrono::{
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, Offset as _, SecondsFormat, TimeZone as _, Utc,
+};
 use chrono_tz::Tz;
 use polars::prelude::*;
 
@@ -52,15 +54,15 @@ pub(crate) fn parse_when(text: &str) -> Result<When, String> {
 }
 
 impl When {
-    /// The instant, a local value read in `zone`.
+    /// The instant, a local value read in `zone` with the DST rule of SPEC §2 (see
+    /// [`local_instant`]).
     pub(crate) fn resolve(self, zone: Tz) -> Result<DateTime<Utc>, String> {
         match self {
             When::Instant(instant) => Ok(instant),
-            When::Local(naive) => zone
-                .from_local_datetime(&naive)
-                .earliest()
-                .map(|local| local.with_timezone(&Utc))
-                .ok_or_else(|| format!("\"{naive}\" does not exist in time zone {zone}")),
+            When::Local(naive) => {
+                DateTime::<Utc>::from_timestamp_micros(local_instant(zone, naive))
+                    .ok_or_else(|| format!("\"{naive}\" is out of range"))
+            }
         }
     }
 }
@@ -69,6 +71,63 @@ impl When {
 #[cfg(test)]
 pub(crate) fn parse_instant(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
     parse_when(text)?.resolve(zone)
+}
+
+const MICROS_PER_SECOND: i64 = 1_000_000;
+
+/// Half of the window searched for a DST transition around a nonexistent local time. It
+/// must exceed the largest UTC offset in the tz database (about ±16 h for old LMT offsets).
+const GAP_SEARCH_HALF_WIDTH_SECONDS: i64 = 30 * 3600;
+
+/// The instant of a naive local time in `tz` (SPEC §2): a time that occurs twice (fall-back)
+/// is the earlier instant; a time that does not exist (spring-forward gap) is read with the
+/// offset in force just before the gap, i.e. it moves forward by the gap's length. Total over
+/// every `NaiveDateTime`.
+pub(crate) fn local_instant(tz: Tz, local: NaiveDateTime) -> i64 {
+    // The wall-clock reading as if it were UTC; every NaiveDateTime fits in i64 microseconds.
+    let wall_micros = local.and_utc().timestamp_micros();
+    let minus_offset =
+        |offset_seconds: i64| wall_micros.saturating_sub(offset_seconds * MICROS_PER_SECOND);
+    match tz.offset_from_local_datetime(&local) {
+        LocalResult::Single(offset) => minus_offset(offset_seconds(offset)),
+        LocalResult::Ambiguous(first, second) => {
+            minus_offset(offset_seconds(first)).min(minus_offset(offset_seconds(second)))
+        }
+        LocalResult::None => {
+            let wall_seconds = wall_micros.div_euclid(MICROS_PER_SECOND);
+            minus_offset(offset_seconds_before_gap(tz, wall_seconds))
+        }
+    }
+}
+
+fn offset_seconds(offset: <Tz as chrono::TimeZone>::Offset) -> i64 {
+    i64::from(offset.fix().local_minus_utc())
+}
+
+fn offset_seconds_at(tz: Tz, utc_seconds: i64) -> i64 {
+    DateTime::from_timestamp(utc_seconds, 0).map_or(0, |utc| {
+        offset_seconds(tz.offset_from_utc_datetime(&utc.naive_utc()))
+    })
+}
+
+/// The UTC offset in force just before the DST gap that swallows the wall-clock second
+/// `wall_seconds`. With the gap's transition at instant T, `c + offset(c)` is below the wall
+/// time for every instant c just before T and above it from T on, so a bisection over a window
+/// wider than any offset finds T − 1 s, whose offset is the one before the gap. (tz data
+/// transitions fall on whole seconds, so flooring the wall time to seconds loses nothing.)
+fn offset_seconds_before_gap(tz: Tz, wall_seconds: i64) -> i64 {
+    let wall_clock_at = |utc_seconds: i64| utc_seconds + offset_seconds_at(tz, utc_seconds);
+    let mut below = wall_seconds.saturating_sub(GAP_SEARCH_HALF_WIDTH_SECONDS);
+    let mut at_or_above = wall_seconds.saturating_add(GAP_SEARCH_HALF_WIDTH_SECONDS);
+    while at_or_above - below > 1 {
+        let middle = below + (at_or_above - below) / 2;
+        if wall_clock_at(middle) < wall_seconds {
+            below = middle;
+        } else {
+            at_or_above = middle;
+        }
+    }
+    offset_seconds_at(tz, below)
 }
 
 /// Epoch microseconds of an instant, the pipeline's timestamp representation.
@@ -288,11 +347,16 @@ fn utc_shape(length: Expr, text: Expr) -> Expr {
     (length.eq(lit(20u32))).and(text.str().ends_with(lit("Z")))
 }
 
-/// A naive datetime read in `zone`, as epoch microseconds.
+/// A naive datetime read in `zone`, as epoch microseconds, under the rule of
+/// [`local_instant`]: an ambiguous time is the earlier instant; a time in a spring-forward gap
+/// is read with the offset of the same wall time a day earlier (the offset before the gap, as
+/// no zone changes its offset twice within a day), i.e. moved forward by the gap.
 fn in_zone(naive: Expr, zone: Tz) -> Expr {
     if zone == chrono_tz::UTC {
-        naive.cast(DataType::Int64)
-    } else {
+        return naive.cast(DataType::Int64);
+    }
+    const DAY: i64 = 86_400 * MICROS_PER_SECOND;
+    let read = |naive: Expr| {
         naive
             .dt()
             .replace_time_zone(
@@ -301,7 +365,10 @@ fn in_zone(naive: Expr, zone: Tz) -> Expr {
                 NonExistent::Null,
             )
             .cast(DataType::Int64)
-    }
+    };
+    let day_before = (naive.clone().cast(DataType::Int64) - lit(DAY))
+        .cast(DataType::Datetime(TimeUnit::Microseconds, None));
+    coalesce(&[read(naive), read(day_before) + lit(DAY)])
 }
 
 /// Parses text in strftime `format` (non-strictly: null where it does not match) to a
@@ -450,14 +517,77 @@ mod tests {
     }
 
     #[test]
-    fn naive_values_in_a_gap_are_missing_and_in_an_overlap_the_earlier() {
-        // Paris: 2026-03-29 02:00–03:00 does not exist; 2026-10-25 02:00–03:00 happens twice
-        // (first at +02:00, then at +01:00).
+    fn naive_values_in_a_gap_move_forward_and_in_an_overlap_are_the_earlier() {
+        // Paris: 2026-03-29 02:00–03:00 does not exist (read at +01:00, so 02:30 is 01:30Z,
+        // shown as 03:30 +02:00); 2026-10-25 02:00–03:00 happens twice (first at +02:00).
+        // Santiago's gap is at midnight: 2026-09-06 00:30 read at −04 is 04:30Z.
         let parsed = parse_column(
-            &[Some("2026-03-29 02:30:00"), Some("2026-10-25T02:30:00")],
+            &[
+                Some("2026-03-29 02:30:00"),
+                Some("2026-10-25T02:30:00"),
+                Some("2026-03-29"),
+                Some("2026-03-29 02:30:00.5"),
+            ],
             "Europe/Paris",
         );
-        assert_eq!(parsed, vec![None, Some(utc("2026-10-25T00:30:00Z"))]);
+        assert_eq!(
+            parsed,
+            vec![
+                Some(utc("2026-03-29T01:30:00Z")),
+                Some(utc("2026-10-25T00:30:00Z")),
+                Some(utc("2026-03-28T23:00:00Z")),
+                Some(utc("2026-03-29T01:30:00.5Z")),
+            ]
+        );
+        let santiago = parse_column(&[Some("2026-09-06 00:30:00")], "America/Santiago");
+        assert_eq!(santiago, vec![Some(utc("2026-09-06T04:30:00Z"))]);
+        // The option values follow the same rule.
+        let paris = parse_zone("Europe/Paris").unwrap();
+        assert_eq!(
+            to_micros(parse_instant("2026-03-29 02:30:00", paris).unwrap()),
+            utc("2026-03-29T01:30:00Z")
+        );
+    }
+
+    fn naive(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    fn zone(name: &str) -> Tz {
+        parse_zone(name).unwrap()
+    }
+
+    #[test]
+    fn gap_in_the_night_moves_forward() {
+        // Bucharest 2026-03-29 03:30 does not exist (03:00 +02 → 04:00 +03); read at +02 it is
+        // 01:30Z, which shows as 04:30 +03.
+        assert_eq!(
+            local_instant(zone("Europe/Bucharest"), naive("2026-03-29 03:30:00")),
+            utc("2026-03-29T01:30:00Z")
+        );
+        // Santiago 2026-09-06: 00:00 −04 → 01:00 −03; 00:30 read at −04 is 04:30Z.
+        assert_eq!(
+            local_instant(zone("America/Santiago"), naive("2026-09-06 00:30:00")),
+            utc("2026-09-06T04:30:00Z")
+        );
+    }
+
+    #[test]
+    fn ambiguous_time_is_the_earlier_instant() {
+        // Bucharest 2026-10-25 03:30 occurs at +03 (00:30Z) and at +02 (01:30Z).
+        assert_eq!(
+            local_instant(zone("Europe/Bucharest"), naive("2026-10-25 03:30:00")),
+            utc("2026-10-25T00:30:00Z")
+        );
+        // Santiago falls back at 2026-04-05 00:00 −03 → 04-04 23:00 −04, so 04-04 23:30 occurs
+        // at −03 (04-05 02:30Z) and at −04 (03:30Z).
+        assert_eq!(
+            local_instant(zone("America/Santiago"), naive("2026-04-04 23:30:00")),
+            utc("2026-04-05T02:30:00Z")
+        );
+        // Total over NaiveDateTime, including its extremes.
+        let _ = local_instant(zone("Europe/Bucharest"), NaiveDateTime::MIN);
+        let _ = local_instant(zone("Europe/Bucharest"), NaiveDateTime::MAX);
     }
 
     #[test]

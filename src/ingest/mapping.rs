@@ -9,26 +9,80 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::{origin_column, Origin, RawLog, FILE_COLUMN, MALFORMED_COLUMN, RECORD_COLUMN};
-use crate::canonical::{CATEGORY, SERVICE, SUPPORT};
+use crate::canonical::{Kind, CATEGORY, FIELDS, SERVICE, SUPPORT, UNCATEGORIZED};
 use crate::config::{CategoryRules, ColumnMapping, Config, Unit};
+use crate::date_formats::{self, Sniffed};
 use crate::exprs::{first_match, is_one_of};
 use crate::timestamps::strptime;
 use crate::user_error;
 
 /// Applies the config's mapping to the raw log; without one the log is returned as it is.
-pub(crate) fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
+/// Source column names are matched exactly, else trimmed and case-insensitively. An optional
+/// mapping whose column no file has is dropped (the field is absent), with a notice in
+/// [`RawLog::notes`]; so is a timestamp format sniffed from the values (see
+/// [`sniff_timestamps`]).
+pub(crate) fn apply(mut raw: RawLog, config: &Config) -> Result<RawLog> {
     let nulls = &config.input.null_values;
+    let mut absent: Vec<String> = Vec::new();
+    let mut columns = Vec::with_capacity(config.columns.len());
+    for mapping in &config.columns {
+        let resolved: Option<Vec<String>> = (mapping.sources.iter())
+            .map(|s| resolve(s, &raw.columns))
+            .collect();
+        match resolved {
+            Some(sources) => columns.push(ColumnMapping {
+                sources,
+                ..mapping.clone()
+            }),
+            None if mapping.optional => absent.push(format!(
+                "{} ({})",
+                mapping.field,
+                quoted_sources(&mapping.sources)
+            )),
+            None => columns.push(mapping.clone()),
+        }
+    }
+    let categories = config.categories.as_ref().map(|rules| {
+        let Some(column) = &rules.column else {
+            return rules.clone();
+        };
+        match resolve(column, &raw.columns) {
+            Some(column) => CategoryRules {
+                column: Some(column),
+                ..rules.clone()
+            },
+            None if rules.optional => {
+                absent.push(format!(
+                    "category ({column:?}: every record is uncategorized)"
+                ));
+                CategoryRules {
+                    column: None,
+                    support: Vec::new(),
+                    service: Vec::new(),
+                    default: UNCATEGORIZED.to_string(),
+                    optional: true,
+                }
+            }
+            None => rules.clone(),
+        }
+    });
+    let mut config = Config {
+        columns,
+        categories,
+        ..config.clone()
+    };
+    if !absent.is_empty() {
+        raw.notes.push(format!(
+            "not in the input, so the metrics they feed have n = 0: {}; to read other columns \
+             for them, map them in a --config (`cxkpi inspect FILE` writes one)",
+            absent.join(", ")
+        ));
+    }
+    sniff_timestamps(&mut raw, &mut config)?;
+    let config = &config;
     if config.columns.is_empty() && config.categories.is_none() && nulls.is_empty() {
         return Ok(raw);
     }
-    // An optional mapping whose column no file has is dropped: the field is absent.
-    let config = &Config {
-        columns: (config.columns.iter())
-            .filter(|m| !m.optional || m.sources.iter().all(|s| raw.columns.contains(s)))
-            .cloned()
-            .collect(),
-        ..config.clone()
-    };
     check_sources(&raw, config)?;
     let mut produced: Vec<String> = config.columns.iter().map(|m| m.field.to_string()).collect();
     let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
@@ -41,10 +95,7 @@ pub(crate) fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
         }
         origins.push(Origin {
             field: mapping.field,
-            source: (mapping.sources.iter())
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(" + "),
+            source: quoted_sources(&mapping.sources),
             expected: expected(mapping),
             converted,
         });
@@ -67,6 +118,7 @@ pub(crate) fn apply(raw: RawLog, config: &Config) -> Result<RawLog> {
     );
     Ok(RawLog {
         undecodable: raw.undecodable,
+        notes: raw.notes,
         frame: raw.frame.select(exprs),
         columns: kept(&raw.columns),
         source_columns: raw
@@ -268,6 +320,8 @@ fn category(rules: &CategoryRules, nulls: &[String]) -> Expr {
         return lit(rules.default.as_str());
     };
     let lower = cleaned(col(column.as_str()), nulls).str().to_lowercase();
+    // A missing value is uncategorized: the default is for the values the rules do not list.
+    let missing = (lower.clone().is_null(), lit(UNCATEGORIZED));
     let listed = |values: &[String]| {
         let words: Vec<&str> = values.iter().map(String::as_str).collect();
         if words.is_empty() {
@@ -278,9 +332,156 @@ fn category(rules: &CategoryRules, nulls: &[String]) -> Expr {
     };
     first_match(
         vec![
+            missing,
             (listed(&rules.support), lit(SUPPORT)),
             (listed(&rules.service), lit(SERVICE)),
         ],
         lit(rules.default.as_str()),
     )
+}
+
+/// The raw column that `name` (a config's source column) stands for: the one so named, else
+/// the one equal to it trimmed and case-insensitively.
+fn resolve(name: &str, columns: &[String]) -> Option<String> {
+    if columns.iter().any(|c| c == name) {
+        return Some(name.to_string());
+    }
+    let wanted = name.trim().to_lowercase();
+    (columns.iter())
+        .find(|c| c.trim().to_lowercase() == wanted)
+        .cloned()
+}
+
+/// `"Date" + "Time"`.
+fn quoted_sources(sources: &[String]) -> String {
+    (sources.iter())
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// How many records [`sniff_timestamps`] looks at.
+const SNIFF_SAMPLE: u32 = 50_000;
+
+/// Gives each timestamp field without a configured format (mapped, or a canonical column
+/// of the input) the format its values are in, when they are not in a canonical shape and
+/// decide one (SPEC §7); says so in [`RawLog::notes`]. Every value reading both day first and
+/// month first is exit 2, with both readings and the config line that settles it.
+fn sniff_timestamps(raw: &mut RawLog, config: &mut Config) -> Result<()> {
+    let nulls = config.input.null_values.clone();
+    let mut candidates: Vec<ColumnMapping> = Vec::new();
+    for field in FIELDS.iter().filter(|f| f.kind == Kind::Timestamp) {
+        match config.columns.iter().find(|m| m.field == field.name) {
+            Some(mapping) if mapping.format.is_none() && mapping.values.is_empty() => {
+                candidates.push(mapping.clone())
+            }
+            Some(_) => {}
+            None if raw.columns.iter().any(|c| c == field.name) => candidates.push(ColumnMapping {
+                field: field.name,
+                sources: vec![field.name.to_string()],
+                format: None,
+                unit: None,
+                values: Vec::new(),
+                null_values: Vec::new(),
+                default: None,
+                optional: false,
+            }),
+            None => {}
+        }
+    }
+    // A mapping naming a column no file has is reported by check_sources.
+    candidates.retain(|m| m.sources.iter().all(|s| raw.columns.contains(s)));
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let exprs: Vec<Expr> = (candidates.iter())
+        .map(|m| source_text(m, &nulls).alias(m.field))
+        .collect();
+    // A sample that cannot be read is left to the full read, which says why.
+    let Ok(sample) = raw
+        .frame
+        .clone()
+        .limit(SNIFF_SAMPLE)
+        .select(exprs)
+        .collect()
+    else {
+        return Ok(());
+    };
+    for mapping in candidates {
+        let Ok(values) = sample.column(mapping.field).and_then(|c| c.str().cloned()) else {
+            continue;
+        };
+        let texts: Vec<&str> = values.iter().flatten().collect();
+        if texts.iter().all(|t| date_formats::is_canonical(t.trim())) {
+            continue;
+        }
+        let label = if mapping.sources == [mapping.field] {
+            mapping.field.to_string()
+        } else {
+            format!(
+                "{} (from {})",
+                mapping.field,
+                quoted_sources(&mapping.sources)
+            )
+        };
+        match date_formats::sniff(texts.into_iter()) {
+            Sniffed::Format {
+                pattern,
+                description,
+                evidence,
+            } => {
+                let because = evidence.map(|e| format!(": {e}")).unwrap_or_default();
+                raw.notes.push(format!(
+                    "{label}: timestamps read as {description} (format \"{pattern}\"){because}"
+                ));
+                let sniffed = ColumnMapping {
+                    format: Some(pattern),
+                    ..mapping.clone()
+                };
+                match config.columns.iter_mut().find(|m| m.field == mapping.field) {
+                    Some(existing) => *existing = sniffed,
+                    None => config.columns.push(sniffed),
+                }
+            }
+            Sniffed::Ambiguous {
+                day_first,
+                month_first,
+                example,
+            } => {
+                let reading = |pattern: &str| {
+                    date_formats::parse_with(pattern, &example)
+                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default()
+                };
+                let source = match mapping.sources.as_slice() {
+                    [one] => format!("column = {one:?}"),
+                    many => format!("columns = [{}]", quoted_sources(many).replace(" + ", ", ")),
+                };
+                return Err(user_error!(
+                    "{label}: every value reads both day first and month first, so the dates \
+                     are ambiguous: {example} is {} day first ({}) or {} month first ({}). \
+                     Say which in a --config, e.g. [columns] {} = {{ {source}, format = \"{day_first}\" }} \
+                     (or format = \"{month_first}\")",
+                    reading(&day_first),
+                    date_formats::describe_pattern(&day_first),
+                    reading(&month_first),
+                    date_formats::describe_pattern(&month_first),
+                    mapping.field,
+                ));
+            }
+            // A canonical column keeps the canonical message of validation.
+            Sniffed::Unknown { example } if mapping.sources != [mapping.field] => {
+                raw.notes.push(format!(
+                    "{label}: no one timestamp format reads every value (e.g. {:?}), so records \
+                 whose value is not canonical are invalid; if the column has a format of its \
+                 own, give it in a --config: [columns] {} = {{ column = {:?}, format = \"…\" }}",
+                    crate::messages::printable(&example),
+                    mapping.field,
+                    mapping.sources.join(" "),
+                ))
+            }
+            Sniffed::Canonical | Sniffed::Unknown { .. } | Sniffed::Empty => {}
+        }
+    }
+    Ok(())
 }

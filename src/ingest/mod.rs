@@ -8,6 +8,7 @@ pub(crate) mod mapping;
 pub(crate) mod normalize;
 pub mod short_records;
 pub mod utf8;
+mod workbook;
 
 /// Column of the raw frame: why a record could not be read as a record (null when it could).
 pub(crate) const MALFORMED_COLUMN: &str = "__malformed";
@@ -48,6 +49,9 @@ pub(crate) struct RawLog {
     pub(crate) origins: Vec<Origin>,
     /// The sources (as [`FILE_COLUMN`] values) with bytes that are not UTF-8, read as U+FFFD.
     pub(crate) undecodable: Vec<u32>,
+    /// One-line notices for stderr about how the config was applied (absent optional
+    /// columns, sniffed timestamp formats).
+    pub(crate) notes: Vec<String>,
 }
 
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
@@ -201,6 +205,7 @@ pub(crate) fn read_inputs(
             source_columns,
             origins: Vec::new(),
             undecodable,
+            notes: Vec::new(),
         },
         byte_scans,
     ))
@@ -236,6 +241,26 @@ fn read_one(
     scan_beside: bool,
 ) -> Result<Source> {
     let is_stdin = path.as_os_str() == "-";
+    if !is_stdin && is_workbook(path) {
+        if !path.is_file() {
+            return Err(if path.exists() {
+                user_error!("{name}: not a file")
+            } else {
+                user_error!("{name}: no such file")
+            });
+        }
+        return workbook_source(path, name, options.sheet.as_deref());
+    }
+    if !is_stdin && is_parquet(path) {
+        if !path.is_file() {
+            return Err(if path.exists() {
+                user_error!("{name}: not a file")
+            } else {
+                user_error!("{name}: no such file")
+            });
+        }
+        return parquet_source(path, name);
+    }
     let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
         let mut buffer = Vec::new();
@@ -323,6 +348,114 @@ fn read_one(
         }
     };
     Ok(source)
+}
+
+/// Whether the file is a workbook calamine reads, by its extension.
+pub(crate) fn is_workbook(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    matches!(
+        extension.as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    )
+}
+
+/// Whether the file is Parquet, by its extension.
+pub(crate) fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// A Parquet file as a source: every column as the text a CSV export would hold (datetimes
+/// with a zone in UTC RFC 3339, naive ones as `YYYY-MM-DD HH:MM:SS[.f]`, dates `YYYY-MM-DD`,
+/// durations in seconds), rows numbered from 1.
+fn parquet_source(path: &Path, name: &str) -> Result<Source> {
+    let unreadable = |e: PolarsError| user_error!("{name}: cannot read as Parquet: {e}");
+    let mut frame = LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(unreadable)?;
+    let schema = frame.collect_schema().map_err(unreadable)?;
+    let mut exprs = vec![
+        col(RECORD_COLUMN),
+        lit(NULL).cast(DataType::UInt32).alias(MALFORMED_COLUMN),
+    ];
+    let mut names = Vec::with_capacity(schema.len());
+    for (column, dtype) in schema.iter() {
+        let value = col(column.clone());
+        let text = match dtype {
+            DataType::Datetime(_, Some(_)) => value
+                .dt()
+                .convert_time_zone(polars::prelude::TimeZone::UTC)
+                .dt()
+                .strftime("%Y-%m-%dT%H:%M:%S%.fZ"),
+            DataType::Datetime(_, None) => value.dt().strftime("%Y-%m-%d %H:%M:%S%.f"),
+            DataType::Date => value.dt().strftime("%Y-%m-%d"),
+            DataType::Duration(_) => (value.dt().total_microseconds(false).cast(DataType::Float64)
+                / lit(1e6))
+            .cast(DataType::String),
+            _ => value.cast(DataType::String),
+        };
+        exprs.push(text.alias(column.clone()));
+        names.push(column.to_string());
+    }
+    if names
+        .iter()
+        .any(|n| n == RECORD_COLUMN || n == MALFORMED_COLUMN)
+    {
+        return Err(user_error!("{name}: a column name is reserved by cxkpi"));
+    }
+    let frame = frame.with_row_index(RECORD_COLUMN, Some(1)).select(exprs);
+    Ok(Source {
+        frame,
+        columns: names,
+        byte_scan: None,
+    })
+}
+
+/// One sheet of a workbook as a source: the header row's names (trimmed; an empty one is
+/// `columnN`, as in a CSV header), the data rows numbered from 1, every cell as text.
+fn workbook_source(path: &Path, name: &str, sheet: Option<&str>) -> Result<Source> {
+    let sheet = workbook::read_sheet(path, sheet).map_err(|e| user_error!("{e}"))?;
+    let mut names: Vec<String> = Vec::with_capacity(sheet.headers.len());
+    for (index, header) in sheet.headers.iter().enumerate() {
+        let header = header.trim();
+        let header = if header.is_empty() {
+            format!("column{}", index + 1)
+        } else {
+            header.to_string()
+        };
+        if names.contains(&header) {
+            return Err(user_error!(
+                "{name}, sheet \"{}\": the header names column \"{header}\" twice; column names \
+                 must be unique",
+                sheet.name
+            ));
+        }
+        names.push(header);
+    }
+    let height = sheet.records.len();
+    let mut columns = Vec::with_capacity(names.len() + 2);
+    let records: Vec<u32> = (sheet.records.iter()).map(|(n, _)| *n as u32).collect();
+    columns.push(Column::new(RECORD_COLUMN.into(), records));
+    columns.push(Column::new(
+        MALFORMED_COLUMN.into(),
+        vec![None::<u32>; height],
+    ));
+    for (index, column) in names.iter().enumerate() {
+        let values: Vec<Option<&str>> = (sheet.records.iter())
+            .map(|(_, cells)| cells.get(index).and_then(|c| c.as_deref()))
+            .collect();
+        columns.push(Column::new(column.as_str().into(), values));
+    }
+    let frame = DataFrame::new(height, columns)?;
+    Ok(Source {
+        frame: frame.lazy(),
+        columns: names,
+        byte_scan: None,
+    })
 }
 
 /// How much of a source is looked at to detect its format and read a CSV header.

@@ -867,18 +867,24 @@ fn by_a_mapped_field_and_by_a_source_column() {
 #[test]
 fn categories_with_default_service() {
     // support ["Technical issue"] matches 1 and 2 (trimmed, case-insensitive); service lists
-    // " refund REQUEST " (trimmed, case-insensitive in the config too): 3, 4; the rest (5, 6,
-    // 7) default to service. support 5, 4 → 100 %; service 2, 5, 1, 3, 4 → 2 of 5.
+    // " refund REQUEST " (trimmed, case-insensitive in the config too): 3, 4; the other values
+    // (5, 7) default to service, and the empty one (6) stays uncategorized: the default is for
+    // values, not for their absence. support 5, 4 → 100 %; service 2, 5, 1, 4 → 2 of 4;
+    // uncategorized 3 → 0 %.
     let report = report_json("--config categories_default.toml categories.csv");
     assert_input(&report, 7, 0);
-    assert_eq!(categories(&report), ["support", "service", "all"]);
+    assert_eq!(categories(&report), ["support", "service", "uncategorized", "all"]);
     assert_values(
         row(&report, "support", &[]),
         &[("interactions", 2.0), ("csat", 100.0), ("csat_n", 2.0)],
     );
     assert_values(
         row(&report, "service", &[]),
-        &[("interactions", 5.0), ("csat", 40.0), ("csat_n", 5.0)],
+        &[("interactions", 4.0), ("csat", 50.0), ("csat_n", 4.0)],
+    );
+    assert_values(
+        row(&report, "uncategorized", &[]),
+        &[("interactions", 1.0), ("csat", 0.0), ("csat_n", 1.0)],
     );
     assert_values(row(&report, "all", &[]), &[("interactions", 7.0), ("csat", 400.0 / 7.0)]);
 }

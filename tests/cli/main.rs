@@ -4,6 +4,7 @@
 
 mod check;
 mod config;
+mod exports;
 mod fuzz;
 mod html;
 mod intervals;
