@@ -1,5 +1,5 @@
-//! Timestamp formats: sniffing a column's format from its values, parsing a value with a
-//! strftime pattern, and Excel serial dates.
+//! Timestamp formats: sniffing a column's format from its values, and parsing a value with a
+//! strftime pattern.
 //!
 //! The sniffer never guesses. A pattern is chosen only when it parses every non-empty value,
 //! and day-first against month-first is decided by the values alone: a first field above 12

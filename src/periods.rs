@@ -1,4 +1,5 @@
-//! Calendar periods and comparison windows (SPEC §8) and the naive-local-time DST rule (SPEC §2).
+//! Calendar periods and comparison windows (SPEC §8); local times become instants by the
+//! DST rule of SPEC §2 (`timestamps::local_instant`).
 //!
 //! Instants are microseconds since the Unix epoch (UTC, `i64`). A period is a local calendar
 //! day, week, month, quarter or year in a `chrono_tz::Tz`, labelled by the local date it starts
@@ -20,10 +21,13 @@
 use std::fmt::Write as _;
 
 use chrono::{
-    DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime,
     TimeZone,
 };
 use chrono_tz::Tz;
+
+pub(crate) use crate::timestamps::local_instant;
+use crate::timestamps::offset_seconds;
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
 
@@ -32,9 +36,6 @@ const SUPPORTED_MIN_MICROS: i64 = -62_135_596_800 * MICROS_PER_SECOND;
 /// 10000-01-01T00:00:00Z in epoch microseconds (exclusive).
 const SUPPORTED_END_MICROS: i64 = 253_402_300_800 * MICROS_PER_SECOND;
 
-/// Half of the window searched for a DST transition around a nonexistent local time. It
-/// must exceed the largest UTC offset in the tz database (about ±16 h for old LMT offsets).
-const GAP_SEARCH_HALF_WIDTH_SECONDS: i64 = 30 * 3600;
 
 /// `--every`: the length of a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -97,27 +98,6 @@ impl Window {
 // Local time ↔ instant
 // ---------------------------------------------------------------------------------------------
 
-/// The instant of a naive local time in `tz` (SPEC §2): a time that occurs twice (fall-back)
-/// is the earlier instant; a time that does not exist (spring-forward gap) is read with the
-/// offset in force just before the gap, i.e. it moves forward by the gap's length. Total over
-/// every `NaiveDateTime`.
-pub(crate) fn local_instant(tz: Tz, local: NaiveDateTime) -> i64 {
-    // The wall-clock reading as if it were UTC; every NaiveDateTime fits in i64 microseconds.
-    let wall_micros = local.and_utc().timestamp_micros();
-    let minus_offset =
-        |offset_seconds: i64| wall_micros.saturating_sub(offset_seconds * MICROS_PER_SECOND);
-    match tz.offset_from_local_datetime(&local) {
-        LocalResult::Single(offset) => minus_offset(offset_seconds(offset)),
-        LocalResult::Ambiguous(first, second) => {
-            minus_offset(offset_seconds(first)).min(minus_offset(offset_seconds(second)))
-        }
-        LocalResult::None => {
-            let wall_seconds = wall_micros.div_euclid(MICROS_PER_SECOND);
-            minus_offset(offset_seconds_before_gap(tz, wall_seconds))
-        }
-    }
-}
-
 /// The instant at which `date` starts in `tz`: local 00:00, under the rule of [`local_instant`].
 pub(crate) fn local_midnight(tz: Tz, date: NaiveDate) -> i64 {
     local_instant(tz, date.and_time(NaiveTime::MIN))
@@ -145,36 +125,6 @@ pub(crate) fn local_datetime(tz: Tz, micros: i64) -> Result<NaiveDateTime, Perio
 /// The local calendar date of an instant in `tz`.
 pub(crate) fn local_date(tz: Tz, micros: i64) -> Result<NaiveDate, PeriodError> {
     local_datetime(tz, micros).map(|local| local.date())
-}
-
-fn offset_seconds(offset: <Tz as TimeZone>::Offset) -> i64 {
-    i64::from(offset.fix().local_minus_utc())
-}
-
-fn offset_seconds_at(tz: Tz, utc_seconds: i64) -> i64 {
-    DateTime::from_timestamp(utc_seconds, 0).map_or(0, |utc| {
-        offset_seconds(tz.offset_from_utc_datetime(&utc.naive_utc()))
-    })
-}
-
-/// The UTC offset in force just before the DST gap that swallows the wall-clock second
-/// `wall_seconds`. With the gap's transition at instant T, `c + offset(c)` is below the wall
-/// time for every instant c just before T and above it from T on, so a bisection over a window
-/// wider than any offset finds T − 1 s, whose offset is the one before the gap. (tz data
-/// transitions fall on whole seconds, so flooring the wall time to seconds loses nothing.)
-fn offset_seconds_before_gap(tz: Tz, wall_seconds: i64) -> i64 {
-    let wall_clock_at = |utc_seconds: i64| utc_seconds + offset_seconds_at(tz, utc_seconds);
-    let mut below = wall_seconds.saturating_sub(GAP_SEARCH_HALF_WIDTH_SECONDS);
-    let mut at_or_above = wall_seconds.saturating_add(GAP_SEARCH_HALF_WIDTH_SECONDS);
-    while at_or_above - below > 1 {
-        let middle = below + (at_or_above - below) / 2;
-        if wall_clock_at(middle) < wall_seconds {
-            below = middle;
-        } else {
-            at_or_above = middle;
-        }
-    }
-    offset_seconds_at(tz, below)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,6 +567,7 @@ impl Periods {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::LocalResult;
     use proptest::prelude::*;
 
     const HOUR: i64 = 3600 * MICROS_PER_SECOND;

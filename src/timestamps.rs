@@ -100,7 +100,7 @@ pub(crate) fn local_instant(tz: Tz, local: NaiveDateTime) -> i64 {
     }
 }
 
-fn offset_seconds(offset: <Tz as chrono::TimeZone>::Offset) -> i64 {
+pub(crate) fn offset_seconds(offset: <Tz as chrono::TimeZone>::Offset) -> i64 {
     i64::from(offset.fix().local_minus_utc())
 }
 

@@ -2,6 +2,8 @@
 //! counted only while the record's schedule is open, or, without `--schedule`, the help
 //! desk's own business-hours figures from the input.
 
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use super::defs::{FIRST_RESPONSE_BH_TIME, RESOLUTION_BH_TIME};
@@ -103,7 +105,8 @@ fn counted(
 }
 
 /// Each record's calendar (first matching `[[schedule]]` entry, else the top level); `None`
-/// when the file has no entries.
+/// when the file has no entries. The choice is made once per distinct combination of the
+/// match columns' values: a log has a handful of teams, not millions.
 fn calendar_of_each_record(
     frame: &DataFrame,
     schedules: &Schedules,
@@ -112,18 +115,31 @@ fn calendar_of_each_record(
     if match_columns.is_empty() {
         return Ok(None);
     }
+    let keys: Vec<&str> = match_columns.iter().map(|(key, _)| key.as_str()).collect();
     let columns = (match_columns.iter())
-        .map(|(key, column)| Ok((key.as_str(), frame.column(column)?.str()?.clone())))
+        .map(|(_, column)| Ok(frame.column(column)?.str()?.clone()))
         .collect::<PolarsResult<Vec<_>>>()?;
-    let calendars = (0..frame.height())
-        .map(|row| {
-            let value_of = |key: &str| {
-                (columns.iter())
-                    .find(|(k, _)| *k == key)
-                    .and_then(|(_, values)| values.get(row))
-            };
-            schedules.calendar_for(value_of) as u32
-        })
-        .collect();
+    let mut values_of_each: Vec<_> = columns.iter().map(|column| column.iter()).collect();
+    let mut chosen: HashMap<Vec<Option<&str>>, u32> = HashMap::new();
+    let mut values: Vec<Option<&str>> = vec![None; keys.len()];
+    let mut calendars = Vec::with_capacity(frame.height());
+    for _ in 0..frame.height() {
+        for (value, column) in values.iter_mut().zip(&mut values_of_each) {
+            *value = column.next().flatten();
+        }
+        let calendar = match chosen.get(&values) {
+            Some(calendar) => *calendar,
+            None => {
+                let value_of = |key: &str| {
+                    let index = keys.iter().position(|k| *k == key)?;
+                    values[index]
+                };
+                let calendar = schedules.calendar_for(value_of) as u32;
+                chosen.insert(values.clone(), calendar);
+                calendar
+            }
+        };
+        calendars.push(calendar);
+    }
     Ok(Some(calendars))
 }
