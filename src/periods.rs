@@ -20,10 +20,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{
-    DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone,
-};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 pub(crate) use crate::timestamps::local_instant;
@@ -35,7 +32,6 @@ const MICROS_PER_SECOND: i64 = 1_000_000;
 const SUPPORTED_MIN_MICROS: i64 = -62_135_596_800 * MICROS_PER_SECOND;
 /// 10000-01-01T00:00:00Z in epoch microseconds (exclusive).
 const SUPPORTED_END_MICROS: i64 = 253_402_300_800 * MICROS_PER_SECOND;
-
 
 /// `--every`: the length of a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -542,9 +542,13 @@ impl Prepared {
                     rows = with_every_period(rows, &labels, &value_outputs);
                 }
                 if let Some(compare) = self.compare {
-                    let previous =
-                        self.previous_periods(&periods, compare, &key_columns, &value_outputs)?;
-
+                    let previous = self.previous_periods(
+                        &periods,
+                        compare,
+                        &key_columns,
+                        &value_outputs,
+                        confidence,
+                    )?;
                     let ws = self.week_start;
                     attach_previous(&mut rows, &previous, |period| {
                         let date = period?.parse().ok()?;
@@ -579,6 +583,7 @@ impl Prepared {
         compare: Compare,
         key_columns: &[String],
         outputs: &[OutputColumn],
+        confidence: Option<&Confidence>,
     ) -> Result<Vec<Row>> {
         let (every, week_start) = (periods.every(), periods.week_start());
         let comparison = |index: usize| -> Result<Window> {
@@ -606,7 +611,7 @@ impl Prepared {
             col(PERIOD_TO),
             self.has_churn,
         ));
-        self.rows(frame, key_columns, Some(&labels), outputs, None)
+        self.rows(frame, key_columns, Some(&labels), outputs, confidence)
     }
 
     /// The aggregated rows of `frame` by category × (period) × keys.
@@ -693,6 +698,13 @@ fn attach_previous(
                 })
                 .collect();
             row.cells.extend(cells);
+            row.prev_intervals = (found.cells.iter())
+                .filter(|(output, _)| output.variant == Variant::Value)
+                .filter_map(|(output, _)| {
+                    let interval = found.interval(output.column.name)?;
+                    Some((output.column, interval))
+                })
+                .collect();
         }
     }
 }
@@ -881,6 +893,7 @@ fn rows_of(
             cells: (columns.iter().zip(&cells_by_column))
                 .map(|(column, cells)| (*column, cells[i]))
                 .collect(),
+            prev_intervals: Vec::new(),
         })
         .collect())
 }

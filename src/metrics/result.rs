@@ -102,6 +102,9 @@ pub(crate) struct Row {
     pub(crate) keys: Vec<Option<String>>,
     /// One cell per output column of the report, in its order.
     pub(crate) cells: Vec<(OutputColumn, Cell)>,
+    /// With `--compare` and `--ci`: each value's interval over the comparison window, which
+    /// the output does not list (SPEC §8: no `_lo_prev`) but tables use to judge a change.
+    pub(crate) prev_intervals: Vec<(&'static Column, (f64, f64))>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -161,7 +164,15 @@ impl Row {
             cells: (columns.iter())
                 .map(|output| (*output, output.empty_cell()))
                 .collect(),
+            prev_intervals: Vec::new(),
         }
+    }
+
+    /// The interval of catalogue column `name` over the comparison window, when known.
+    pub(crate) fn prev_interval(&self, name: &str) -> Option<(f64, f64)> {
+        (self.prev_intervals.iter())
+            .find(|(column, _)| column.name == name)
+            .map(|(_, interval)| *interval)
     }
 
     /// The cell of catalogue column `name`, when the report has that column.

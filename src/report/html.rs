@@ -451,6 +451,7 @@ mod tests {
                         true => keys.remove(0).map(String::from),
                         false => None,
                     },
+                    prev_intervals: Vec::new(),
                     keys: keys.into_iter().map(|k| k.map(String::from)).collect(),
                     cells: (columns.iter())
                         .zip(values.iter().chain(std::iter::repeat(&None)))

@@ -102,6 +102,17 @@ fn interval_legend(report: &Report, look: Look, out: &mut dyn Write) -> io::Resu
     writeln!(out)
 }
 
+/// With `--ci` and `--compare`: whether the value's interval and its interval over the
+/// comparison window do not overlap, the change a sign of more than sampling noise. (The
+/// cautious test: two intervals can overlap a little while a two-sample test would still
+/// find the difference; see the README.)
+fn significant(row: &Row, column: &Column) -> bool {
+    match (row.interval(column.name), row.prev_interval(column.name)) {
+        (Some((lo, hi)), Some((lo_before, hi_before))) => lo > hi_before || hi < lo_before,
+        _ => false,
+    }
+}
+
 /// Whether `row`'s value of `column` has data from fewer than `min_n` observations, in a
 /// report with intervals.
 fn low_sample(report: &Report, row: &Row, column: &Column, min_n: u64) -> bool {
@@ -268,6 +279,9 @@ fn value_cell(report: &Report, row: &Row, column: &'static Column, look: Look) -
             };
             text.push_str(separator);
             text.push_str(&change);
+            if significant(row, column) {
+                text.push_str(" *");
+            }
         }
     }
     let cell = TableCell::new(text);

@@ -506,3 +506,43 @@ fn snapshots_with_ci_keep_the_interval_columns() {
     let out = run(&["trend", "--history", history, "--metric", "csat", "--format", "json"]);
     assert_eq!(out.code, Some(0), "{out:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// --compare with --ci: a change marked significant when the intervals do not overlap
+// ---------------------------------------------------------------------------------------------
+
+/// Ten support answers in January (the comparison window of February) and ten in February:
+/// `satisfied_before` and `satisfied_now` of them are 5s, the rest 1s.
+fn two_months(satisfied_before: usize, satisfied_now: usize) -> String {
+    let mut log = String::from("interaction_id,category,created_at,csat\n");
+    for (month, satisfied) in [("01", satisfied_before), ("02", satisfied_now)] {
+        for i in 0..10 {
+            let csat = if i < satisfied { 5 } else { 1 };
+            log.push_str(&format!("{month}-{i},support,2026-{month}-10T10:00:00Z,{csat}\n"));
+        }
+    }
+    log
+}
+
+/// The support CSAT cell of the Markdown table.
+fn support_csat(satisfied_before: usize, satisfied_now: usize) -> String {
+    let out = Cxkpi::new(
+        "report --ci --min-n 5 --compare previous --from 2026-02-01 --to 2026-03-01 \
+         --format markdown log.csv",
+    )
+    .file("log.csv", two_months(satisfied_before, satisfied_now))
+    .ok();
+    metric_line(&out, "support", "CSAT")
+}
+
+#[test]
+fn a_change_whose_intervals_do_not_overlap_is_marked() {
+    // Wilson at z = 1.959964 (the SPEC §9 formula in plain Python, rounded): 10 of 10 →
+    // [72.25, 100], 0 of 10 → [0, 27.75]: apart.
+    // The cell: 100.0% ±13.9 (10) · +100.0 better *.
+    let cell = support_csat(0, 10);
+    assert!(cell.contains(" 100.0% ±13.9 (10) · +100.0 better * "), "{cell}");
+    // 7 of 10 → [39.68, 89.22] and 6 of 10 → [31.27, 83.18] overlap: a change, unmarked.
+    let cell = support_csat(6, 7);
+    assert!(cell.contains("+10.0 better ") && !cell.contains('*'), "{cell}");
+}
