@@ -125,3 +125,99 @@ fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
         .and_then(|()| out.flush())
         .context("writing the output")
 }
+
+#[cfg(test)]
+mod layering {
+    //! Keeps `docs/architecture.md`'s layering true: a module names only modules of its own
+    //! layer or the layers listed before it.
+
+    use std::path::Path;
+
+    /// The layers, in order; a module of one may name the modules of any layer before it.
+    const LAYERS: [&[&str]; 6] = [
+        &[
+            "exit",
+            "messages",
+            "canonical",
+            "timestamps",
+            "units",
+            "config",
+            "schedule",
+            "periods",
+            "date_formats",
+            "exprs",
+        ],
+        &["ingest"],
+        &["metrics"],
+        &["pipeline"],
+        &["render"],
+        &["report", "check", "history", "snapshot", "trend", "inspect"],
+    ];
+
+    fn layer_of(module: &str) -> Option<usize> {
+        LAYERS.iter().position(|layer| layer.contains(&module))
+    }
+
+    /// Every `crate::name` a file mentions.
+    fn named_modules(text: &str) -> Vec<&str> {
+        (text.match_indices("crate::"))
+            .map(|(at, prefix)| {
+                let rest = &text[at + prefix.len()..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .collect()
+    }
+
+    /// Every file below `folder`, its subfolders' too.
+    fn files_below(folder: &Path) -> Vec<std::path::PathBuf> {
+        let entries = std::fs::read_dir(folder).expect("a module folder");
+        (entries.map(|entry| entry.expect("a folder entry").path()))
+            .flat_map(|path| match path.is_dir() {
+                true => files_below(&path),
+                false => vec![path],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_module_names_a_module_of_a_later_layer() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut checked = 0;
+        let mut breaches = Vec::new();
+        for (module, layer) in LAYERS
+            .iter()
+            .enumerate()
+            .flat_map(|(layer, modules)| modules.iter().map(move |module| (*module, layer)))
+        {
+            let file = src.join(format!("{module}.rs"));
+            let folder = src.join(module);
+            let files = if file.is_file() {
+                vec![file]
+            } else {
+                files_below(&folder)
+            };
+            for path in files
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            {
+                let text = std::fs::read_to_string(&path).expect("a readable source file");
+                checked += 1;
+                for named in named_modules(&text) {
+                    if layer_of(named).is_some_and(|later| later > layer) {
+                        breaches.push(format!("{} names crate::{named}", path.display()));
+                    }
+                }
+            }
+        }
+        // Every module file, the folders' included, was read.
+        assert!(checked > 50, "only {checked} files read");
+        assert!(
+            breaches.is_empty(),
+            "imports against the layering:\n{}",
+            breaches.join("\n")
+        );
+    }
+}
