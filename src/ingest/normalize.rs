@@ -100,207 +100,16 @@ impl Canonical {
 
 /// Builds the canonical frame from the raw text frame (no data is read yet: this is a plan).
 pub(crate) fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
-    // Only sources without a single readable record lack columns; with nothing else they still
-    // make a (possibly empty) log.
-    if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID)
-        && raw.source_columns.iter().all(Vec::is_empty)
-    {
-        raw.frame = raw.frame.with_column(
-            lit(NULL)
-                .cast(DataType::String)
-                .alias(canonical::INTERACTION_ID),
-        );
-        raw.columns.push(canonical::INTERACTION_ID.to_string());
-    }
-    let found = || found_columns(&raw.columns);
-    for (source, columns) in raw.sources.iter().zip(&raw.source_columns) {
-        // A JSON source without records has no columns to check.
-        if !columns.is_empty() && !columns.iter().any(|c| c == canonical::INTERACTION_ID) {
-            return Err(user_error!(
-                "{source}: missing required column {}{}; the file has columns: {}\n\
-                 (for an export with its own column names, map them with --config, see \
-                 docs/your-export.md, or use --preset zendesk or --preset freshdesk)",
-                canonical::INTERACTION_ID,
-                closest(canonical::INTERACTION_ID, columns),
-                found_columns(columns)
-            ));
-        }
-    }
-    for (index, key) in options.by.iter().enumerate() {
-        if key == canonical::CATEGORY {
-            return Err(user_error!(
-                "--by category: the category is always a group key; name other columns"
-            ));
-        }
-        if !raw.columns.contains(key) {
-            let what = if index < options.by_option_keys {
-                "--by key"
-            } else if index >= options.schedule_keys_from {
-                "--schedule match key"
-            } else {
-                "group key (from an SLA rule's by)"
-            };
-            return Err(user_error!(
-                "unknown {what} {key}{}; the input has columns: {}",
-                closest(key, &raw.columns),
-                found()
-            ));
-        }
-    }
-    let present: Vec<&'static str> = FIELDS
-        .iter()
-        .map(|f| f.name)
-        .filter(|name| raw.columns.iter().any(|c| c == name))
-        .collect();
-
-    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
-    texts.extend(
-        (raw.origins.iter())
-            .filter(|o| o.converted)
-            .map(|o| col(origin_column(o.field))),
-    );
-    texts.extend(
-        present
-            .iter()
-            .map(|name| trimmed(col(*name)).alias(text_column(name))),
-    );
-    texts.extend(
-        options
-            .by
-            .iter()
-            .enumerate()
-            .map(|(i, key)| trimmed(col(key.as_str())).alias(key_column(i))),
-    );
-    // Blank is missing; a stage of its own, so that each value is trimmed once.
-    let blank_is_missing: Vec<Expr> = (present.iter().map(|name| text_column(name)))
-        .chain((0..options.by.len()).map(key_column))
-        .map(|column| {
-            when(col(column.as_str()).eq(lit("")))
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(col(column.as_str()))
-                .alias(column)
-        })
-        .collect();
-
-    let mut typed = Vec::with_capacity(FIELDS.len());
-    let mut timestamp_columns = Vec::new();
+    give_empty_logs_an_id_column(&mut raw);
+    check_columns(&raw, options)?;
+    let present: Vec<&'static str> = present_fields(&raw);
+    let (texts, blank_is_missing) = text_columns(&raw, &present, options);
     let mut checks = Checks::default();
-    checks.add_for_record(
-        "has more fields than the header",
-        col(MALFORMED_COLUMN).eq(lit(EXTRA_FIELDS)),
-    );
-    checks.add_for_record(
-        "has fewer fields than the header (an empty value still needs its delimiter)",
-        col(MALFORMED_COLUMN).eq(lit(MISSING_FIELDS)),
-    );
-    checks.add_for_record(
-        "is not a JSON object (a malformed line, or another kind of JSON value)",
-        col(MALFORMED_COLUMN).eq(lit(NOT_AN_OBJECT)),
-    );
-    // Undecodable bytes were read as U+FFFD; say so before any check on what they spell. Only
-    // sources with such bytes are searched, so a U+FFFD written in a UTF-8 file is a value.
-    if !raw.undecodable.is_empty() {
-        let in_undecodable_source = if raw.undecodable.len() == raw.sources.len() {
-            lit(true)
-        } else {
-            let sources = Series::new("undecodable".into(), &raw.undecodable);
-            col(FILE_COLUMN).is_in(lit(sources).implode(true), false)
-        };
-        let undecodable = |text: Expr| {
-            (text.str())
-                .contains_literal(lit(char::REPLACEMENT_CHARACTER.to_string()))
-                .and(in_undecodable_source.clone())
-        };
-        for name in &present {
-            checks.add(
-                name,
-                ENCODING_REASON.into(),
-                undecodable(col(text_column(name))),
-            );
-        }
-        for (i, key) in options.by.iter().enumerate() {
-            if !present.contains(&key.as_str()) {
-                checks.add_with_value(
-                    key,
-                    ENCODING_REASON.into(),
-                    undecodable(col(key_column(i))),
-                    col(key_column(i)),
-                );
-            }
-        }
-    }
-    for field in &FIELDS {
-        if !present.contains(&field.name) {
-            let absent = if field.kind == Kind::Category {
-                lit(canonical::category_code(canonical::UNCATEGORIZED)).cast(DataType::UInt32)
-            } else {
-                lit(NULL).cast(dtype_of(field.kind))
-            };
-            typed.push(absent.alias(field.name));
-            continue;
-        }
-        let text = col(text_column(field.name));
-        match parse(field.kind, text.clone()) {
-            Some(value) => typed.push(value.alias(field.name)),
-            None => timestamp_columns.push((text_column(field.name), field.name.to_string())),
-        }
-        let origin = raw.origins.iter().find(|o| o.field == field.name);
-        if let Some(origin) = origin {
-            let shown = if origin.converted {
-                col(origin_column(field.name))
-            } else {
-                col(text_column(field.name))
-            };
-            checks.describe(
-                field.name,
-                format!("{} (from {})", field.name, origin.source),
-                shown,
-            );
-        }
-        value_checks(
-            field.name,
-            field.kind,
-            text,
-            col(field.name),
-            origin.and_then(|o| o.expected.as_deref()),
-            options.scales,
-            &mut checks,
-        );
-    }
-    for later in [canonical::FIRST_RESPONSE_AT, canonical::RESOLVED_AT] {
-        if present.contains(&later) && present.contains(&canonical::CREATED_AT) {
-            checks.add(
-                later,
-                format!("is before {}", canonical::CREATED_AT),
-                col(later).lt(col(canonical::CREATED_AT)),
-            );
-        }
-    }
-    checks.add(
-        canonical::INTERACTION_ID,
-        "has no value (every record needs one)".into(),
-        col(text_column(canonical::INTERACTION_ID)).is_null(),
-    );
-    let repeated_id = match options.duplicates {
-        DuplicateTest::Exact => col(DUPLICATE_COLUMN),
-        DuplicateTest::Hashed => lit(false),
-    };
-    checks.add(
-        canonical::INTERACTION_ID,
-        "repeats the interaction_id of an earlier record".into(),
-        repeated_id,
-    );
-
-    // The identifiers and free-text fields are done with once checked (a --by key has its own
-    // column); the customer stays, for churn and repeat contacts.
-    let mut keep = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
-    keep.extend(
-        (FIELDS.iter())
-            .filter(|f| f.kind != Kind::Text || f.name == canonical::CUSTOMER_ID)
-            .map(|f| col(f.name)),
-    );
-    keep.extend((0..options.by.len()).map(|i| col(key_column(i))));
-    keep.push(col(INVALID_COLUMN));
+    add_record_checks(&mut checks);
+    add_encoding_checks(&raw, &present, options, &mut checks);
+    let (typed, timestamp_columns) = field_values(&raw, &present, options, &mut checks);
+    add_cross_field_checks(&present, options, &mut checks);
+    let mut keep = kept_columns(options);
     let texts = raw.frame.select(texts).with_columns(blank_is_missing);
     let mut frame =
         timestamps::with_parsed(texts, &timestamp_columns, options.zone, options.timestamps)
@@ -337,6 +146,261 @@ pub(crate) fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<C
         checks: checks.described,
         sources: raw.sources,
     })
+}
+
+/// Only sources without a single readable record lack columns; with nothing else they still
+/// make a (possibly empty) log, given an empty `interaction_id` column.
+fn give_empty_logs_an_id_column(raw: &mut RawLog) {
+    if !raw.columns.iter().any(|c| c == canonical::INTERACTION_ID)
+        && raw.source_columns.iter().all(Vec::is_empty)
+    {
+        raw.frame = std::mem::take(&mut raw.frame).with_column(
+            lit(NULL)
+                .cast(DataType::String)
+                .alias(canonical::INTERACTION_ID),
+        );
+        raw.columns.push(canonical::INTERACTION_ID.to_string());
+    }
+}
+
+/// The required column in every source, and every group key among the input's columns (with
+/// a did-you-mean).
+fn check_columns(raw: &RawLog, options: &NormalizeOptions) -> Result<()> {
+    let found = || found_columns(&raw.columns);
+    for (source, columns) in raw.sources.iter().zip(&raw.source_columns) {
+        // A JSON source without records has no columns to check.
+        if !columns.is_empty() && !columns.iter().any(|c| c == canonical::INTERACTION_ID) {
+            return Err(user_error!(
+                "{source}: missing required column {}{}; the file has columns: {}\n\
+                 (for an export with its own column names, map them with --config, see \
+                 docs/your-export.md, or use --preset zendesk or --preset freshdesk)",
+                canonical::INTERACTION_ID,
+                closest(canonical::INTERACTION_ID, columns),
+                found_columns(columns)
+            ));
+        }
+    }
+    for (index, key) in options.by.iter().enumerate() {
+        if key == canonical::CATEGORY {
+            return Err(user_error!(
+                "--by category: the category is always a group key; name other columns"
+            ));
+        }
+        if !raw.columns.contains(key) {
+            let what = if index < options.by_option_keys {
+                "--by key"
+            } else if index >= options.schedule_keys_from {
+                "--schedule match key"
+            } else {
+                "group key (from an SLA rule's by)"
+            };
+            return Err(user_error!(
+                "unknown {what} {key}{}; the input has columns: {}",
+                closest(key, &raw.columns),
+                found()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The canonical fields the input has.
+fn present_fields(raw: &RawLog) -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .map(|f| f.name)
+        .filter(|name| raw.columns.iter().any(|c| c == name))
+        .collect()
+}
+
+/// The text stage: where each record comes from, every present field's and group key's value
+/// trimmed; then, a stage of its own so that each value is trimmed once, blank as missing.
+fn text_columns(
+    raw: &RawLog,
+    present: &[&'static str],
+    options: &NormalizeOptions,
+) -> (Vec<Expr>, Vec<Expr>) {
+    let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
+    texts.extend(
+        (raw.origins.iter())
+            .filter(|o| o.converted)
+            .map(|o| col(origin_column(o.field))),
+    );
+    texts.extend(
+        present
+            .iter()
+            .map(|name| trimmed(col(*name)).alias(text_column(name))),
+    );
+    texts.extend(
+        options
+            .by
+            .iter()
+            .enumerate()
+            .map(|(i, key)| trimmed(col(key.as_str())).alias(key_column(i))),
+    );
+    let blank_is_missing: Vec<Expr> = (present.iter().map(|name| text_column(name)))
+        .chain((0..options.by.len()).map(key_column))
+        .map(|column| {
+            when(col(column.as_str()).eq(lit("")))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(col(column.as_str()))
+                .alias(column)
+        })
+        .collect();
+    (texts, blank_is_missing)
+}
+
+/// The checks on a record's shape, whatever its fields.
+fn add_record_checks(checks: &mut Checks) {
+    checks.add_for_record(
+        "has more fields than the header",
+        col(MALFORMED_COLUMN).eq(lit(EXTRA_FIELDS)),
+    );
+    checks.add_for_record(
+        "has fewer fields than the header (an empty value still needs its delimiter)",
+        col(MALFORMED_COLUMN).eq(lit(MISSING_FIELDS)),
+    );
+    checks.add_for_record(
+        "is not a JSON object (a malformed line, or another kind of JSON value)",
+        col(MALFORMED_COLUMN).eq(lit(NOT_AN_OBJECT)),
+    );
+}
+
+/// Undecodable bytes were read as U+FFFD; say so before any check on what they spell. Only
+/// sources with such bytes are searched, so a U+FFFD written in a UTF-8 file is a value.
+fn add_encoding_checks(
+    raw: &RawLog,
+    present: &[&'static str],
+    options: &NormalizeOptions,
+    checks: &mut Checks,
+) {
+    if !raw.undecodable.is_empty() {
+        let in_undecodable_source = if raw.undecodable.len() == raw.sources.len() {
+            lit(true)
+        } else {
+            let sources = Series::new("undecodable".into(), &raw.undecodable);
+            col(FILE_COLUMN).is_in(lit(sources).implode(true), false)
+        };
+        let undecodable = |text: Expr| {
+            (text.str())
+                .contains_literal(lit(char::REPLACEMENT_CHARACTER.to_string()))
+                .and(in_undecodable_source.clone())
+        };
+        for name in present {
+            checks.add(
+                name,
+                ENCODING_REASON.into(),
+                undecodable(col(text_column(name))),
+            );
+        }
+        for (i, key) in options.by.iter().enumerate() {
+            if !present.contains(&key.as_str()) {
+                checks.add_with_value(
+                    key,
+                    ENCODING_REASON.into(),
+                    undecodable(col(key_column(i))),
+                    col(key_column(i)),
+                );
+            }
+        }
+    }
+}
+
+/// Each canonical field typed (a missing one as nulls), with its value checks; the timestamp
+/// fields, parsed in stages of their own, are returned as (text column, field) pairs.
+fn field_values(
+    raw: &RawLog,
+    present: &[&'static str],
+    options: &NormalizeOptions,
+    checks: &mut Checks,
+) -> (Vec<Expr>, Vec<(String, String)>) {
+    let mut typed = Vec::with_capacity(FIELDS.len());
+    let mut timestamp_columns = Vec::new();
+    for field in &FIELDS {
+        if !present.contains(&field.name) {
+            let absent = if field.kind == Kind::Category {
+                lit(canonical::category_code(canonical::UNCATEGORIZED)).cast(DataType::UInt32)
+            } else {
+                lit(NULL).cast(dtype_of(field.kind))
+            };
+            typed.push(absent.alias(field.name));
+            continue;
+        }
+        let text = col(text_column(field.name));
+        match parse(field.kind, text.clone()) {
+            Some(value) => typed.push(value.alias(field.name)),
+            None => timestamp_columns.push((text_column(field.name), field.name.to_string())),
+        }
+        let origin = raw.origins.iter().find(|o| o.field == field.name);
+        if let Some(origin) = origin {
+            let shown = if origin.converted {
+                col(origin_column(field.name))
+            } else {
+                col(text_column(field.name))
+            };
+            checks.describe(
+                field.name,
+                format!("{} (from {})", field.name, origin.source),
+                shown,
+            );
+        }
+        value_checks(
+            field.name,
+            field.kind,
+            text,
+            col(field.name),
+            origin.and_then(|o| o.expected.as_deref()),
+            options.scales,
+            checks,
+        );
+    }
+    (typed, timestamp_columns)
+}
+
+/// The checks across fields: responses and resolutions not before creation, an id on every
+/// record and no id twice.
+fn add_cross_field_checks(
+    present: &[&'static str],
+    options: &NormalizeOptions,
+    checks: &mut Checks,
+) {
+    for later in [canonical::FIRST_RESPONSE_AT, canonical::RESOLVED_AT] {
+        if present.contains(&later) && present.contains(&canonical::CREATED_AT) {
+            checks.add(
+                later,
+                format!("is before {}", canonical::CREATED_AT),
+                col(later).lt(col(canonical::CREATED_AT)),
+            );
+        }
+    }
+    checks.add(
+        canonical::INTERACTION_ID,
+        "has no value (every record needs one)".into(),
+        col(text_column(canonical::INTERACTION_ID)).is_null(),
+    );
+    let repeated_id = match options.duplicates {
+        DuplicateTest::Exact => col(DUPLICATE_COLUMN),
+        DuplicateTest::Hashed => lit(false),
+    };
+    checks.add(
+        canonical::INTERACTION_ID,
+        "repeats the interaction_id of an earlier record".into(),
+        repeated_id,
+    );
+}
+
+/// The identifiers and free-text fields are done with once checked (a group key has its own
+/// column); the customer stays, for churn and repeat contacts.
+fn kept_columns(options: &NormalizeOptions) -> Vec<Expr> {
+    let mut keep = vec![col(FILE_COLUMN), col(RECORD_COLUMN)];
+    keep.extend(
+        (FIELDS.iter())
+            .filter(|f| f.kind != Kind::Text || f.name == canonical::CUSTOMER_ID)
+            .map(|f| col(f.name)),
+    );
+    keep.extend((0..options.by.len()).map(|i| col(key_column(i))));
+    keep.push(col(INVALID_COLUMN));
+    keep
 }
 
 /// How many records [`timestamp_sample`] looks at.
