@@ -523,14 +523,7 @@ impl Prepared {
                 else {
                     return Ok(self.finish(by, timeline, columns, confidence, Vec::new()));
                 };
-                let labels: Vec<String> = (periods.labels().iter())
-                    .map(|date| periods::format_label(*date))
-                    .collect();
-                let frame = frame.lazy().with_columns(metrics::churn_flags_between(
-                    col(PERIOD_FROM),
-                    col(PERIOD_TO),
-                    self.has_churn,
-                ));
+                let (frame, labels) = self.with_period_churn(frame, &periods);
                 let mut rows = self.rows(
                     frame,
                     &key_columns,
@@ -603,7 +596,14 @@ impl Prepared {
         let Some((frame, previous)) = self.bucketed(frame, every, whole)? else {
             return Ok(Vec::new());
         };
-        let labels: Vec<String> = (previous.labels().iter())
+        let (frame, labels) = self.with_period_churn(frame, &previous);
+        self.rows(frame, key_columns, Some(&labels), outputs, confidence)
+    }
+
+    /// A bucketed frame with each period a churn window of its own (SPEC §8), and the
+    /// periods' labels.
+    fn with_period_churn(&self, frame: DataFrame, periods: &Periods) -> (LazyFrame, Vec<String>) {
+        let labels = (periods.labels().iter())
             .map(|date| periods::format_label(*date))
             .collect();
         let frame = frame.lazy().with_columns(metrics::churn_flags_between(
@@ -611,7 +611,7 @@ impl Prepared {
             col(PERIOD_TO),
             self.has_churn,
         ));
-        self.rows(frame, key_columns, Some(&labels), outputs, confidence)
+        (frame, labels)
     }
 
     /// The aggregated rows of `frame` by category × (period) × keys.

@@ -60,12 +60,7 @@ pub(crate) fn interactions() -> Vec<Expr> {
 
 /// Share (0–100) of CSAT answers at or above `satisfied_min`.
 pub(crate) fn csat(satisfied_min: f64) -> Vec<Expr> {
-    let answered = col(CSAT).count();
-    let satisfied = csat_satisfied(satisfied_min);
-    vec![
-        percent(satisfied, answered.clone()).alias("csat"),
-        count(answered).alias("csat_n"),
-    ]
+    share(csat_satisfied(satisfied_min), col(CSAT).count(), "csat")
 }
 
 fn csat_satisfied(satisfied_min: f64) -> Expr {
@@ -121,12 +116,7 @@ pub(crate) fn ces() -> Vec<Expr> {
 /// First contact resolution: share (0–100) of the eligible records resolved at first contact.
 /// Needs [`FCR_ELIGIBLE`] and [`FCR_FIRST_CONTACT`] (see [`fcr_ticket_mode`], [`fcr_repeat_mode`]).
 pub(crate) fn fcr() -> Vec<Expr> {
-    let eligible = col(FCR_ELIGIBLE).sum();
-    let first = fcr_first_contacts();
-    vec![
-        percent(first, eligible.clone()).alias("fcr"),
-        count(eligible).alias("fcr_n"),
-    ]
+    share(fcr_first_contacts(), col(FCR_ELIGIBLE).sum(), "fcr")
 }
 
 fn fcr_first_contacts() -> Expr {
@@ -185,11 +175,7 @@ pub(crate) fn durations_statistics(input: &str, prefix: &str) -> Vec<Expr> {
 /// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
 pub(crate) fn churn() -> Vec<Expr> {
     let base = col(CUSTOMER_ID).filter(col(CHURN_BASE)).n_unique();
-    let churned = churned_customers();
-    vec![
-        percent(churned, base.clone()).alias("churn"),
-        count(base).alias("churn_n"),
-    ]
+    share(churned_customers(), base, "churn")
 }
 
 fn churned_customers() -> Expr {
@@ -345,6 +331,14 @@ fn not_reopened() -> Expr {
 }
 
 /// `100 × hits / n`, null when `n = 0`.
+/// A share KPI: `name` = 100 × `hits` / `n` (null when `n = 0`), and `{name}_n` = `n`.
+fn share(hits: Expr, n: Expr, name: &str) -> Vec<Expr> {
+    vec![
+        percent(hits, n.clone()).alias(name),
+        count(n).alias(format!("{name}_n")),
+    ]
+}
+
 fn percent(hits: Expr, n: Expr) -> Expr {
     when(n.clone().gt(lit(0)))
         .then(hits.cast(DataType::Float64) * lit(100.0) / n.cast(DataType::Float64))
