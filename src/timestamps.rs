@@ -168,29 +168,79 @@ pub(crate) fn with_parsed(
     zone: Tz,
     shapes: Shapes,
 ) -> LazyFrame {
-    const REMAINDER: &str = r"^(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)?$";
-    let null_text = || lit(NULL).cast(DataType::String);
-    let step = |i: usize, name: &str| format!("__timestamp{i}_{name}");
-    let temp = |i: usize, name: &str| col(step(i, name));
-    // Every intermediate column is named through `made`, which keeps the names to drop.
-    let made = std::cell::RefCell::new(Vec::new());
-    let out = |i: usize, name: &str| {
-        let column = step(i, name);
-        made.borrow_mut().push(column.clone());
-        column
+    let mut stages = Stages {
+        columns,
+        made: Vec::new(),
     };
-    let stage = |frame: LazyFrame, exprs: &dyn Fn(usize, Expr) -> Vec<Expr>| {
-        let all: Vec<Expr> = (columns.iter().enumerate())
-            .flat_map(|(i, (text, _))| exprs(i, col(text.as_str())))
-            .collect();
-        frame.with_columns(all)
-    };
+    let frame = common_shapes(&mut stages, frame, zone);
+    if shapes == Shapes::Common {
+        return stages.finish(frame, |i| vec![temp(i, "utc"), temp(i, "naive")]);
+    }
+    let frame = other_shapes(&mut stages, frame, zone);
+    read_other_shapes(stages, frame, zone)
+}
 
-    // The common shapes.
-    let frame = stage(frame, &|i, text| {
-        vec![text.str().len_bytes().alias(out(i, "length"))]
+/// The anchored pattern of a timestamp's remainder after its first 19 bytes.
+const REMAINDER: &str = r"^(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)?$";
+
+/// The parsing stages over `columns` (text column, parsed column), keeping the name of every
+/// intermediate column they make so that [`Stages::finish`] drops them all.
+struct Stages<'a> {
+    columns: &'a [(String, String)],
+    made: Vec<String>,
+}
+
+impl Stages<'_> {
+    /// The name of intermediate column `name` of timestamp column `i`, kept to drop.
+    fn out(&mut self, i: usize, name: &str) -> String {
+        let column = step(i, name);
+        self.made.push(column.clone());
+        column
+    }
+
+    /// One `with_columns` stage: `exprs` of each timestamp column's index and text.
+    fn stage(
+        &mut self,
+        frame: LazyFrame,
+        exprs: impl Fn(&mut Self, usize, Expr) -> Vec<Expr>,
+    ) -> LazyFrame {
+        let columns = self.columns;
+        let mut all = Vec::new();
+        for (i, (text, _)) in columns.iter().enumerate() {
+            all.extend(exprs(self, i, col(text.as_str())));
+        }
+        frame.with_columns(all)
+    }
+
+    /// Each parsed column: the first of its `readings` that is not null; then the
+    /// intermediate columns go.
+    fn finish(self, frame: LazyFrame, readings: impl Fn(usize) -> Vec<Expr>) -> LazyFrame {
+        let parsed = (self.columns.iter().enumerate())
+            .map(|(i, (_, parsed))| coalesce(&readings(i)).alias(parsed.as_str()))
+            .collect::<Vec<_>>();
+        frame.with_columns(parsed).drop(cols(self.made))
+    }
+}
+
+fn step(i: usize, name: &str) -> String {
+    format!("__timestamp{i}_{name}")
+}
+
+/// Intermediate column `name` of timestamp column `i`.
+fn temp(i: usize, name: &str) -> Expr {
+    col(step(i, name))
+}
+
+fn null_text() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+/// The two common shapes: `…T…Z` in UTC, and naive `YYYY-MM-DD HH:MM:SS` read in `zone`.
+fn common_shapes(stages: &mut Stages, frame: LazyFrame, zone: Tz) -> LazyFrame {
+    let frame = stages.stage(frame, |stages, i, text| {
+        vec![text.str().len_bytes().alias(stages.out(i, "length"))]
     });
-    let frame = stage(frame, &|i, text| {
+    stages.stage(frame, |stages, i, text| {
         let length = temp(i, "length");
         let utc_shape = utc_shape(length.clone(), text.clone());
         let naive = text.clone().str().replace(lit("T"), lit(" "), true);
@@ -200,7 +250,7 @@ pub(crate) fn with_parsed(
                 "%Y-%m-%dT%H:%M:%SZ",
             )
             .cast(DataType::Int64)
-            .alias(out(i, "utc")),
+            .alias(stages.out(i, "utc")),
             in_zone(
                 strptime(
                     when(length.eq(lit(19u32)))
@@ -210,36 +260,30 @@ pub(crate) fn with_parsed(
                 ),
                 zone,
             )
-            .alias(out(i, "naive")),
+            .alias(stages.out(i, "naive")),
         ]
-    });
-    // Each parsed column: the first of its readings that is not null.
-    let finish = |frame: LazyFrame, readings: &dyn Fn(usize) -> Vec<Expr>| {
-        let parsed = (columns.iter().enumerate())
-            .map(|(i, (_, parsed))| coalesce(&readings(i)).alias(parsed.as_str()))
-            .collect::<Vec<_>>();
-        frame.with_columns(parsed).drop(cols(made.borrow().clone()))
-    };
-    if shapes == Shapes::Common {
-        return finish(frame, &|i| vec![temp(i, "utc"), temp(i, "naive")]);
-    }
-    // The rest: only the values the common shapes did not parse.
-    let frame = stage(frame, &|i, text| {
+    })
+}
+
+/// Every other accepted shape, on only the values the common shapes did not parse: the
+/// date and time, its remainder (fraction, offset), or a date alone.
+fn other_shapes(stages: &mut Stages, frame: LazyFrame, zone: Tz) -> LazyFrame {
+    let frame = stages.stage(frame, |stages, i, text| {
         let parsed = temp(i, "utc")
             .is_not_null()
             .or(temp(i, "naive").is_not_null());
         vec![when(parsed)
             .then(null_text())
             .otherwise(text)
-            .alias(out(i, "other"))]
+            .alias(stages.out(i, "other"))]
     });
-    let frame = stage(frame, &|i, _| {
+    let frame = stages.stage(frame, |stages, i, _| {
         vec![temp(i, "other")
             .str()
             .len_bytes()
-            .alias(out(i, "other_length"))]
+            .alias(stages.out(i, "other_length"))]
     });
-    let frame = stage(frame, &|i, _| {
+    let frame = stages.stage(frame, |stages, i, _| {
         let other = temp(i, "other");
         let has_time = temp(i, "other_length").gt_eq(lit(19u32));
         let is_date = temp(i, "other_length").eq(lit(10u32));
@@ -254,53 +298,56 @@ pub(crate) fn with_parsed(
                         .replace(lit("T"), lit(" "), true),
                 )
                 .otherwise(null_text())
-                .alias(out(i, "date_time")),
+                .alias(stages.out(i, "date_time")),
             when(has_time)
                 .then(other.clone().str().slice(lit(19), lit(NULL)))
                 .otherwise(null_text())
-                .alias(out(i, "remainder")),
+                .alias(stages.out(i, "remainder")),
             in_zone(
                 strptime(when(is_date).then(other).otherwise(null_text()), "%Y-%m-%d"),
                 zone,
             )
-            .alias(out(i, "date")),
+            .alias(stages.out(i, "date")),
         ]
     });
-    let frame = stage(frame, &|i, _| {
+    let frame = stages.stage(frame, |stages, i, _| {
         let remainder = temp(i, "remainder");
         vec![
-            strptime(temp(i, "date_time"), "%Y-%m-%d %H:%M:%S").alias(out(i, "local")),
+            strptime(temp(i, "date_time"), "%Y-%m-%d %H:%M:%S").alias(stages.out(i, "local")),
             // Most remainders are "Z" or nothing: those need no pattern.
-            remainder.clone().eq(lit("Z")).alias(out(i, "is_utc")),
+            remainder
+                .clone()
+                .eq(lit("Z"))
+                .alias(stages.out(i, "is_utc")),
             (remainder.clone().eq(lit("")))
                 .or(remainder.eq(lit("Z")))
-                .alias(out(i, "plain")),
+                .alias(stages.out(i, "plain")),
         ]
     });
-    let frame = stage(frame, &|i, _| {
+    let frame = stages.stage(frame, |stages, i, _| {
         vec![when(temp(i, "plain"))
             .then(null_text())
             .otherwise(temp(i, "remainder"))
-            .alias(out(i, "pattern_remainder"))]
+            .alias(stages.out(i, "pattern_remainder"))]
     });
-    let frame = stage(frame, &|i, _| {
+    let frame = stages.stage(frame, |stages, i, _| {
         let remainder = temp(i, "pattern_remainder");
         vec![
             (remainder.clone().str().extract(lit(REMAINDER), 1))
                 .cast(DataType::Float64)
                 .fill_null(lit(0.0))
-                .alias(out(i, "fraction")),
+                .alias(stages.out(i, "fraction")),
             remainder
                 .clone()
                 .str()
                 .extract(lit(REMAINDER), 2)
-                .alias(out(i, "offset")),
+                .alias(stages.out(i, "offset")),
             (temp(i, "plain"))
                 .or(remainder.str().contains(lit(REMAINDER), true))
-                .alias(out(i, "well_formed")),
+                .alias(stages.out(i, "well_formed")),
         ]
     });
-    let frame = stage(frame, &|i, _| {
+    stages.stage(frame, |stages, i, _| {
         let offset = temp(i, "offset");
         let part =
             |start: i64| (offset.clone().str().slice(lit(start), lit(2u64))).cast(DataType::Int64);
@@ -313,9 +360,13 @@ pub(crate) fn with_parsed(
                     .then(magnitude.clone() * lit(-1i64))
                     .otherwise(magnitude),
             )
-            .alias(out(i, "offset_micros"))]
-    });
-    finish(frame, &|i| {
+            .alias(stages.out(i, "offset_micros"))]
+    })
+}
+
+/// The parsed columns when every shape is read: the common readings, else the general one.
+fn read_other_shapes(stages: Stages, frame: LazyFrame, zone: Tz) -> LazyFrame {
+    stages.finish(frame, |i| {
         let local = temp(i, "local");
         let with_time = when(temp(i, "offset").is_not_null().or(temp(i, "is_utc")))
             .then(local.clone().cast(DataType::Int64) - temp(i, "offset_micros"))
