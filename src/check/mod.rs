@@ -742,3 +742,75 @@ mod tests {
         );
     }
 }
+
+/// The renderers in-process, on verdicts made by hand (hyperfine's `export/tests.rs` model):
+/// each format's exact text, reviewed line by line when the snapshot was written.
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    fn verdicts() -> Vec<Verdict> {
+        let rules = parse(
+            r#"
+            [[rule]]
+            name = "support first reply, p90"
+            category = "support"
+            metric = "frt_p90_s"
+            max = "4h"
+
+            [[rule]]
+            category = "service"
+            metric = "csat"
+            min = "80%"
+            by = "agent"
+            "#,
+        )
+        .unwrap();
+        let verdict = |rule: &Rule, group: &[(&str, Option<&str>)], actual, n, status| Verdict {
+            rule: rule.clone(),
+            group: (group.iter())
+                .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+                .collect(),
+            actual,
+            previous: None,
+            n,
+            status,
+            interval: None,
+        };
+        vec![
+            verdict(&rules[0], &[], Some(15_120.0), 40, Status::Pass),
+            verdict(
+                &rules[1],
+                &[("agent", Some("a|1"))],
+                Some(75.0),
+                12,
+                Status::Breach,
+            ),
+            verdict(&rules[1], &[("agent", None)], None, 0, Status::NoData),
+        ]
+    }
+
+    fn rendered(format: Format) -> String {
+        let mut out = Vec::new();
+        render(&verdicts(), format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    // Read against the verdicts above: 15,120 s reads 4h 12m and the 4h threshold 4h 00m (the
+    // renderer shows the status it is given); 75 % against 80 %; a missing agent and no data
+    // show `—`; values right-aligned; the summary counts each status (no `uncertain` when no
+    // verdict was judged on an interval).
+    #[test]
+    fn table() {
+        insta::assert_snapshot!(rendered(Format::Table), @r"
+        ┌──────────────────────────┬───────────┬────────┬───────────┬────┬─────────┐
+        │ Rule                     ┆ Group     ┆ Actual ┆ Threshold ┆  n ┆ Status  │
+        ╞══════════════════════════╪═══════════╪════════╪═══════════╪════╪═════════╡
+        │ support first reply, p90 ┆           ┆ 4h 12m ┆ <= 4h 00m ┆ 40 ┆ pass    │
+        │ service csat >= 80       ┆ agent=a|1 ┆  75.0% ┆  >= 80.0% ┆ 12 ┆ breach  │
+        │ service csat >= 80       ┆ agent=—   ┆      — ┆  >= 80.0% ┆  0 ┆ no data │
+        └──────────────────────────┴───────────┴────────┴───────────┴────┴─────────┘
+        1 pass, 1 breach, 1 no data
+        ");
+    }
+}
