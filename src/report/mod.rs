@@ -3,6 +3,8 @@
 mod csv;
 pub(crate) mod html;
 mod json;
+#[cfg(test)]
+mod render_tests;
 mod table;
 
 use std::io::{self, Write};

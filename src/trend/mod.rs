@@ -4,6 +4,8 @@
 mod csv;
 mod html;
 mod json;
+#[cfg(test)]
+mod render_tests;
 mod table;
 
 use std::io::{self, Write};
