@@ -101,47 +101,20 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         }
     }
     let keys = &keys[..];
-    // The fast plan first; the exact one only where the fast one cannot be trusted. Standard
-    // input cannot be read twice: it gets the exact plan at once.
-    let plan = if ingest::reads_stdin(&request.inputs) {
-        ReadPlan::exact()
-    } else {
-        ReadPlan::default()
-    };
-    let mut input = read_checked(request, keys, schedule_keys_from, plan)?;
-    let ids_may_repeat =
-        input.plan.duplicates == DuplicateTest::Hashed && normalize::ids_may_repeat(&input.frame)?;
-    let other_timestamps =
-        input.plan.timestamps == Some(Shapes::Common) && input.has_unparsed_timestamps()?;
-    if ids_may_repeat || other_timestamps || !input.byte_scans_as_assumed {
-        let mut plan = input.plan;
-        if ids_may_repeat {
-            plan.duplicates = DuplicateTest::Exact;
-        }
-        if other_timestamps {
-            plan.timestamps = Some(Shapes::All);
-        }
-        plan.byte_scans = Some(input.byte_scans);
-        input = read_checked(request, keys, schedule_keys_from, plan)?;
-    }
-    let ReadInput {
+    let Input {
         mut frame,
         invalid,
         present,
         checks,
         sources,
         notes,
-        ..
-    } = input;
+    } = read_input(request, keys, schedule_keys_from)?;
     for note in &notes {
         crate::messages::warn(&printable(note));
     }
     let records = frame.height() as u64;
     let skipped = invalid::screen(&invalid, &checks, &sources, &request.invalid)?;
     drop(invalid);
-    if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
-        frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
-    }
     if metrics::uses_customers(&present) && present.contains(&canonical::CUSTOMER_ID) {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
@@ -189,6 +162,85 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         settings: Settings {
             csat_satisfied_min: request.config.scales.csat_satisfied_min,
         },
+    })
+}
+
+/// The input read, typed and checked: every record flagged in [`normalize::INVALID_COLUMN`],
+/// and the invalid records with what made them so.
+struct Input {
+    frame: DataFrame,
+    invalid: DataFrame,
+    present: Vec<&'static str>,
+    checks: Vec<normalize::Check>,
+    sources: Vec<String>,
+    /// Notices about how the config was applied, for stderr.
+    notes: Vec<String>,
+}
+
+/// Reads the input once: by the typed pass where it serves the run, else by the general
+/// path's plans (the fast plan first; the exact one only where the fast one cannot be
+/// trusted; standard input, which cannot be read twice, gets the exact plan at once).
+fn read_input(
+    request: &ReportRequest,
+    keys: &[String],
+    schedule_keys_from: usize,
+) -> Result<Input> {
+    let typed = ingest::typed::read(&ingest::typed::Request {
+        inputs: &request.inputs,
+        config: &request.config,
+        zone: request.zone,
+        keys,
+        by_option_keys: request.by.len(),
+        schedule_keys_from,
+    })?;
+    if let Some(typed) = typed {
+        if (request.from.is_some() || request.to.is_some()) && !typed.present.contains(&CREATED_AT)
+        {
+            return Err(user_error!(
+                "--from/--to select records by {CREATED_AT}, and the input has no {CREATED_AT} column"
+            ));
+        }
+        return Ok(Input {
+            frame: typed.frame,
+            invalid: typed.invalid,
+            present: typed.present,
+            checks: typed.checks,
+            sources: typed.sources,
+            notes: Vec::new(),
+        });
+    }
+    let plan = if ingest::reads_stdin(&request.inputs) {
+        ReadPlan::exact()
+    } else {
+        ReadPlan::default()
+    };
+    let mut input = read_checked(request, keys, schedule_keys_from, plan)?;
+    let ids_may_repeat =
+        input.plan.duplicates == DuplicateTest::Hashed && normalize::ids_may_repeat(&input.frame)?;
+    let other_timestamps =
+        input.plan.timestamps == Some(Shapes::Common) && input.has_unparsed_timestamps()?;
+    if ids_may_repeat || other_timestamps || !input.byte_scans_as_assumed {
+        let mut plan = input.plan;
+        if ids_may_repeat {
+            plan.duplicates = DuplicateTest::Exact;
+        }
+        if other_timestamps {
+            plan.timestamps = Some(Shapes::All);
+        }
+        plan.byte_scans = Some(input.byte_scans);
+        input = read_checked(request, keys, schedule_keys_from, plan)?;
+    }
+    let mut frame = input.frame;
+    if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
+        frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
+    }
+    Ok(Input {
+        frame,
+        invalid: input.invalid,
+        present: input.present,
+        checks: input.checks,
+        sources: input.sources,
+        notes: input.notes,
     })
 }
 
@@ -306,7 +358,7 @@ fn read_checked(
         Engine::Streaming,
         optimizations,
     )
-    .map_err(|e| unreadable(&sources, e))?
+    .map_err(|e| ingest::unreadable(&sources, e))?
     .try_into()
     .map_err(|_| anyhow!("collecting the input: expected two frames"))?;
     let mut byte_scans = Vec::with_capacity(running_scans.len());
@@ -735,43 +787,6 @@ fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[OutputColumn]
         }
     }
     filled
-}
-
-/// A failure of the input's read. The CSV and JSON readers report content they cannot parse
-/// (malformed quoting, a record of another shape) as `ComputeError`s, `NoData` or a schema or
-/// shape mismatch: those are bad input (exit 2), told without polars' tuning advice. Anything
-/// else, an I/O failure included, is a failure of the run (exit 3). The decision is made on the
-/// error's type; its text only shapes the message.
-fn unreadable(sources: &[String], error: PolarsError) -> anyhow::Error {
-    let mut innermost = &error;
-    while let PolarsError::Context { error, .. } | PolarsError::ExprContext { error, .. } =
-        innermost
-    {
-        innermost = error;
-    }
-    let bad_input = matches!(
-        innermost,
-        PolarsError::ComputeError(_)
-            | PolarsError::NoData(_)
-            | PolarsError::SchemaMismatch(_)
-            | PolarsError::ShapeMismatch(_)
-    );
-    if !bad_input {
-        return anyhow::Error::new(error).context(format!("reading {}", sources.join(", ")));
-    }
-    let text = innermost.to_string();
-    let cause = text
-        .split_once("Original error: ```")
-        .map(|(_, inner)| inner.trim_end_matches('`').trim())
-        .unwrap_or_else(|| text.lines().next().unwrap_or_default());
-    let cause = if cause.contains("not properly escaped") || cause.contains("malformed") {
-        "the quoting is malformed: a quote inside an unquoted field, or a quoted field that is \
-         never closed"
-            .to_string()
-    } else {
-        printable(cause)
-    };
-    user_error!("cannot read {}: {cause}", sources.join(", "))
 }
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows: the category, the

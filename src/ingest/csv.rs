@@ -141,7 +141,7 @@ fn scan_bytes(
 
 /// How many empty lines (nothing, or a lone `\r`) come before the header row: the reader
 /// counts them as rows to skip, the header parser does not.
-fn empty_lines_before_header(head: &[u8]) -> usize {
+pub(super) fn empty_lines_before_header(head: &[u8]) -> usize {
     let head = skip_bom(head);
     head.split(|&b| b == b'\n')
         .take_while(|line| line.is_empty() || *line == b"\r")
@@ -149,7 +149,7 @@ fn empty_lines_before_header(head: &[u8]) -> usize {
 }
 
 /// The header row: the first CSV record of `head` (after a UTF-8 BOM).
-fn header(head: &[u8], name: &str, delimiter: u8) -> Result<Vec<String>> {
+pub(super) fn header(head: &[u8], name: &str, delimiter: u8) -> Result<Vec<String>> {
     let head = skip_bom(head);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)

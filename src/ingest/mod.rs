@@ -7,6 +7,7 @@ mod json;
 pub(crate) mod mapping;
 pub(crate) mod normalize;
 pub mod short_records;
+pub mod typed;
 pub mod utf8;
 mod workbook;
 
@@ -22,12 +23,14 @@ pub(crate) const MISSING_FIELDS: u32 = 3;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use self::csv::CsvSource;
 use crate::config::{Encoding, InputOptions};
+use crate::messages::printable;
 use crate::user_error;
 
 /// Column of the raw frame holding the index of the source in [`RawLog::sources`].
@@ -120,7 +123,7 @@ pub(crate) fn origin_column(field: &str) -> String {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Csv,
     JsonArray,
     Ndjson,
@@ -224,7 +227,7 @@ pub(crate) fn read_table(path: &Path) -> Result<(LazyFrame, Vec<String>)> {
     Ok((source.frame, source.columns))
 }
 
-fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
@@ -263,11 +266,7 @@ fn read_one(
     }
     let transcode = options.encoding != Encoding::Utf8;
     let bytes = if is_stdin {
-        let mut buffer = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buffer)
-            .context("reading standard input")?;
-        Some(buffer)
+        Some(read_stdin()?)
     } else {
         if !path.is_file() {
             return Err(if path.exists() {
@@ -458,10 +457,71 @@ fn workbook_source(path: &Path, name: &str, sheet: Option<&str>) -> Result<Sourc
     })
 }
 
-/// How much of a source is looked at to detect its format and read a CSV header.
-const HEAD_BYTES: usize = 64 * 1024;
+/// A failure of the input's read. The CSV and JSON readers report content they cannot parse
+/// (malformed quoting, a record of another shape) as `ComputeError`s, `NoData` or a schema or
+/// shape mismatch: those are bad input (exit 2), told without polars' tuning advice. Anything
+/// else, an I/O failure included, is a failure of the run (exit 3). The decision is made on the
+/// error's type; its text only shapes the message.
+pub(crate) fn unreadable(sources: &[String], error: PolarsError) -> anyhow::Error {
+    let mut innermost = &error;
+    while let PolarsError::Context { error, .. } | PolarsError::ExprContext { error, .. } =
+        innermost
+    {
+        innermost = error;
+    }
+    let bad_input = matches!(
+        innermost,
+        PolarsError::ComputeError(_)
+            | PolarsError::NoData(_)
+            | PolarsError::SchemaMismatch(_)
+            | PolarsError::ShapeMismatch(_)
+    );
+    if !bad_input {
+        return anyhow::Error::new(error).context(format!("reading {}", sources.join(", ")));
+    }
+    let text = innermost.to_string();
+    let cause = text
+        .split_once("Original error: ```")
+        .map(|(_, inner)| inner.trim_end_matches('`').trim())
+        .unwrap_or_else(|| text.lines().next().unwrap_or_default());
+    let cause = if cause.contains("not properly escaped") || cause.contains("malformed") {
+        "the quoting is malformed: a quote inside an unquoted field, or a quoted field that is \
+         never closed"
+            .to_string()
+    } else {
+        printable(cause)
+    };
+    user_error!("cannot read {}: {cause}", sources.join(", "))
+}
 
-fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Standard input when a reader has read it and handed it back ([`give_back_stdin`]): it can
+/// be read only once.
+static STDIN: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+
+/// Every byte of standard input: read now, or the bytes an earlier reader handed back.
+pub(crate) fn read_stdin() -> Result<Vec<u8>> {
+    let kept = STDIN.lock().map(|mut kept| kept.take()).unwrap_or_default();
+    if let Some(bytes) = kept {
+        return Ok(bytes);
+    }
+    let mut buffer = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buffer)
+        .context("reading standard input")?;
+    Ok(buffer)
+}
+
+/// Keeps standard input's bytes for the next [`read_stdin`].
+pub(crate) fn give_back_stdin(bytes: Vec<u8>) {
+    if let Ok(mut kept) = STDIN.lock() {
+        *kept = Some(bytes);
+    }
+}
+
+/// How much of a source is looked at to detect its format and read a CSV header.
+pub(crate) const HEAD_BYTES: usize = 64 * 1024;
+
+pub(crate) fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(HEAD_BYTES);
     fs::File::open(path)?
         .take(HEAD_BYTES as u64)
@@ -469,13 +529,13 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-fn skip_bom(bytes: &[u8]) -> &[u8] {
+pub(crate) fn skip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// `.ndjson`/`.jsonl` are NDJSON, `.csv`/`.tsv`/`.txt` CSV; otherwise the content decides:
 /// `[` opens a JSON array, `{` an NDJSON line, anything else is CSV.
-fn detect_format(path: &Path, content: &[u8]) -> Format {
+pub(crate) fn detect_format(path: &Path, content: &[u8]) -> Format {
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());

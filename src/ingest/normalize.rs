@@ -25,8 +25,9 @@ use crate::user_error;
 pub(crate) const INVALID_COLUMN: &str = "__invalid";
 pub(crate) const PROBLEM_COLUMN: &str = "__problem";
 /// Whether the record's `interaction_id` was seen in an earlier record; computed over the
-/// whole frame before the invalid records are picked out (with [`DuplicateTest::Exact`]).
-const DUPLICATE_COLUMN: &str = "__duplicate";
+/// whole frame before the invalid records are picked out (with [`DuplicateTest::Exact`]), or
+/// given in the raw frame (with [`DuplicateTest::Given`]).
+pub(crate) const DUPLICATE_COLUMN: &str = "__duplicate";
 /// Column of the canonical frame (with [`DuplicateTest::Hashed`]): a 64-bit hash of the
 /// `interaction_id`, null where it is missing.
 pub(crate) const ID_HASH_COLUMN: &str = "__id_hash";
@@ -65,7 +66,13 @@ pub(crate) enum DuplicateTest {
     /// again with [`DuplicateTest::Exact`] (see [`ids_may_repeat`]).
     #[default]
     Hashed,
+    /// Already known: the raw frame carries [`DUPLICATE_COLUMN`] (the typed pass, which sees
+    /// every record, decides it; see [`super::typed`]).
+    Given,
 }
+
+/// Why a record whose `interaction_id` an earlier record has is invalid.
+pub(crate) const REPEATED_ID_REASON: &str = "repeats the interaction_id of an earlier record";
 
 /// What makes a record invalid: the column it concerns (empty for the record as a whole) and
 /// why, in words.
@@ -124,6 +131,7 @@ pub(crate) fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<C
             frame = frame.with_column(hashed(col(canonical::INTERACTION_ID)).alias(ID_HASH_COLUMN));
             keep.push(col(ID_HASH_COLUMN));
         }
+        DuplicateTest::Given => {}
     }
     let frame = frame.with_column(checks.any_failed()?);
     // Which check failed, and on what text, only for the few invalid records.
@@ -221,6 +229,9 @@ fn text_columns(
     options: &NormalizeOptions,
 ) -> (Vec<Expr>, Vec<Expr>) {
     let mut texts = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
+    if options.duplicates == DuplicateTest::Given {
+        texts.push(col(DUPLICATE_COLUMN));
+    }
     texts.extend(
         (raw.origins.iter())
             .filter(|o| o.converted)
@@ -379,12 +390,12 @@ fn add_cross_field_checks(
         col(text_column(canonical::INTERACTION_ID)).is_null(),
     );
     let repeated_id = match options.duplicates {
-        DuplicateTest::Exact => col(DUPLICATE_COLUMN),
+        DuplicateTest::Exact | DuplicateTest::Given => col(DUPLICATE_COLUMN),
         DuplicateTest::Hashed => lit(false),
     };
     checks.add(
         canonical::INTERACTION_ID,
-        "repeats the interaction_id of an earlier record".into(),
+        REPEATED_ID_REASON.into(),
         repeated_id,
     );
 }

@@ -5,6 +5,10 @@
 //! 0 (a report) or 2 (bad input, said on stderr), never a panic (101) or a signal; and
 //! `--on-invalid fail` and `skip` must agree on which records are invalid.
 //!
+//! And the two readers of CSV agree: on the same mutations, the typed pass and the general path
+//! (forced with `CXKPI_GENERAL_PATH_ONLY`) give the same bytes on stdout, stderr and in the
+//! rejects file, and the same exit code.
+//!
 //! Each case spawns the binary, so the case count is modest (48 by default; `PROPTEST_CASES`
 //! overrides it). A failing case is written to
 //! `proptest-regressions/cli/fuzz.txt` (beside the
@@ -183,6 +187,8 @@ const VALUES: &[&str] = &[
     "", " ", "-1", "0", "1", "1.5", "6", "7.5", "11", "1e400", "NaN", "-inf", "abc", "true",
     "maybe", "2026-02-30T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01 09:00:00", "yesterday",
     "K01", "null", "\"", "a,b", "a\nb", "\u{FFFD}", "é",
+    // Paris's spring-forward gap and fall-back overlap (with --tz Europe/Paris).
+    "2026-03-29 02:30:00", "2026-10-25 02:30:00", "2026-03-01T09:15:00", "SUPPORT", " 3 ", "I00000001",
 ];
 
 #[derive(Debug, Clone)]
@@ -407,6 +413,61 @@ proptest! {
         input in mutated(fixture("invalid/canonical20.ndjson"), true),
     ) {
         check_both_policies(&input, "log.ndjson")?;
+    }
+}
+
+/// The typed pass and the general path on `input` as `file`, with `args`: every output alike.
+fn check_both_readers(input: &[u8], file: &str, args: &[&str]) -> Result<(), TestCaseError> {
+    let dir = TempDir::new().expect("a temporary directory");
+    fs::write(dir.path().join(file), input).expect("writing the input");
+    let run = |general: bool, rejects: &str| {
+        let mut command = Cxkpi::new("report --format json")
+            .arg_list(args)
+            .args("--rejects")
+            .arg(rejects)
+            .arg(file)
+            .current_dir(dir.path())
+            .timeout(Duration::from_secs(60));
+        if general {
+            command = command.env("CXKPI_GENERAL_PATH_ONLY", "1");
+        }
+        let run = command.run();
+        let rejects = fs::read(dir.path().join(rejects)).ok();
+        (run, rejects)
+    };
+    let (typed, typed_rejects) = run(false, "typed.csv");
+    let (general, general_rejects) = run(true, "general.csv");
+    prop_assert_eq!(typed.code, general.code, "exit codes; typed: {}", typed.stderr);
+    prop_assert_eq!(&typed.stderr, &general.stderr);
+    prop_assert_eq!(&typed.stdout, &general.stdout);
+    prop_assert_eq!(typed_rejects, general_rejects, "rejects files");
+    Ok(())
+}
+
+/// Options that change what the readers do: the zone naive times are read in, group keys,
+/// the policy.
+fn reader_options() -> impl Strategy<Value = Vec<&'static str>> {
+    let zone = prop_oneof![Just(vec![]), Just(vec!["--tz", "Europe/Paris"])];
+    let keys = prop_oneof![Just(vec![]), Just(vec!["--by", "agent,channel"])];
+    let policy = prop_oneof![Just(vec![]), Just(vec!["--on-invalid", "skip"])];
+    (zone, keys, policy).prop_map(|(z, k, p)| [z, k, p].concat())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// (d) The typed pass and the general path agree on mutations of the valid CSV log, and
+    /// of 30 records of the generated log (`examples/gen.rs`, seed 42), whose plain values the
+    /// typed pass reads itself.
+    #[test]
+    fn typed_pass_and_general_path_agree(
+        input in prop_oneof![
+            mutated(fixture("invalid/canonical20.csv"), false),
+            mutated(fixture("invalid/plain30.csv"), false),
+        ],
+        options in reader_options(),
+    ) {
+        check_both_readers(&input, "log.csv", &options)?;
     }
 }
 

@@ -39,14 +39,22 @@ pub struct Cxkpi {
     files: Vec<(String, Vec<u8>)>,
     stdin: Option<Vec<u8>>,
     timeout: Duration,
+    env: Vec<(OsString, OsString)>,
 }
 
 impl Cxkpi {
     /// `cxkpi ARGS`, the arguments split on whitespace (use [`Cxkpi::arg`] for one with spaces).
     /// It runs in the crate root unless [`Cxkpi::file`] or [`Cxkpi::current_dir`] say otherwise.
     pub fn new(args: &str) -> Self {
-        Cxkpi { args: Vec::new(), dir: None, files: Vec::new(), stdin: None, timeout: TIMEOUT }
-            .args(args)
+        Cxkpi {
+            args: Vec::new(),
+            dir: None,
+            files: Vec::new(),
+            stdin: None,
+            timeout: TIMEOUT,
+            env: Vec::new(),
+        }
+        .args(args)
     }
 
     /// More arguments, split on whitespace.
@@ -86,6 +94,12 @@ impl Cxkpi {
         self
     }
 
+    /// Sets an environment variable for the run.
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
     /// Kills the run after `timeout` (it then has no exit code).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -115,6 +129,7 @@ impl Cxkpi {
         let mut command =
             assert_cmd::Command::cargo_bin("cxkpi").expect("the cxkpi binary is built");
         command.current_dir(&dir).args(&self.args).timeout(self.timeout);
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         if let Some(bytes) = self.stdin {
             command.write_stdin(bytes);
         }

@@ -1,0 +1,843 @@
+//! The typed pass: CSV logs in the canonical schema read in one pass over their bytes, on
+//! every core, straight into the typed canonical frame that [`super::normalize`] would build,
+//! with the invalid records found as they go.
+//!
+//! Each block of the input is cut into pieces of whole records ([`records`]), one per thread.
+//! A record whose every value has one of the plainest spellings ([`values`]) and that passes
+//! every check is typed where it is. Any other record (an invalid value, an unusual spelling,
+//! odd quoting, bytes that are not UTF-8, a wrong number of fields) is kept as its bytes;
+//! after the pass those few records, behind the source's header, are read by the general
+//! path ([`super::csv`] and [`super::normalize`]), which types them or says exactly why they
+//! are invalid, as it always has. Repeated `interaction_id`s are found over every record in
+//! order, exactly (64-bit hashes, texts compared where two hashes meet).
+//!
+//! Nothing is read twice: a run the pass cannot serve (see [`read`]) is known before any
+//! record is read, or within the first [`SNIFF_SAMPLE`] records (whose timestamps decide
+//! whether a format is sniffed), and standard input is kept in memory for the general path.
+
+mod piece;
+pub mod records;
+mod values;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::BuildHasherDefault;
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use self::piece::{id_hash, Layout, Piece, Role};
+use super::csv::CsvSource;
+use super::normalize::{
+    self, key_column, Canonical, Check, DuplicateTest, NormalizeOptions, BAD_VALUE_COLUMN,
+    DUPLICATE_COLUMN, INVALID_COLUMN, PROBLEM_COLUMN,
+};
+use super::{
+    display_name, ByteScanState, Format, RawLog, FILE_COLUMN, HEAD_BYTES, MALFORMED_COLUMN,
+    RECORD_COLUMN,
+};
+use crate::canonical::{self, Kind, FIELDS};
+use crate::config::{Config, Encoding};
+use crate::timestamps::Shapes;
+
+/// The records whose timestamps decide whether a format is sniffed (as
+/// [`super::mapping`]'s sniffer looks at them): when each is in a canonical shape, none is.
+const SNIFF_SAMPLE: u64 = 50_000;
+
+/// Set (to anything), every run takes the general path: for comparing the two paths' outputs
+/// in the tests and the benchmarks.
+pub const GENERAL_PATH_ONLY: &str = "CXKPI_GENERAL_PATH_ONLY";
+
+/// How much of a file each step of the pass reads.
+const BLOCK_BYTES: usize = 16 << 20;
+
+/// What the typed pass needs to know of the run.
+pub(crate) struct Request<'a> {
+    pub(crate) inputs: &'a [PathBuf],
+    pub(crate) config: &'a Config,
+    pub(crate) zone: Tz,
+    pub(crate) keys: &'a [String],
+    /// As in [`NormalizeOptions`].
+    pub(crate) by_option_keys: usize,
+    pub(crate) schedule_keys_from: usize,
+}
+
+/// The input read: the typed canonical frame (every record, flagged in
+/// [`INVALID_COLUMN`]) and the invalid records, as [`normalize::normalize`] makes them.
+pub(crate) struct Typed {
+    pub(crate) frame: DataFrame,
+    pub(crate) invalid: DataFrame,
+    pub(crate) present: Vec<&'static str>,
+    pub(crate) checks: Vec<Check>,
+    pub(crate) sources: Vec<String>,
+}
+
+/// Reads the inputs in one pass, or `None` when the run is not one the pass serves: a config
+/// that maps columns, categories or null values, or reads another encoding; an input that is
+/// not CSV (JSON, workbooks, Parquet) or whose header the general path would handle in its
+/// own way (quotes, blank lines before it, an unreadable head: it says why); standard input
+/// among files; timestamps among the first records that are not in a canonical shape (a
+/// format is sniffed).
+pub(crate) fn read(request: &Request) -> Result<Option<Typed>> {
+    if std::env::var_os(GENERAL_PATH_ONLY).is_some() {
+        return Ok(None);
+    }
+    let config = request.config;
+    let plain_config = config.columns.is_empty()
+        && config.categories.is_none()
+        && config.input.null_values.is_empty()
+        && config.input.encoding == Encoding::Utf8;
+    if !plain_config {
+        return Ok(None);
+    }
+    let stdin = [PathBuf::from("-")];
+    let inputs = if request.inputs.is_empty() {
+        &stdin[..]
+    } else {
+        request.inputs
+    };
+    let reads_stdin = inputs.iter().any(|p| p.as_os_str() == "-");
+    if reads_stdin && inputs.len() > 1 {
+        return Ok(None);
+    }
+    let stdin_bytes = match reads_stdin {
+        true => Some(super::read_stdin()?),
+        false => None,
+    };
+    let mut sources = Vec::with_capacity(inputs.len());
+    for path in inputs {
+        match Source::open(path, stdin_bytes.as_deref(), config)? {
+            Some(source) => sources.push(source),
+            None => return Ok(given_back(stdin_bytes)),
+        }
+    }
+    let mut pass = Pass::new(request, &sources);
+    for (index, source) in sources.iter().enumerate() {
+        let mut bytes = match &stdin_bytes {
+            Some(bytes) => Bytes::Memory(bytes, source.body_start),
+            None => Bytes::file(&source.path, source.body_start, &source.name)?,
+        };
+        if !pass.read_source(index, &mut bytes)? {
+            return Ok(given_back(stdin_bytes));
+        }
+    }
+    drop(stdin_bytes);
+    pass.finish().map(Some)
+}
+
+fn given_back(stdin: Option<Vec<u8>>) -> Option<Typed> {
+    if let Some(bytes) = stdin {
+        super::give_back_stdin(bytes);
+    }
+    None
+}
+
+/// One CSV source, its header read.
+struct Source {
+    path: PathBuf,
+    name: String,
+    delimiter: u8,
+    columns: Vec<String>,
+    /// The header line's bytes with its line end (behind which the general path reads the
+    /// records left to it).
+    header_line: Vec<u8>,
+    /// Where the records start.
+    body_start: usize,
+}
+
+impl Source {
+    /// The source, or `None` when the general path should read it (and says what is wrong).
+    fn open(path: &std::path::Path, stdin: Option<&[u8]>, config: &Config) -> Result<Option<Self>> {
+        let name = display_name(path);
+        let head = match stdin {
+            Some(bytes) => bytes[..bytes.len().min(HEAD_BYTES)].to_vec(),
+            None => {
+                if !path.is_file() || super::is_workbook(path) || super::is_parquet(path) {
+                    return Ok(None);
+                }
+                match super::read_head(path) {
+                    Ok(head) => head,
+                    Err(_) => return Ok(None),
+                }
+            }
+        };
+        let content = super::skip_bom(&head);
+        let bom = head.len() - content.len();
+        if content.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        let Some(line_end) = memchr::memchr(b'\n', content) else {
+            return Ok(None);
+        };
+        let header_line = &content[..=line_end];
+        let csv = super::detect_format(path, content) == Format::Csv;
+        if !csv || header_line.contains(&b'"') || super::csv::empty_lines_before_header(&head) > 0 {
+            return Ok(None);
+        }
+        let is_tsv = (path.extension()).is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+        let delimiter = (config.input.delimiter).unwrap_or(if is_tsv { b'\t' } else { b',' });
+        let Ok(columns) = super::csv::header(&head, &name, delimiter) else {
+            return Ok(None);
+        };
+        Ok(Some(Source {
+            path: path.to_path_buf(),
+            name,
+            delimiter,
+            columns,
+            header_line: header_line.to_vec(),
+            body_start: bom + line_end + 1,
+        }))
+    }
+}
+
+/// Where a source's bytes come from, a block at a time.
+enum Bytes<'a> {
+    File(File),
+    Memory(&'a [u8], usize),
+}
+
+impl Bytes<'_> {
+    fn file(path: &std::path::Path, start: usize, name: &str) -> Result<Self> {
+        let mut file = File::open(path).with_context(|| format!("reading {name}"))?;
+        std::io::copy(&mut (&mut file).take(start as u64), &mut std::io::sink())
+            .with_context(|| format!("reading {name}"))?;
+        Ok(Bytes::File(file))
+    }
+
+    /// Appends up to [`BLOCK_BYTES`] to `buffer`; false at the end.
+    fn fill(&mut self, buffer: &mut Vec<u8>) -> std::io::Result<bool> {
+        match self {
+            Bytes::File(file) => {
+                let before = buffer.len();
+                file.take(BLOCK_BYTES as u64).read_to_end(buffer)?;
+                Ok(buffer.len() > before)
+            }
+            Bytes::Memory(bytes, at) => {
+                let end = (*at + BLOCK_BYTES).min(bytes.len());
+                buffer.extend_from_slice(&bytes[*at..end]);
+                let more = end > *at;
+                *at = end;
+                Ok(more)
+            }
+        }
+    }
+}
+
+/// A frame of one source's records (the source's index first).
+type SourceFrame = (usize, DataFrame);
+
+/// The pass over every source, and what it has found so far.
+struct Pass<'a> {
+    request: &'a Request<'a>,
+    sources: &'a [Source],
+    /// The output columns after [`FILE_COLUMN`] and [`RECORD_COLUMN`], in
+    /// [`normalize::normalize`]'s order: the non-text fields and the customer, then the keys.
+    names: Vec<String>,
+    layouts: Vec<Layout>,
+    threads: usize,
+    /// Every piece read, with its source.
+    pieces: Vec<(usize, Piece)>,
+    /// Records read over all sources so far (for the sniffer's sample).
+    records_seen: u64,
+    sample_ok: bool,
+    columns_checked: bool,
+}
+
+impl<'a> Pass<'a> {
+    fn new(request: &'a Request<'a>, sources: &'a [Source]) -> Self {
+        let output: Vec<(Option<&'static canonical::Field>, &str)> = (FIELDS.iter())
+            .filter(|f| f.kind != Kind::Text || f.name == canonical::CUSTOMER_ID)
+            .map(|f| (Some(f), f.name))
+            .chain(request.keys.iter().map(|k| (None, k.as_str())))
+            .collect();
+        let mut names: Vec<String> = (output.iter())
+            .filter_map(|(field, _)| field.map(|f| f.name.to_string()))
+            .collect();
+        names.extend((0..request.keys.len()).map(key_column));
+        let slot_of = |name: &str| output.iter().position(|(_, n)| *n == name);
+        let layouts = (sources.iter())
+            .map(|source| {
+                let column = |name: &str| source.columns.iter().position(|c| c == name);
+                let slots: Vec<(Option<Kind>, Option<usize>)> = (output.iter())
+                    .map(|(field, name)| {
+                        let kind = field.map(|f| f.kind).filter(|k| *k != Kind::Text);
+                        (kind, column(name))
+                    })
+                    .collect();
+                let mut read = Vec::new();
+                for (slot, (kind, at)) in slots.iter().enumerate() {
+                    if let Some(at) = *at {
+                        let role = kind.map_or(Role::Text, Role::Typed);
+                        read.push((at, role, Some(slot)));
+                    }
+                }
+                if let Some(at) = column(canonical::INTERACTION_ID) {
+                    read.push((at, Role::Id, None));
+                }
+                let output_slot = |name: &str| slot_of(name).filter(|&s| slots[s].1.is_some());
+                Layout {
+                    delimiter: source.delimiter,
+                    fields: source.columns.len(),
+                    read,
+                    created: output_slot(canonical::CREATED_AT),
+                    later: [canonical::FIRST_RESPONSE_AT, canonical::RESOLVED_AT]
+                        .iter()
+                        .filter_map(|name| output_slot(name))
+                        .collect(),
+                    slots,
+                    timestamps: (source.columns.iter().enumerate())
+                        .filter(|(_, c)| {
+                            (FIELDS.iter())
+                                .any(|f| f.kind == Kind::Timestamp && f.name == c.as_str())
+                        })
+                        .map(|(i, _)| i)
+                        .collect(),
+                    zone: request.zone,
+                    scales: request.config.scales.clone(),
+                }
+            })
+            .collect();
+        Pass {
+            request,
+            sources,
+            names,
+            layouts,
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            pieces: Vec::new(),
+            records_seen: 0,
+            sample_ok: true,
+            columns_checked: false,
+        }
+    }
+
+    /// Reads one source's records; false when the first records' timestamps call for a
+    /// sniffed format (the general path reads the run then).
+    fn read_source(&mut self, index: usize, bytes: &mut Bytes) -> Result<bool> {
+        let source = &self.sources[index];
+        let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 20));
+        let mut record_offset = 0u32;
+        loop {
+            let more =
+                (bytes.fill(&mut buffer)).with_context(|| format!("reading {}", source.name))?;
+            let end = match more {
+                true => records::last_record_end(&buffer),
+                false => buffer.len(),
+            };
+            if end == 0 && more {
+                continue;
+            }
+            let block = &buffer[..end];
+            let cuts = records::cuts(block, self.threads);
+            let layout = &self.layouts[index];
+            let names = &self.names;
+            let pieces: Vec<Piece> = std::thread::scope(|scope| {
+                let threads: Vec<_> = (cuts.windows(2))
+                    .map(|pair| {
+                        let data = &block[pair[0]..pair[1]];
+                        scope.spawn(move || layout.read_piece(data, names))
+                    })
+                    .collect();
+                (threads.into_iter())
+                    .map(|t| t.join().expect("a thread of the typed pass panicked"))
+                    .collect()
+            });
+            for mut piece in pieces {
+                piece.offset(record_offset);
+                if let Some(first) = piece.first_uncanonical {
+                    if self.records_seen + u64::from(first - record_offset) <= SNIFF_SAMPLE {
+                        self.sample_ok = false;
+                    }
+                }
+                self.records_seen += u64::from(piece.records);
+                record_offset += piece.records;
+                self.pieces.push((index, piece));
+            }
+            if !self.sample_ok {
+                return Ok(false);
+            }
+            if self.records_seen >= SNIFF_SAMPLE && !self.columns_checked {
+                // The general path checks the columns once the sniffer is done: so does this.
+                self.normalized(Vec::new(), Vec::new())?;
+                self.columns_checked = true;
+            }
+            buffer.drain(..end);
+            if !more {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// The general path over the records left to it (`general`: a text frame per source that
+    /// has any, with [`DUPLICATE_COLUMN`]), collected: the typed frame and the invalid records.
+    fn normalized(
+        &self,
+        general: Vec<SourceFrame>,
+        undecodable: Vec<u32>,
+    ) -> Result<(Canonical, DataFrame, DataFrame)> {
+        let mut union: Vec<String> = Vec::new();
+        for source in self.sources {
+            for column in &source.columns {
+                if !union.contains(column) {
+                    union.push(column.clone());
+                }
+            }
+        }
+        let mut frames = Vec::new();
+        for (index, frame) in general {
+            let own = &self.sources[index].columns;
+            let mut exprs = vec![
+                lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN),
+                col(RECORD_COLUMN),
+                col(MALFORMED_COLUMN),
+                col(DUPLICATE_COLUMN),
+            ];
+            exprs.extend(union.iter().map(|c| match own.contains(c) {
+                true => col(c.as_str()),
+                false => lit(NULL).cast(DataType::String).alias(c.as_str()),
+            }));
+            frames.push(frame.lazy().select(exprs));
+        }
+        let frame = match frames.len() {
+            0 => {
+                let mut columns = vec![
+                    Column::new_empty(FILE_COLUMN.into(), &DataType::UInt32),
+                    Column::new_empty(RECORD_COLUMN.into(), &IDX_DTYPE),
+                    Column::new_empty(MALFORMED_COLUMN.into(), &DataType::UInt32),
+                    Column::new_empty(DUPLICATE_COLUMN.into(), &DataType::Boolean),
+                ];
+                columns.extend(
+                    (union.iter()).map(|c| Column::new_empty(c.as_str().into(), &DataType::String)),
+                );
+                DataFrame::new(0, columns)?.lazy()
+            }
+            1 => frames.pop().expect("one frame"),
+            _ => concat(frames, UnionArgs::default())?,
+        };
+        let raw = RawLog {
+            frame,
+            columns: union,
+            sources: self.sources.iter().map(|s| s.name.clone()).collect(),
+            source_columns: self.sources.iter().map(|s| s.columns.clone()).collect(),
+            origins: Vec::new(),
+            undecodable,
+            notes: Vec::new(),
+        };
+        let canonical = normalize::normalize(
+            raw,
+            &NormalizeOptions {
+                zone: self.request.zone,
+                scales: &self.request.config.scales,
+                by: self.request.keys,
+                by_option_keys: self.request.by_option_keys,
+                schedule_keys_from: self.request.schedule_keys_from,
+                duplicates: DuplicateTest::Given,
+                timestamps: Shapes::All,
+            },
+        )?;
+        let collected = LazyFrame::collect_all_with_engine(
+            vec![
+                canonical.frame.clone().logical_plan,
+                canonical.invalid.clone().logical_plan,
+            ],
+            Engine::InMemory,
+            canonical.frame.get_current_optimizations(),
+        )?;
+        let [frame, invalid]: [DataFrame; 2] = (collected.try_into())
+            .map_err(|_| anyhow::anyhow!("collecting the input: expected two frames"))?;
+        Ok((canonical, frame, invalid))
+    }
+
+    /// The records left to the general path, read by it behind their source's header: one
+    /// text frame per source with any, numbered as in the source, and the sources with bytes
+    /// that are not UTF-8.
+    fn general_frames(&self) -> Result<(Vec<SourceFrame>, Vec<u32>)> {
+        let mut frames = Vec::new();
+        let mut undecodable = Vec::new();
+        for (index, source) in self.sources.iter().enumerate() {
+            let pieces = || {
+                self.pieces
+                    .iter()
+                    .filter(|(i, _)| *i == index)
+                    .map(|(_, p)| p)
+            };
+            let numbers: Vec<IdxSize> = pieces()
+                .flat_map(|p| p.general_records.iter().copied())
+                .collect();
+            if numbers.is_empty() {
+                continue;
+            }
+            let mut bytes = source.header_line.clone();
+            for piece in pieces() {
+                bytes.extend_from_slice(&piece.general);
+            }
+            let head = bytes[..bytes.len().min(HEAD_BYTES)].to_vec();
+            let read = super::csv::scan(
+                CsvSource::Bytes(bytes),
+                &head,
+                &source.name,
+                source.delimiter,
+                None,
+                false,
+            )?;
+            if let Some(ByteScanState::Known(scan)) = &read.byte_scan {
+                if !scan.utf8 {
+                    undecodable.push(index as u32);
+                }
+            }
+            let names: Vec<String> = self.sources.iter().map(|s| s.name.clone()).collect();
+            let mut frame = (read.frame.collect()).map_err(|e| super::unreadable(&names, e))?;
+            if frame.height() != numbers.len() {
+                anyhow::bail!(
+                    "{}: the typed pass and the CSV reader split the records differently \
+                     ({} against {}); please report this",
+                    source.name,
+                    numbers.len(),
+                    frame.height()
+                );
+            }
+            frame.replace(RECORD_COLUMN, Column::new(RECORD_COLUMN.into(), numbers))?;
+            frames.push((index, frame));
+        }
+        Ok((frames, undecodable))
+    }
+
+    /// Every record's "repeats an earlier `interaction_id`", over the sources in order: for
+    /// the typed records, per piece; for the others, a column added to each general frame.
+    /// The ids are split among the threads by their hash (a repeat has the same hash), each
+    /// thread walking every record in order but keeping only its share.
+    fn repeated_ids(&self, general: &mut [SourceFrame]) -> Result<Vec<Vec<bool>>> {
+        let mut general_ids: Vec<Vec<Option<String>>> = Vec::with_capacity(general.len());
+        let mut general_numbers: Vec<Vec<IdxSize>> = Vec::with_capacity(general.len());
+        for (_, frame) in general.iter() {
+            let ids = match frame.column(canonical::INTERACTION_ID) {
+                Ok(column) => (column.str()?.iter())
+                    .map(|id| {
+                        id.map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(String::from)
+                    })
+                    .collect(),
+                Err(_) => vec![None; frame.height()],
+            };
+            general_ids.push(ids);
+            let numbers = frame.column(RECORD_COLUMN)?.idx()?;
+            general_numbers.push(numbers.into_no_null_iter().collect());
+        }
+        let general_hashes: Vec<Vec<u64>> = (general_ids.iter())
+            .map(|ids| {
+                (ids.iter())
+                    .map(|id| id.as_deref().map_or(0, |t| id_hash(t.as_bytes())))
+                    .collect()
+            })
+            .collect();
+        let order = Order {
+            pass: self,
+            general: general.iter().map(|(i, _)| *i).collect(),
+            numbers: &general_numbers,
+        };
+        let found: Vec<Vec<IdRef>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..self.threads)
+                .map(|share| {
+                    let (order, general_ids, general_hashes) =
+                        (&order, &general_ids, &general_hashes);
+                    scope.spawn(move || {
+                        let text = |id: IdRef| -> Option<&[u8]> {
+                            match id {
+                                IdRef::Typed(p, k) => Some(self.pieces[p].1.id(k)),
+                                IdRef::General(g, k) => {
+                                    general_ids[g][k].as_deref().map(str::as_bytes)
+                                }
+                            }
+                        };
+                        let hash = |id: IdRef| match id {
+                            IdRef::Typed(p, k) => self.pieces[p].1.id_hashes[k],
+                            IdRef::General(g, k) => general_hashes[g][k],
+                        };
+                        let mut seen = Seen::with_capacity(order.len() / self.threads + 1);
+                        let mut repeats = Vec::new();
+                        order.for_each(|id| {
+                            let hash = hash(id);
+                            if (hash >> 32) as usize % self.threads != share {
+                                return;
+                            }
+                            let Some(bytes) = text(id) else { return };
+                            if seen.repeats(hash, id, bytes, &text) {
+                                repeats.push(id);
+                            }
+                        });
+                        repeats
+                    })
+                })
+                .collect();
+            (threads.into_iter())
+                .map(|t| {
+                    t.join()
+                        .expect("a thread of the repeated-id check panicked")
+                })
+                .collect()
+        });
+        let mut typed: Vec<Vec<bool>> = (self.pieces.iter())
+            .map(|(_, p)| vec![false; p.typed.len()])
+            .collect();
+        let mut flags: Vec<Vec<bool>> = general_ids
+            .iter()
+            .map(|ids| vec![false; ids.len()])
+            .collect();
+        for id in found.into_iter().flatten() {
+            match id {
+                IdRef::Typed(p, k) => typed[p][k] = true,
+                IdRef::General(g, k) => flags[g][k] = true,
+            }
+        }
+        for ((_, frame), flags) in general.iter_mut().zip(flags) {
+            frame.with_column(Column::new(DUPLICATE_COLUMN.into(), flags))?;
+        }
+        Ok(typed)
+    }
+}
+
+/// A record's `interaction_id`: the `k`-th typed record of piece `p`, or the `k`-th record
+/// of general frame `g`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdRef {
+    Typed(usize, usize),
+    General(usize, usize),
+}
+
+/// Every record in source and record order, typed or not.
+struct Order<'p> {
+    pass: &'p Pass<'p>,
+    /// Each general frame's source, and its records' numbers.
+    general: Vec<usize>,
+    numbers: &'p [Vec<IdxSize>],
+}
+
+impl Order<'_> {
+    fn len(&self) -> usize {
+        let typed: usize = self.pass.pieces.iter().map(|(_, p)| p.typed.len()).sum();
+        typed + self.numbers.iter().map(Vec::len).sum::<usize>()
+    }
+
+    fn for_each(&self, mut each: impl FnMut(IdRef)) {
+        for source in 0..self.pass.sources.len() {
+            let general = self.general.iter().position(|&s| s == source);
+            let numbers: &[IdxSize] = general.map_or(&[], |g| &self.numbers[g]);
+            let mut next = 0;
+            let pieces = (self.pass.pieces.iter().enumerate()).filter(|(_, (s, _))| *s == source);
+            for (p, (_, piece)) in pieces {
+                for (k, &number) in piece.typed.iter().enumerate() {
+                    while next < numbers.len() && numbers[next] < number {
+                        each(IdRef::General(general.expect("general records"), next));
+                        next += 1;
+                    }
+                    each(IdRef::Typed(p, k));
+                }
+            }
+            for k in next..numbers.len() {
+                each(IdRef::General(general.expect("general records"), k));
+            }
+        }
+    }
+}
+
+impl Pass<'_> {
+    /// The frame and the invalid records, once every record is read.
+    fn finish(self) -> Result<Typed> {
+        let (mut general, undecodable) = self.general_frames()?;
+        let repeated = self.repeated_ids(&mut general)?;
+        let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
+        let repeat_code = (canonical.checks.iter())
+            .position(|c| {
+                c.column == canonical::INTERACTION_ID && c.reason == normalize::REPEATED_ID_REASON
+            })
+            .expect("normalize always checks for repeated ids") as u32;
+        let typed = self.typed_frame(&repeated, general_frame.schema())?;
+        let invalid = self.repeated_records(&repeated, repeat_code)?;
+        let mut frame = interleaved(typed, general_frame)?;
+        // A log of one block is one chunk, as the general path collects it: its sums then add
+        // up in the same order, to the last bit. A larger log stays in its pieces' chunks (a
+        // copy of every column saved); its means may differ from the general path's in the
+        // last bit, as the general path's own do with the number of threads.
+        if self.pieces.len() <= self.threads {
+            frame.rechunk_mut();
+        }
+        let mut invalid = interleaved(invalid, general_invalid)?;
+        invalid.rechunk_mut();
+        Ok(Typed {
+            frame,
+            invalid,
+            present: canonical.present,
+            checks: canonical.checks,
+            sources: canonical.sources,
+        })
+    }
+
+    /// The typed records as a frame of `schema` (the general path's), those repeating an
+    /// earlier `interaction_id` flagged invalid.
+    fn typed_frame(&self, repeated: &[Vec<bool>], schema: &SchemaRef) -> Result<DataFrame> {
+        let height: usize = self.pieces.iter().map(|(_, p)| p.typed.len()).sum();
+        let mut files = Vec::with_capacity(height);
+        let mut numbers = Vec::with_capacity(height);
+        let mut invalid = Vec::with_capacity(height);
+        let mut columns: Vec<Option<Series>> = vec![None; self.names.len()];
+        for ((source, piece), repeated) in self.pieces.iter().zip(repeated) {
+            files.extend(std::iter::repeat_n(*source as u32, piece.typed.len()));
+            numbers.extend_from_slice(&piece.typed);
+            invalid.extend_from_slice(repeated);
+            for (column, series) in columns.iter_mut().zip(&piece.columns) {
+                match column {
+                    Some(column) => {
+                        column.append(series)?;
+                    }
+                    None => *column = Some(series.clone()),
+                }
+            }
+        }
+        let mut frame_columns = vec![
+            Column::new(FILE_COLUMN.into(), files),
+            Column::new(RECORD_COLUMN.into(), numbers),
+        ];
+        for (column, name) in columns.into_iter().zip(&self.names) {
+            let series =
+                column.unwrap_or_else(|| Series::new_empty(name.as_str().into(), &DataType::Null));
+            frame_columns.push(series.into_column());
+        }
+        frame_columns.push(Column::new(INVALID_COLUMN.into(), invalid));
+        let mut frame = DataFrame::new(height, frame_columns)?;
+        for (name, dtype) in schema.iter() {
+            let column = frame.column(name)?;
+            if column.dtype() != dtype {
+                let cast = column.cast(dtype)?;
+                frame.replace(name, cast)?;
+            }
+        }
+        Ok(frame)
+    }
+
+    /// The typed records that repeat an earlier `interaction_id`, as invalid records.
+    fn repeated_records(&self, repeated: &[Vec<bool>], code: u32) -> Result<DataFrame> {
+        let (mut files, mut numbers, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+        for ((source, piece), repeated) in self.pieces.iter().zip(repeated) {
+            for (k, _) in repeated.iter().enumerate().filter(|(_, r)| **r) {
+                files.push(*source as u32);
+                numbers.push(piece.typed[k]);
+                ids.push(String::from_utf8_lossy(piece.id(k)).into_owned());
+            }
+        }
+        let height = files.len();
+        Ok(DataFrame::new(
+            height,
+            vec![
+                Column::new(FILE_COLUMN.into(), files),
+                Column::new(RECORD_COLUMN.into(), numbers),
+                Column::new(PROBLEM_COLUMN.into(), vec![code; height]),
+                Column::new(BAD_VALUE_COLUMN.into(), ids),
+            ],
+        )?)
+    }
+}
+
+/// Two frames of records, each in (source, record) order, as one in that order.
+fn interleaved(first: DataFrame, second: DataFrame) -> Result<DataFrame> {
+    if second.height() == 0 {
+        return Ok(first);
+    }
+    if first.height() == 0 {
+        return Ok(second);
+    }
+    let keys = |frame: &DataFrame| -> Result<Vec<(u32, IdxSize)>> {
+        let files = frame.column(FILE_COLUMN)?.u32()?.clone();
+        let numbers = frame.column(RECORD_COLUMN)?.idx()?.clone();
+        Ok((files.into_no_null_iter())
+            .zip(numbers.into_no_null_iter())
+            .collect())
+    };
+    let (a, b) = (keys(&first)?, keys(&second)?);
+    let mut order: Vec<IdxSize> = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j == b.len() || (i < a.len() && a[i] < b[j]) {
+            order.push(i as IdxSize);
+            i += 1;
+        } else {
+            order.push((a.len() + j) as IdxSize);
+            j += 1;
+        }
+    }
+    let mut stacked = first;
+    stacked.vstack_mut(&second.select(stacked.get_column_names_owned())?)?;
+    let in_order = order.iter().enumerate().all(|(k, &o)| k as IdxSize == o);
+    if in_order {
+        return Ok(stacked);
+    }
+    Ok(stacked.take(&IdxCa::from_vec("order".into(), order))?)
+}
+
+/// The `interaction_id`s seen so far, by hash: the first record with each hash, and for a
+/// hash two different ids share, every text seen with it (so the check is exact).
+struct Seen<'t> {
+    first: HashMap<u64, IdRef, BuildHasherDefault<AlreadyHashed>>,
+    collided: HashMap<u64, std::collections::HashSet<&'t [u8]>>,
+}
+
+impl<'t> Seen<'t> {
+    fn with_capacity(ids: usize) -> Self {
+        Seen {
+            first: HashMap::with_capacity_and_hasher(ids, BuildHasherDefault::default()),
+            collided: HashMap::new(),
+        }
+    }
+
+    /// Whether `id` (text `bytes`, hash `hash`) repeats an id seen before; remembers it.
+    /// `text` gives the text of an id seen before.
+    fn repeats(
+        &mut self,
+        hash: u64,
+        id: IdRef,
+        bytes: &'t [u8],
+        text: &impl Fn(IdRef) -> Option<&'t [u8]>,
+    ) -> bool {
+        use std::collections::hash_map::Entry;
+        match self.first.entry(hash) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(id);
+                false
+            }
+            Entry::Occupied(first) => {
+                if let Some(texts) = self.collided.get_mut(&hash) {
+                    return !texts.insert(bytes);
+                }
+                let first = text(*first.get()).expect("a remembered id has a text");
+                if first == bytes {
+                    return true;
+                }
+                self.collided
+                    .insert(hash, [first, bytes].into_iter().collect());
+                false
+            }
+        }
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl std::hash::Hasher for AlreadyHashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

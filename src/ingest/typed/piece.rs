@@ -1,0 +1,334 @@
+//! One thread's share of a block: its records typed into column builders, or kept as bytes for
+//! the general path when they are not plain (see [`super::values`]).
+
+use std::hash::{DefaultHasher, Hasher};
+use std::ops::Range;
+
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use super::records::{self, plain_text};
+use super::values::{self, Value, Zone};
+use crate::canonical::{self, Kind};
+use crate::config::Scales;
+use crate::date_formats;
+
+/// What a field of a source is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// `interaction_id`: needed, hashed for the repeated-id check.
+    Id,
+    /// Kept as text: the customer, a group key.
+    Text,
+    Typed(Kind),
+}
+
+/// How one source's records are read.
+pub(super) struct Layout {
+    pub(super) delimiter: u8,
+    pub(super) fields: usize,
+    /// (column index, role, output slot) of every field the run reads.
+    pub(super) read: Vec<(usize, Role, Option<usize>)>,
+    /// The output slots, each with its kind (`None`: text) and its column here, if any.
+    pub(super) slots: Vec<(Option<Kind>, Option<usize>)>,
+    /// The slots of `created_at`, `first_response_at` and `resolved_at`, when output.
+    pub(super) created: Option<usize>,
+    pub(super) later: Vec<usize>,
+    /// The timestamp columns (what the sniffer's sample looks at).
+    pub(super) timestamps: Vec<usize>,
+    pub(super) zone: Tz,
+    pub(super) scales: Scales,
+}
+
+/// A value of one output slot for the record at hand.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Typed(Value),
+    /// Text as a range of the piece; `None` when blank.
+    Text(Option<Range<usize>>),
+}
+
+/// Typed columns of the plain records, in slot order.
+enum Builder {
+    Category(Vec<u32>),
+    Instant(PrimitiveChunkedBuilder<Int64Type>),
+    Number(PrimitiveChunkedBuilder<Float64Type>),
+    Flag(BooleanChunkedBuilder),
+    Text(StringChunkedBuilder),
+}
+
+/// What one piece holds once read.
+pub(super) struct Piece {
+    /// Its records (lines with a value), numbered from 1 within the piece.
+    pub(super) records: u32,
+    pub(super) columns: Vec<Series>,
+    /// The numbers of the records typed here, and their `interaction_id`s (trimmed) with their
+    /// hashes.
+    pub(super) typed: Vec<u32>,
+    pub(super) ids: Vec<u8>,
+    pub(super) id_ends: Vec<u32>,
+    pub(super) id_hashes: Vec<u64>,
+    /// The other records' bytes, each ending with its line end, and their numbers.
+    pub(super) general: Vec<u8>,
+    pub(super) general_records: Vec<u32>,
+    /// The first record whose timestamps the sniffer would not all call canonical.
+    pub(super) first_uncanonical: Option<u32>,
+}
+
+impl Piece {
+    pub(super) fn id(&self, index: usize) -> &[u8] {
+        let start = if index == 0 {
+            0
+        } else {
+            self.id_ends[index - 1] as usize
+        };
+        &self.ids[start..self.id_ends[index] as usize]
+    }
+
+    /// Numbers the records from `offset + 1` (the records of the source before this piece).
+    pub(super) fn offset(&mut self, offset: u32) {
+        for number in self.typed.iter_mut().chain(&mut self.general_records) {
+            *number += offset;
+        }
+        if let Some(first) = &mut self.first_uncanonical {
+            *first += offset;
+        }
+    }
+}
+
+/// The 64-bit hash of an `interaction_id` (fixed keys: the same in every run).
+pub(super) fn id_hash(id: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(id);
+    hasher.finish()
+}
+
+/// The sequence U+FFFD takes in UTF-8: a record holding it is read by the general path, which
+/// knows whether its source has undecodable bytes.
+const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+
+impl Layout {
+    /// Reads `data`, whole records, with the output slots named by `names`.
+    pub(super) fn read_piece(&self, data: &[u8], names: &[String]) -> Piece {
+        let capacity = data.len() / 100 + 16;
+        let mut builders: Vec<Builder> = (self.slots.iter().zip(names))
+            .map(|((kind, _), name)| {
+                let name = name.as_str().into();
+                match kind {
+                    Some(Kind::Category) => Builder::Category(Vec::with_capacity(capacity)),
+                    Some(Kind::Timestamp) => {
+                        Builder::Instant(PrimitiveChunkedBuilder::new(name, capacity))
+                    }
+                    Some(Kind::Flag) => Builder::Flag(BooleanChunkedBuilder::new(name, capacity)),
+                    Some(Kind::Text) | None => {
+                        Builder::Text(StringChunkedBuilder::new(name, capacity))
+                    }
+                    Some(_) => Builder::Number(PrimitiveChunkedBuilder::new(name, capacity)),
+                }
+            })
+            .collect();
+        let mut piece = Piece {
+            records: 0,
+            columns: Vec::new(),
+            typed: Vec::with_capacity(capacity),
+            ids: Vec::with_capacity(capacity * 10),
+            id_ends: Vec::with_capacity(capacity),
+            id_hashes: Vec::with_capacity(capacity),
+            general: Vec::new(),
+            general_records: Vec::new(),
+            first_uncanonical: None,
+        };
+        let mut zone = Zone::new(self.zone);
+        let mut fields: Vec<Range<usize>> = Vec::with_capacity(self.fields + 1);
+        let mut cells: Vec<Cell> = vec![Cell::Text(None); self.slots.len()];
+        let mut start = 0;
+        while let Some(record) = records::record_at(data, start) {
+            let record_start = start;
+            start = record.next;
+            records::split_fields(
+                data,
+                record.content.clone(),
+                record.quoted,
+                self.delimiter,
+                &mut fields,
+            );
+            if fields.iter().all(|f| f.is_empty()) {
+                continue;
+            }
+            piece.records += 1;
+            let number = piece.records;
+            let mut uncanonical = false;
+            let id = self.typed_record(
+                data,
+                &record,
+                &fields,
+                &mut cells,
+                &mut zone,
+                &mut uncanonical,
+            );
+            match id {
+                Some(id) => {
+                    for (builder, cell) in builders.iter_mut().zip(&cells) {
+                        builder.push(cell, data);
+                    }
+                    piece.typed.push(number);
+                    let id = &data[id];
+                    piece.ids.extend_from_slice(id);
+                    piece.id_ends.push(piece.ids.len() as u32);
+                    piece.id_hashes.push(id_hash(id));
+                }
+                None => {
+                    uncanonical = !self.sniffer_sees_canonical(data, &fields);
+                    piece
+                        .general
+                        .extend_from_slice(&data[record_start..record.content.end]);
+                    // A record left open by a quote runs to the end of the source: a line end
+                    // would become part of its last field.
+                    let open =
+                        memchr::memchr_iter(b'"', &data[record.content.clone()]).count() % 2 == 1;
+                    if !open {
+                        piece.general.push(b'\n');
+                    }
+                    piece.general_records.push(number);
+                }
+            }
+            if uncanonical && piece.first_uncanonical.is_none() {
+                piece.first_uncanonical = Some(number);
+            }
+        }
+        piece.columns = builders
+            .into_iter()
+            .zip(names)
+            .map(|(b, n)| b.finish(n))
+            .collect();
+        piece
+    }
+
+    /// Types the record into `cells` when it is plain and valid: returns its trimmed
+    /// `interaction_id`'s range; `None` leaves it to the general path. Sets `uncanonical`
+    /// when a timestamp's text is blank but not empty (the sniffer reads it as not canonical).
+    fn typed_record(
+        &self,
+        data: &[u8],
+        record: &records::Record,
+        fields: &[Range<usize>],
+        cells: &mut [Cell],
+        zone: &mut Zone,
+        uncanonical: &mut bool,
+    ) -> Option<Range<usize>> {
+        if fields.len() != self.fields {
+            return None;
+        }
+        let bytes = &data[record.content.clone()];
+        let quoted = record.quoted;
+        if !bytes.is_ascii()
+            && (simdutf8::basic::from_utf8(bytes).is_err()
+                || memchr::memmem::find(bytes, REPLACEMENT).is_some())
+        {
+            return None;
+        }
+        for (slot, (kind, column)) in self.slots.iter().enumerate() {
+            if column.is_none() {
+                cells[slot] = match kind {
+                    Some(Kind::Category) => {
+                        Cell::Typed(values::read(Kind::Category, None, zone, &self.scales)?)
+                    }
+                    Some(Kind::Text) | None => Cell::Text(None),
+                    Some(_) => Cell::Typed(Value::Missing),
+                };
+            }
+        }
+        let mut id = None;
+        for &(column, role, slot) in &self.read {
+            let raw = &data[fields[column].clone()];
+            let text = if quoted { plain_text(raw)? } else { raw };
+            // Checked as UTF-8 with the record.
+            let text = unsafe { std::str::from_utf8_unchecked(text) };
+            let trimmed = text.trim();
+            let blank = trimmed.is_empty();
+            let range = || {
+                let at = trimmed.as_ptr() as usize - data.as_ptr() as usize;
+                at..at + trimmed.len()
+            };
+            match role {
+                Role::Id if blank => return None,
+                Role::Id => id = Some(range()),
+                Role::Text => {
+                    let slot = slot.expect("text roles have a slot");
+                    cells[slot] = Cell::Text((!blank).then(range));
+                }
+                Role::Typed(kind) => {
+                    if kind == Kind::Timestamp && blank && !raw.is_empty() {
+                        *uncanonical = true;
+                    }
+                    let value =
+                        values::read(kind, (!blank).then_some(trimmed), zone, &self.scales)?;
+                    cells[slot.expect("typed roles have a slot")] = Cell::Typed(value);
+                }
+            }
+        }
+        if let Some(created) = self.created {
+            if let Cell::Typed(Value::Instant(created)) = cells[created] {
+                for &later in &self.later {
+                    if let Cell::Typed(Value::Instant(at)) = cells[later] {
+                        if at < created {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        id
+    }
+
+    /// Whether each timestamp of a record left to the general path reads as canonical to the
+    /// sniffer (missing, or [`date_formats::is_canonical`] once trimmed); a record it cannot
+    /// read plainly counts as not.
+    fn sniffer_sees_canonical(&self, data: &[u8], fields: &[Range<usize>]) -> bool {
+        self.timestamps.iter().all(|&column| {
+            let Some(field) = fields.get(column) else {
+                return true;
+            };
+            let raw = &data[field.clone()];
+            if raw.is_empty() {
+                return true;
+            }
+            let Some(text) = plain_text(raw) else {
+                return false;
+            };
+            std::str::from_utf8(text).is_ok_and(|t| date_formats::is_canonical(t.trim()))
+        })
+    }
+}
+
+impl Builder {
+    fn push(&mut self, cell: &Cell, data: &[u8]) {
+        match (self, cell) {
+            (Builder::Category(codes), Cell::Typed(Value::Category(code))) => codes.push(*code),
+            (Builder::Instant(b), Cell::Typed(Value::Instant(v))) => b.append_value(*v),
+            (Builder::Instant(b), _) => b.append_null(),
+            (Builder::Number(b), Cell::Typed(Value::Number(v))) => b.append_value(*v),
+            (Builder::Number(b), _) => b.append_null(),
+            (Builder::Flag(b), Cell::Typed(Value::Flag(v))) => b.append_value(*v),
+            (Builder::Flag(b), _) => b.append_null(),
+            (Builder::Text(b), Cell::Text(Some(range))) => {
+                // Checked as UTF-8 with the record.
+                b.append_value(unsafe { std::str::from_utf8_unchecked(&data[range.clone()]) })
+            }
+            (Builder::Text(b), _) => b.append_null(),
+            (Builder::Category(codes), _) => {
+                codes.push(canonical::category_code(canonical::UNCATEGORIZED))
+            }
+        }
+    }
+
+    fn finish(self, name: &str) -> Series {
+        match self {
+            Builder::Category(codes) => UInt32Chunked::from_vec(name.into(), codes).into_series(),
+            Builder::Instant(b) => b.finish().into_series(),
+            Builder::Number(b) => b.finish().into_series(),
+            Builder::Flag(b) => b.finish().into_series(),
+            Builder::Text(b) => b.finish().into_series(),
+        }
+    }
+}
