@@ -457,13 +457,15 @@ proptest! {
     #![proptest_config(config())]
 
     /// (d) The typed pass and the general path agree on mutations of the valid CSV log, and
-    /// of 30 records of the generated log (`examples/gen.rs`, seed 42), whose plain values the
-    /// typed pass reads itself.
+    /// of 30 records of the generated log (`examples/gen.rs`, seed 42; with and without its
+    /// contacts column, so FCR is counted by ticket and by repeat contact), whose plain values
+    /// the typed pass reads itself.
     #[test]
     fn typed_pass_and_general_path_agree(
         input in prop_oneof![
             mutated(fixture("invalid/canonical20.csv"), false),
             mutated(fixture("invalid/plain30.csv"), false),
+            mutated(fixture("invalid/plain30_nocontacts.csv"), false),
         ],
         options in reader_options(),
     ) {
