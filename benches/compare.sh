@@ -157,14 +157,24 @@ for n in "${SIZE_LIST[@]}"; do
     cat "$f" "$fnc" > /dev/null   # same page-cache state for every tool
     bench "$n" cxkpi "report (ticket FCR)" "$WORK/cxkpi-$n.json" -- \
         "$BIN" report --format json "$f"
-    bench "$n" duckdb "same query (ticket FCR)" "$WORK/duckdb-$n.json" -- \
+    bench "$n" duckdb "read_csv, types detected (ticket FCR)" "$WORK/duckdb_detect-$n.json" -- \
+        "$PY" "$BENCH_DIR/duckdb_kpis.py" --detect-types "$f"
+    bench "$n" duckdb "read_csv, types given (ticket FCR)" "$WORK/duckdb-$n.json" -- \
         "$PY" "$BENCH_DIR/duckdb_kpis.py" "$f"
+    bench "$n" cxkpi "general path (CXKPI_GENERAL_PATH_ONLY=1)" "$WORK/cxkpi-general-$n.json" -- \
+        env CXKPI_GENERAL_PATH_ONLY=1 "$BIN" report --format json "$f"
     bench "$n" polars "same query (ticket FCR)" "$WORK/polars-$n.json" -- \
         "$PY" "$BENCH_DIR/polars_kpis.py" "$f"
     bench "$n" cxkpi "--by agent,channel" "$WORK/cxkpi-by-$n.json" -- \
         "$BIN" report --format json --by agent,channel "$f"
     bench "$n" cxkpi "--on-invalid skip" "$WORK/cxkpi-skip-$n.json" -- \
         "$BIN" report --format json --on-invalid skip "$f"
+    # The same log with one bad record in its last line (a CSAT of 9).
+    bad="$WORK/log$n-badlast.csv"
+    { cat "$f"; echo "ZZ-bad-last,C1,support,chat,a,t,2026-06-01T00:00:00Z,,,,,,,1,false,9,,,"; } > "$bad"
+    bench "$n" cxkpi "--on-invalid skip, bad last line" "$WORK/cxkpi-badlast-$n.json" -- \
+        "$BIN" report --format json --on-invalid skip "$bad"
+    rm -f "$bad"
     bench "$n" cxkpi "--schedule (business hours)" "$WORK/cxkpi-bh-$n.json" -- \
         "$BIN" report --format json --schedule "$BENCH_DIR/hours.toml" "$f"
     bench "$n" cxkpi "repeat FCR (--no-contacts log)" "$WORK/cxkpi-nc-$n.json" -- \
@@ -191,10 +201,16 @@ for kind in "" "-nc"; do
             esac
         fi
     done
+    detect=""
+    if [ -z "$kind" ]; then
+        j="$WORK/duckdb_detect-$n.json"
+        [ -s "$j" ] || "$PY" "$BENCH_DIR/duckdb_kpis.py" --detect-types "$src" > "$j"
+        detect="duckdb_detect=$j"
+    fi
     mode="ticket-mode FCR"; [ -n "$kind" ] && mode="repeat-mode FCR"
     echo "$(basename "$src") ($mode):" >> "$CHECK_TXT"
     if ! "$PY" "$BENCH_DIR/compare_json.py" --rtol 1e-9 cxkpi="$WORK/cxkpi$kind-$n.json" \
-        duckdb="$WORK/duckdb$kind-$n.json" polars="$WORK/polars$kind-$n.json" >> "$CHECK_TXT"; then
+        duckdb="$WORK/duckdb$kind-$n.json" polars="$WORK/polars$kind-$n.json" $detect >> "$CHECK_TXT"; then
         CHECK_OK=0
     fi
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference implementation of `cxkpi report --format json` (no options) in ONE DuckDB query.
 
-    python benches/duckdb_kpis.py LOG.csv [--fcr-window SECONDS] [--threads N]
+    python benches/duckdb_kpis.py LOG.csv [--fcr-window SECONDS] [--threads N] [--detect-types]
 
 Reads a canonical interaction log (SPEC.md section 2) and prints one JSON object of the same
 shape as cxkpi's: {"window": ..., "input": {"records": N, "skipped": 0}, "rows": [...]}, with
@@ -22,7 +22,10 @@ section 3 metrics:
 * churn: open window; base = distinct customer_ids with a record in the group, churned =
   those with a churned_at.
 
-Timestamps are read as TIMESTAMPTZ (naive ones in UTC). The input is assumed valid: this is a
+Timestamps are read as TIMESTAMPTZ (naive ones in UTC). With --detect-types the query reads
+`read_csv('LOG.csv')` as an analyst would type it, DuckDB detecting every column's type from
+the data (text columns are cast back to VARCHAR where the query trims or lower-cases them);
+otherwise every column's type is given and detection is off. The input is assumed valid: this is a
 reference for the metrics, not for cxkpi's validation, so `skipped` is always 0.
 """
 
@@ -74,12 +77,21 @@ def ident(s):
     return '"' + s.replace('"', '""') + '"'
 
 
-def build_query(path, header, fcr_window_s):
+def build_query(path, header, fcr_window_s, detect_types=False):
     present = set(header)
     columns = ", ".join(f"{sql_str(c)}: {sql_str(TYPES.get(c, 'VARCHAR'))}" for c in header)
+    if detect_types:
+        source = f"read_csv({sql_str(path)})"
+    else:
+        source = (f"read_csv({sql_str(path)}, header = true, delim = ',', quote = '\"', "
+                  f"escape = '\"', auto_detect = false, columns = {{{columns}}})")
 
     def col(name):
-        return ident(name) if name in present else f"NULL::{TYPES[name]}"
+        if name not in present:
+            return f"NULL::{TYPES[name]}"
+        if detect_types and TYPES[name] == "VARCHAR":
+            return f"CAST({ident(name)} AS VARCHAR)"
+        return ident(name)
 
     ticket_mode = "contacts" in present
     if ticket_mode:
@@ -119,8 +131,7 @@ def build_query(path, header, fcr_window_s):
                  {col('resolution_seconds')}) AS ttr,
         coalesce(lower(trim({col('reopened')})) IN ('true', '1', 'yes'), false) AS reop,
         {col('churned_at')} AS churned_at{', ' + col('contacts') + ' AS contacts' if ticket_mode else ''}
-    FROM read_csv({sql_str(path)}, header = true, delim = ',', quote = '"', escape = '"',
-                  auto_detect = false, columns = {{{columns}}})
+    FROM {source}
     """
 
     return f"""
@@ -169,12 +180,14 @@ def main():
                     help="repeat-mode FCR window in seconds (default 7 days)")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--explain", action="store_true", help="print the SQL and exit")
+    ap.add_argument("--detect-types", action="store_true",
+                    help="read_csv(LOG) with DuckDB's type detection (the query as typed)")
     a = ap.parse_args()
 
     header = read_header(a.log)
     if "interaction_id" not in header:
         sys.exit(f"duckdb_kpis: missing required column interaction_id; found {header}")
-    query = build_query(a.log, header, a.fcr_window)
+    query = build_query(a.log, header, a.fcr_window, a.detect_types)
     if a.explain:
         print(query)
         return
