@@ -138,7 +138,11 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     };
     metrics::add_business_hours(&mut frame, &business_hours, &present)
         .map_err(|e| user_error!("--schedule: {e}"))?;
-    let valid = frame.lazy().filter(col(normalize::INVALID_COLUMN).not());
+    // Without invalid records (the usual case) a filter would only copy every column.
+    let valid = match skipped {
+        0 => frame.lazy(),
+        _ => frame.lazy().filter(col(normalize::INVALID_COLUMN).not()),
+    };
     let with_inputs = metrics::with_record_inputs(valid, &present, request.fcr_window_micros)?;
     if (request.every.is_some() || request.compare.is_some()) && !present.contains(&CREATED_AT) {
         return Err(user_error!(

@@ -506,8 +506,9 @@ impl<'a> Pass<'a> {
 
     /// Every record's "repeats an earlier `interaction_id`", over the sources in order: for
     /// the typed records, per piece; for the others, a column added to each general frame.
-    /// The ids are split among the threads by their hash (a repeat has the same hash), each
-    /// thread walking every record in order but keeping only its share.
+    /// Only ids whose hash occurs more than once can repeat (usually none: [`shared_hashes`]);
+    /// those are split among the threads by their hash, each thread walking every record in
+    /// order but keeping only its share.
     fn repeated_ids(&self, general: &mut [SourceFrame]) -> Result<Vec<Vec<bool>>> {
         let mut general_ids: Vec<Vec<Option<String>>> = Vec::with_capacity(general.len());
         let mut general_numbers: Vec<Vec<IdxSize>> = Vec::with_capacity(general.len());
@@ -533,52 +534,70 @@ impl<'a> Pass<'a> {
                     .collect()
             })
             .collect();
+        let all_hashes = (self.pieces.iter().map(|(_, p)| &p.id_hashes[..]))
+            .chain(general_hashes.iter().map(Vec::as_slice));
+        let general_present = general_ids
+            .iter()
+            .map(|ids| ids.iter().map(Option::is_some));
+        let present = (self
+            .pieces
+            .iter()
+            .map(|(_, p)| vec![true; p.id_hashes.len()]))
+        .chain(general_present.map(Iterator::collect))
+        .collect::<Vec<Vec<bool>>>();
+        let shared = shared_hashes(all_hashes.zip(&present), self.threads);
         let order = Order {
             pass: self,
             general: general.iter().map(|(i, _)| *i).collect(),
             numbers: &general_numbers,
         };
-        let found: Vec<Vec<IdRef>> = std::thread::scope(|scope| {
-            let threads: Vec<_> = (0..self.threads)
-                .map(|share| {
-                    let (order, general_ids, general_hashes) =
-                        (&order, &general_ids, &general_hashes);
-                    scope.spawn(move || {
-                        let text = |id: IdRef| -> Option<&[u8]> {
-                            match id {
-                                IdRef::Typed(p, k) => Some(self.pieces[p].1.id(k)),
-                                IdRef::General(g, k) => {
-                                    general_ids[g][k].as_deref().map(str::as_bytes)
+        let found: Vec<Vec<IdRef>> = if shared.is_empty() {
+            Vec::new()
+        } else {
+            std::thread::scope(|scope| {
+                let threads: Vec<_> = (0..self.threads)
+                    .map(|share| {
+                        let (order, general_ids, general_hashes, shared) =
+                            (&order, &general_ids, &general_hashes, &shared);
+                        scope.spawn(move || {
+                            let text = |id: IdRef| -> Option<&[u8]> {
+                                match id {
+                                    IdRef::Typed(p, k) => Some(self.pieces[p].1.id(k)),
+                                    IdRef::General(g, k) => {
+                                        general_ids[g][k].as_deref().map(str::as_bytes)
+                                    }
                                 }
-                            }
-                        };
-                        let hash = |id: IdRef| match id {
-                            IdRef::Typed(p, k) => self.pieces[p].1.id_hashes[k],
-                            IdRef::General(g, k) => general_hashes[g][k],
-                        };
-                        let mut seen = Seen::with_capacity(order.len() / self.threads + 1);
-                        let mut repeats = Vec::new();
-                        order.for_each(|id| {
-                            let hash = hash(id);
-                            if (hash >> 32) as usize % self.threads != share {
-                                return;
-                            }
-                            let Some(bytes) = text(id) else { return };
-                            if seen.repeats(hash, id, bytes, &text) {
-                                repeats.push(id);
-                            }
-                        });
-                        repeats
+                            };
+                            let hash = |id: IdRef| match id {
+                                IdRef::Typed(p, k) => self.pieces[p].1.id_hashes[k],
+                                IdRef::General(g, k) => general_hashes[g][k],
+                            };
+                            let mut seen = Seen::with_capacity(shared.len() / self.threads + 1);
+                            let mut repeats = Vec::new();
+                            order.for_each(|id| {
+                                let hash = hash(id);
+                                if (hash >> 32) as usize % self.threads != share
+                                    || !shared.contains(&hash)
+                                {
+                                    return;
+                                }
+                                let Some(bytes) = text(id) else { return };
+                                if seen.repeats(hash, id, bytes, &text) {
+                                    repeats.push(id);
+                                }
+                            });
+                            repeats
+                        })
                     })
-                })
-                .collect();
-            (threads.into_iter())
-                .map(|t| {
-                    t.join()
-                        .expect("a thread of the repeated-id check panicked")
-                })
-                .collect()
-        });
+                    .collect();
+                (threads.into_iter())
+                    .map(|t| {
+                        t.join()
+                            .expect("a thread of the repeated-id check panicked")
+                    })
+                    .collect()
+            })
+        };
         let mut typed: Vec<Vec<bool>> = (self.pieces.iter())
             .map(|(_, p)| vec![false; p.typed.len()])
             .collect();
@@ -599,6 +618,34 @@ impl<'a> Pass<'a> {
     }
 }
 
+/// The hashes that occur more than once among `hashes` (each slice with which of its hashes
+/// count): split among the threads by hash, each share sorted on its own thread.
+fn shared_hashes<'h>(
+    hashes: impl Iterator<Item = (&'h [u64], &'h Vec<bool>)>,
+    threads: usize,
+) -> std::collections::HashSet<u64> {
+    let mut shares: Vec<Vec<u64>> = vec![Vec::new(); threads];
+    for (slice, counted) in hashes {
+        for (&hash, _) in slice.iter().zip(counted).filter(|(_, c)| **c) {
+            shares[(hash >> 32) as usize % threads].push(hash);
+        }
+    }
+    std::thread::scope(|scope| {
+        let sorted: Vec<_> = (shares.into_iter())
+            .map(|mut share| {
+                scope.spawn(move || {
+                    share.sort_unstable();
+                    let pairs = share.windows(2).filter(|pair| pair[0] == pair[1]);
+                    pairs.map(|pair| pair[0]).collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        (sorted.into_iter())
+            .flat_map(|t| t.join().expect("a thread of the hash sort panicked"))
+            .collect()
+    })
+}
+
 /// A record's `interaction_id`: the `k`-th typed record of piece `p`, or the `k`-th record
 /// of general frame `g`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -616,11 +663,6 @@ struct Order<'p> {
 }
 
 impl Order<'_> {
-    fn len(&self) -> usize {
-        let typed: usize = self.pass.pieces.iter().map(|(_, p)| p.typed.len()).sum();
-        typed + self.numbers.iter().map(Vec::len).sum::<usize>()
-    }
-
     fn for_each(&self, mut each: impl FnMut(IdRef)) {
         for source in 0..self.pass.sources.len() {
             let general = self.general.iter().position(|&s| s == source);
@@ -646,6 +688,11 @@ impl Order<'_> {
 impl Pass<'_> {
     /// The frame and the invalid records, once every record is read.
     fn finish(self) -> Result<Typed> {
+        if !self.columns_checked {
+            // As in the general path, a missing column is said before anything the records
+            // hold (such as quoting the CSV reader cannot read).
+            self.normalized(Vec::new(), Vec::new())?;
+        }
         let (mut general, undecodable) = self.general_frames()?;
         let repeated = self.repeated_ids(&mut general)?;
         let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
