@@ -103,6 +103,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     let keys = &keys[..];
     let Input {
         mut frame,
+        records,
         invalid,
         present,
         checks,
@@ -112,7 +113,6 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     for note in &notes {
         crate::messages::warn(&printable(note));
     }
-    let records = frame.height() as u64;
     let skipped = invalid::screen(&invalid, &checks, &sources, &request.invalid)?;
     drop(invalid);
     if metrics::uses_customers(&present) && present.contains(&canonical::CUSTOMER_ID) {
@@ -138,10 +138,12 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     };
     metrics::add_business_hours(&mut frame, &business_hours, &present)
         .map_err(|e| user_error!("--schedule: {e}"))?;
-    // Without invalid records (the usual case) a filter would only copy every column.
-    let valid = match skipped {
-        0 => frame.lazy(),
-        _ => frame.lazy().filter(col(normalize::INVALID_COLUMN).not()),
+    // Without invalid records in the frame (the usual case; the typed pass leaves most out)
+    // a filter would only copy every column.
+    let has_invalid = frame.column(normalize::INVALID_COLUMN)?.bool()?.any();
+    let valid = match has_invalid {
+        false => frame.lazy(),
+        true => frame.lazy().filter(col(normalize::INVALID_COLUMN).not()),
     };
     let with_inputs = metrics::with_record_inputs(valid, &present, request.fcr_window_micros)?;
     if (request.every.is_some() || request.compare.is_some()) && !present.contains(&CREATED_AT) {
@@ -169,10 +171,14 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     })
 }
 
-/// The input read, typed and checked: every record flagged in [`normalize::INVALID_COLUMN`],
-/// and the invalid records with what made them so.
+/// The input read, typed and checked: the records, and the invalid ones with what made them
+/// so.
 struct Input {
+    /// Every record but, from the typed pass, most invalid ones (flagged in
+    /// [`normalize::INVALID_COLUMN`] where they are kept).
     frame: DataFrame,
+    /// Every record read, invalid ones included.
+    records: u64,
     invalid: DataFrame,
     present: Vec<&'static str>,
     checks: Vec<normalize::Check>,
@@ -206,6 +212,7 @@ fn read_input(
         }
         return Ok(Input {
             frame: typed.frame,
+            records: typed.records,
             invalid: typed.invalid,
             present: typed.present,
             checks: typed.checks,
@@ -239,6 +246,7 @@ fn read_input(
         frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
     }
     Ok(Input {
+        records: frame.height() as u64,
         frame,
         invalid: input.invalid,
         present: input.present,

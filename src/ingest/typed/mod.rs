@@ -65,10 +65,15 @@ pub(crate) struct Request<'a> {
     pub(crate) schedule_keys_from: usize,
 }
 
-/// The input read: the typed canonical frame (every record, flagged in
-/// [`INVALID_COLUMN`]) and the invalid records, as [`normalize::normalize`] makes them.
+/// The input read: the typed canonical frame and the invalid records, as
+/// [`normalize::normalize`] makes them but for the invalid records left out of the frame.
 pub(crate) struct Typed {
+    /// The valid records, and those invalid only by repeating an earlier `interaction_id`
+    /// (flagged in [`INVALID_COLUMN`]); the records left to the general path that are
+    /// invalid are not in it.
     pub(crate) frame: DataFrame,
+    /// Every record read, invalid ones included.
+    pub(crate) records: u64,
     pub(crate) invalid: DataFrame,
     pub(crate) present: Vec<&'static str>,
     pub(crate) checks: Vec<Check>,
@@ -703,18 +708,31 @@ impl Pass<'_> {
             .expect("normalize always checks for repeated ids") as u32;
         let typed = self.typed_frame(&repeated, general_frame.schema())?;
         let invalid = self.repeated_records(&repeated, repeat_code)?;
-        let mut frame = interleaved(typed, general_frame)?;
+        let records = (typed.height() + general_frame.height()) as u64;
+        // The invalid records are left out here, where they are few, rather than filtered out
+        // of the whole frame later (a copy of every column).
+        let valid = !general_frame.column(INVALID_COLUMN)?.bool()?.clone();
+        let general_valid = general_frame.filter(&valid)?;
+        let mut frame = interleaved(typed, general_valid)?;
         // A log of one block is one chunk, as the general path collects it: its sums then add
         // up in the same order, to the last bit. A larger log stays in its pieces' chunks (a
         // copy of every column saved); its means may differ from the general path's in the
         // last bit, as the general path's own do with the number of threads.
         if self.pieces.len() <= self.threads {
             frame.rechunk_mut();
+        } else {
+            // Group keys as one chunk each: grouping by text over many chunks takes more
+            // memory than the copy.
+            for key in (0..self.request.keys.len()).map(key_column) {
+                let column = frame.column(&key)?.rechunk();
+                frame.replace(&key, column)?;
+            }
         }
         let mut invalid = interleaved(invalid, general_invalid)?;
         invalid.rechunk_mut();
         Ok(Typed {
             frame,
+            records,
             invalid,
             present: canonical.present,
             checks: canonical.checks,
