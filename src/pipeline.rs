@@ -115,6 +115,11 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     }
     let skipped = invalid::screen(&invalid, &checks, &sources, &request.invalid)?;
     drop(invalid);
+    // Only valid records go on, whichever path read them (the typed pass leaves most invalid
+    // ones out already; without any, a filter would only copy every column).
+    if frame.column(normalize::INVALID_COLUMN)?.bool()?.any() {
+        frame = frame.filter(&!frame.column(normalize::INVALID_COLUMN)?.bool()?.clone())?;
+    }
     if metrics::uses_customers(&present) && present.contains(&canonical::CUSTOMER_ID) {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
@@ -138,14 +143,8 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     };
     metrics::add_business_hours(&mut frame, &business_hours, &present)
         .map_err(|e| user_error!("--schedule: {e}"))?;
-    // Without invalid records in the frame (the usual case; the typed pass leaves most out)
-    // a filter would only copy every column.
-    let has_invalid = frame.column(normalize::INVALID_COLUMN)?.bool()?.any();
-    let valid = match has_invalid {
-        false => frame.lazy(),
-        true => frame.lazy().filter(col(normalize::INVALID_COLUMN).not()),
-    };
-    let with_inputs = metrics::with_record_inputs(valid, &present, request.fcr_window_micros)?;
+    let with_inputs =
+        metrics::with_record_inputs(frame.lazy(), &present, request.fcr_window_micros)?;
     if (request.every.is_some() || request.compare.is_some()) && !present.contains(&CREATED_AT) {
         return Err(user_error!(
             "--every and --compare place records in time by {CREATED_AT}, and the input has no \

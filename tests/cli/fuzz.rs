@@ -445,12 +445,14 @@ fn check_both_readers(input: &[u8], file: &str, args: &[&str]) -> Result<(), Tes
 }
 
 /// Options that change what the readers do: the zone naive times are read in, group keys,
-/// the policy.
+/// the policy, business hours (matched on `team`).
 fn reader_options() -> impl Strategy<Value = Vec<&'static str>> {
+    const HOURS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/schedule/hours.toml");
     let zone = prop_oneof![Just(vec![]), Just(vec!["--tz", "Europe/Paris"])];
     let keys = prop_oneof![Just(vec![]), Just(vec!["--by", "agent,channel"])];
     let policy = prop_oneof![Just(vec![]), Just(vec!["--on-invalid", "skip"])];
-    (zone, keys, policy).prop_map(|(z, k, p)| [z, k, p].concat())
+    let hours = prop_oneof![3 => Just(vec![]), 1 => Just(vec!["--schedule", HOURS])];
+    (zone, keys, policy, hours).prop_map(|(z, k, p, h)| [z, k, p, h].concat())
 }
 
 proptest! {
