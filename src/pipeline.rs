@@ -9,9 +9,9 @@ use polars::prelude::*;
 
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
-use crate::ingest;
 use crate::ingest::invalid::{self, InvalidPolicy};
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
+use crate::ingest::{self, Input};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi, Settings};
 use crate::metrics::{
@@ -170,22 +170,6 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     })
 }
 
-/// The input read, typed and checked: the records, and the invalid ones with what made them
-/// so.
-struct Input {
-    /// Every record but, from the typed pass, most invalid ones (flagged in
-    /// [`normalize::INVALID_COLUMN`] where they are kept).
-    frame: DataFrame,
-    /// Every record read, invalid ones included.
-    records: u64,
-    invalid: DataFrame,
-    present: Vec<&'static str>,
-    checks: Vec<normalize::Check>,
-    sources: Vec<String>,
-    /// Notices about how the config was applied, for stderr.
-    notes: Vec<String>,
-}
-
 /// Reads the input once: by the typed pass where it serves the run, else by the general
 /// path's plans (the fast plan first; the exact one only where the fast one cannot be
 /// trusted; standard input, which cannot be read twice, gets the exact plan at once).
@@ -209,15 +193,7 @@ fn read_input(
                 "--from/--to select records by {CREATED_AT}, and the input has no {CREATED_AT} column"
             ));
         }
-        return Ok(Input {
-            frame: typed.frame,
-            records: typed.records,
-            invalid: typed.invalid,
-            present: typed.present,
-            checks: typed.checks,
-            sources: typed.sources,
-            notes: Vec::new(),
-        });
+        return Ok(typed);
     }
     let plan = if ingest::reads_stdin(&request.inputs) {
         ReadPlan::exact()

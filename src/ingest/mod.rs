@@ -57,6 +57,24 @@ pub(crate) struct RawLog {
     pub(crate) notes: Vec<String>,
 }
 
+/// The input read, typed and checked, by either path: the records, and the invalid ones with
+/// what made them so.
+pub(crate) struct Input {
+    /// The typed canonical frame. From the general path every record, flagged in
+    /// [`normalize::INVALID_COLUMN`]; from the typed pass the valid records and those invalid
+    /// only by repeating an earlier `interaction_id` (flagged likewise).
+    pub(crate) frame: DataFrame,
+    /// Every record read, invalid ones included.
+    pub(crate) records: u64,
+    /// The invalid records: file, record, the check that failed and the offending text.
+    pub(crate) invalid: DataFrame,
+    pub(crate) present: Vec<&'static str>,
+    pub(crate) checks: Vec<normalize::Check>,
+    pub(crate) sources: Vec<String>,
+    /// Notices about how the config was applied, for stderr.
+    pub(crate) notes: Vec<String>,
+}
+
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).
 pub(crate) struct Source {
     pub(crate) frame: LazyFrame,
@@ -170,36 +188,17 @@ pub(crate) fn read_inputs(
             undecodable.push(index as u32);
         }
         byte_scans.push(byte_scan);
-        for column in &names {
-            if !columns.contains(column) {
-                columns.push(column.clone());
-            }
-        }
+        add_columns(&mut columns, &names);
         let frame = frame.with_column(lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN));
         frames.push((frame, names.clone()));
         source_columns.push(names);
         sources.push(name);
     }
-    // Sources may carry different columns: give each the union, missing ones as nulls.
-    let aligned: Vec<LazyFrame> = frames
-        .into_iter()
-        .map(|(frame, names)| {
-            let mut exprs = vec![col(FILE_COLUMN), col(RECORD_COLUMN), col(MALFORMED_COLUMN)];
-            exprs.extend(columns.iter().map(|c| {
-                if names.contains(c) {
-                    col(c.as_str())
-                } else {
-                    lit(NULL).cast(DataType::String).alias(c.as_str())
-                }
-            }));
-            frame.select(exprs)
-        })
-        .collect();
-    let frame = if aligned.len() == 1 {
-        aligned.into_iter().next().expect("one frame")
-    } else {
-        concat(aligned, UnionArgs::default())?
-    };
+    let frame = aligned(
+        frames,
+        &columns,
+        &[FILE_COLUMN, RECORD_COLUMN, MALFORMED_COLUMN],
+    )?;
     Ok((
         RawLog {
             frame,
@@ -212,6 +211,49 @@ pub(crate) fn read_inputs(
         },
         byte_scans,
     ))
+}
+
+/// Adds to `union` each of `columns` it lacks, in order.
+pub(crate) fn add_columns(union: &mut Vec<String>, columns: &[String]) {
+    for column in columns {
+        if !union.contains(column) {
+            union.push(column.clone());
+        }
+    }
+}
+
+/// The sources' frames, each with its own columns, as one frame: the `leading` columns, then
+/// the `union` of the columns (text), a column a source lacks as nulls.
+pub(crate) fn aligned(
+    frames: Vec<(LazyFrame, Vec<String>)>,
+    union: &[String],
+    leading: &[&str],
+) -> Result<LazyFrame> {
+    let aligned: Vec<LazyFrame> = frames
+        .into_iter()
+        .map(|(frame, names)| {
+            let mut exprs: Vec<Expr> = leading.iter().map(|c| col(*c)).collect();
+            exprs.extend(union.iter().map(|c| {
+                if names.contains(c) {
+                    col(c.as_str())
+                } else {
+                    lit(NULL).cast(DataType::String).alias(c.as_str())
+                }
+            }));
+            frame.select(exprs)
+        })
+        .collect();
+    Ok(if aligned.len() == 1 {
+        aligned.into_iter().next().expect("one frame")
+    } else {
+        concat(aligned, UnionArgs::default())?
+    })
+}
+
+/// The field delimiter of a CSV source: the config's, else a tab for `.tsv`, else a comma.
+pub(crate) fn delimiter_of(path: &Path, options: &InputOptions) -> u8 {
+    let is_tsv = (path.extension()).is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    (options.delimiter).unwrap_or(if is_tsv { b'\t' } else { b',' })
 }
 
 /// Reads one table (CSV, JSON array or NDJSON) as text columns, e.g. a snapshot history;
@@ -312,12 +354,7 @@ fn read_one(
                 Some(buffer) => CsvSource::Bytes(buffer),
                 None => CsvSource::Path(path),
             };
-            let is_tsv = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-            let delimiter = options
-                .delimiter
-                .unwrap_or(if is_tsv { b'\t' } else { b',' });
+            let delimiter = delimiter_of(path, options);
             self::csv::scan(bytes, &head, name, delimiter, known, scan_beside)?
         }
         Format::JsonArray | Format::Ndjson => {

@@ -22,7 +22,7 @@ mod values;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::BuildHasherDefault;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -32,11 +32,11 @@ use polars::prelude::*;
 use self::piece::{id_hash, Layout, Piece, Role};
 use super::csv::CsvSource;
 use super::normalize::{
-    self, key_column, Canonical, Check, DuplicateTest, NormalizeOptions, BAD_VALUE_COLUMN,
+    self, key_column, Canonical, DuplicateTest, NormalizeOptions, BAD_VALUE_COLUMN,
     DUPLICATE_COLUMN, INVALID_COLUMN, PROBLEM_COLUMN,
 };
 use super::{
-    display_name, ByteScanState, Format, RawLog, FILE_COLUMN, HEAD_BYTES, MALFORMED_COLUMN,
+    display_name, ByteScanState, Format, Input, RawLog, FILE_COLUMN, HEAD_BYTES, MALFORMED_COLUMN,
     RECORD_COLUMN,
 };
 use crate::canonical::{self, Kind, FIELDS};
@@ -65,28 +65,13 @@ pub(crate) struct Request<'a> {
     pub(crate) schedule_keys_from: usize,
 }
 
-/// The input read: the typed canonical frame and the invalid records, as
-/// [`normalize::normalize`] makes them but for the invalid records left out of the frame.
-pub(crate) struct Typed {
-    /// The valid records, and those invalid only by repeating an earlier `interaction_id`
-    /// (flagged in [`INVALID_COLUMN`]); the records left to the general path that are
-    /// invalid are not in it.
-    pub(crate) frame: DataFrame,
-    /// Every record read, invalid ones included.
-    pub(crate) records: u64,
-    pub(crate) invalid: DataFrame,
-    pub(crate) present: Vec<&'static str>,
-    pub(crate) checks: Vec<Check>,
-    pub(crate) sources: Vec<String>,
-}
-
 /// Reads the inputs in one pass, or `None` when the run is not one the pass serves: a config
 /// that maps columns, categories or null values, or reads another encoding; an input that is
 /// not CSV (JSON, workbooks, Parquet) or whose header the general path would handle in its
 /// own way (quotes, blank lines before it, an unreadable head: it says why); standard input
 /// among files; timestamps among the first records that are not in a canonical shape (a
 /// format is sniffed).
-pub(crate) fn read(request: &Request) -> Result<Option<Typed>> {
+pub(crate) fn read(request: &Request) -> Result<Option<Input>> {
     if std::env::var_os(GENERAL_PATH_ONLY).is_some() {
         return Ok(None);
     }
@@ -133,7 +118,7 @@ pub(crate) fn read(request: &Request) -> Result<Option<Typed>> {
     pass.finish().map(Some)
 }
 
-fn given_back(stdin: Option<Vec<u8>>) -> Option<Typed> {
+fn given_back(stdin: Option<Vec<u8>>) -> Option<Input> {
     if let Some(bytes) = stdin {
         super::give_back_stdin(bytes);
     }
@@ -182,8 +167,7 @@ impl Source {
         if !csv || header_line.contains(&b'"') || super::csv::empty_lines_before_header(&head) > 0 {
             return Ok(None);
         }
-        let is_tsv = (path.extension()).is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-        let delimiter = (config.input.delimiter).unwrap_or(if is_tsv { b'\t' } else { b',' });
+        let delimiter = super::delimiter_of(path, &config.input);
         let Ok(columns) = super::csv::header(&head, &name, delimiter) else {
             return Ok(None);
         };
@@ -207,7 +191,7 @@ enum Bytes<'a> {
 impl Bytes<'_> {
     fn file(path: &std::path::Path, start: usize, name: &str) -> Result<Self> {
         let mut file = File::open(path).with_context(|| format!("reading {name}"))?;
-        std::io::copy(&mut (&mut file).take(start as u64), &mut std::io::sink())
+        file.seek(SeekFrom::Start(start as u64))
             .with_context(|| format!("reading {name}"))?;
         Ok(Bytes::File(file))
     }
@@ -384,42 +368,36 @@ impl<'a> Pass<'a> {
     ) -> Result<(Canonical, DataFrame, DataFrame)> {
         let mut union: Vec<String> = Vec::new();
         for source in self.sources {
-            for column in &source.columns {
-                if !union.contains(column) {
-                    union.push(column.clone());
-                }
-            }
+            super::add_columns(&mut union, &source.columns);
         }
-        let mut frames = Vec::new();
-        for (index, frame) in general {
-            let own = &self.sources[index].columns;
-            let mut exprs = vec![
-                lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN),
-                col(RECORD_COLUMN),
-                col(MALFORMED_COLUMN),
-                col(DUPLICATE_COLUMN),
+        let frames: Vec<(LazyFrame, Vec<String>)> = (general.into_iter())
+            .map(|(index, frame)| {
+                let file = lit(index as u32).cast(DataType::UInt32).alias(FILE_COLUMN);
+                (
+                    frame.lazy().with_column(file),
+                    self.sources[index].columns.clone(),
+                )
+            })
+            .collect();
+        let leading = [
+            FILE_COLUMN,
+            RECORD_COLUMN,
+            MALFORMED_COLUMN,
+            DUPLICATE_COLUMN,
+        ];
+        let frame = if frames.is_empty() {
+            let mut columns = vec![
+                Column::new_empty(FILE_COLUMN.into(), &DataType::UInt32),
+                Column::new_empty(RECORD_COLUMN.into(), &IDX_DTYPE),
+                Column::new_empty(MALFORMED_COLUMN.into(), &DataType::UInt32),
+                Column::new_empty(DUPLICATE_COLUMN.into(), &DataType::Boolean),
             ];
-            exprs.extend(union.iter().map(|c| match own.contains(c) {
-                true => col(c.as_str()),
-                false => lit(NULL).cast(DataType::String).alias(c.as_str()),
-            }));
-            frames.push(frame.lazy().select(exprs));
-        }
-        let frame = match frames.len() {
-            0 => {
-                let mut columns = vec![
-                    Column::new_empty(FILE_COLUMN.into(), &DataType::UInt32),
-                    Column::new_empty(RECORD_COLUMN.into(), &IDX_DTYPE),
-                    Column::new_empty(MALFORMED_COLUMN.into(), &DataType::UInt32),
-                    Column::new_empty(DUPLICATE_COLUMN.into(), &DataType::Boolean),
-                ];
-                columns.extend(
-                    (union.iter()).map(|c| Column::new_empty(c.as_str().into(), &DataType::String)),
-                );
-                DataFrame::new(0, columns)?.lazy()
-            }
-            1 => frames.pop().expect("one frame"),
-            _ => concat(frames, UnionArgs::default())?,
+            columns.extend(
+                (union.iter()).map(|c| Column::new_empty(c.as_str().into(), &DataType::String)),
+            );
+            DataFrame::new(0, columns)?.lazy()
+        } else {
+            super::aligned(frames, &union, &leading)?
         };
         let raw = RawLog {
             frame,
@@ -692,7 +670,7 @@ impl Order<'_> {
 
 impl Pass<'_> {
     /// The frame and the invalid records, once every record is read.
-    fn finish(self) -> Result<Typed> {
+    fn finish(self) -> Result<Input> {
         if !self.columns_checked {
             // As in the general path, a missing column is said before anything the records
             // hold (such as quoting the CSV reader cannot read).
@@ -730,13 +708,14 @@ impl Pass<'_> {
         }
         let mut invalid = interleaved(invalid, general_invalid)?;
         invalid.rechunk_mut();
-        Ok(Typed {
+        Ok(Input {
             frame,
             records,
             invalid,
             present: canonical.present,
             checks: canonical.checks,
             sources: canonical.sources,
+            notes: Vec::new(),
         })
     }
 

@@ -140,7 +140,15 @@ impl Layout {
         };
         let mut zone = Zone::new(self.zone);
         let mut fields: Vec<Range<usize>> = Vec::with_capacity(self.fields + 1);
-        let mut cells: Vec<Cell> = vec![Cell::Text(None); self.slots.len()];
+        // A column the source lacks has the same cell in every record; the others are set
+        // record by record.
+        let mut cells: Vec<Cell> = (self.slots.iter())
+            .map(|(kind, _)| match kind {
+                Some(Kind::Category) => Cell::Typed(Value::Category(values::category(None))),
+                Some(Kind::Text) | None => Cell::Text(None),
+                Some(_) => Cell::Typed(Value::Missing),
+            })
+            .collect();
         let mut start = 0;
         while let Some(record) = records::record_at(data, start) {
             let record_start = start;
@@ -226,17 +234,6 @@ impl Layout {
                 || memchr::memmem::find(bytes, REPLACEMENT).is_some())
         {
             return None;
-        }
-        for (slot, (kind, column)) in self.slots.iter().enumerate() {
-            if column.is_none() {
-                cells[slot] = match kind {
-                    Some(Kind::Category) => {
-                        Cell::Typed(values::read(Kind::Category, None, zone, &self.scales)?)
-                    }
-                    Some(Kind::Text) | None => Cell::Text(None),
-                    Some(_) => Cell::Typed(Value::Missing),
-                };
-            }
         }
         let mut id = None;
         for &(column, role, slot) in &self.read {
