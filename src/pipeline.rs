@@ -120,7 +120,10 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     if frame.column(normalize::INVALID_COLUMN)?.bool()?.any() {
         frame = frame.filter(&!frame.column(normalize::INVALID_COLUMN)?.bool()?.clone())?;
     }
-    if metrics::uses_customers(&present) && present.contains(&canonical::CUSTOMER_ID) {
+    // The typed pass codes customers as it reads them; the general path leaves them as text.
+    let customers_as_text =
+        (frame.column(canonical::CUSTOMER_ID)).is_ok_and(|c| c.dtype() == &DataType::String);
+    if metrics::uses_customers(&present) && customers_as_text {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
     let business_hours = match &request.schedule {

@@ -7,6 +7,7 @@ use std::ops::Range;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
+use super::customers::{self, Texts};
 use super::records::{self, plain_text};
 use super::values::{self, Value, Zone};
 use crate::canonical::{self, Kind};
@@ -55,13 +56,27 @@ enum Builder {
     Number(PrimitiveChunkedBuilder<Float64Type>),
     Flag(BooleanChunkedBuilder),
     Text(StringChunkedBuilder),
+    /// `customer_id`: each record's number among the piece's distinct customers.
+    Customer(Vec<u32>, Texts),
+    /// A column the source lacks: nothing kept (the frame gets a column of nulls).
+    Absent,
+}
+
+/// A piece's customers, coded against the piece's own texts (see [`super::customers`]).
+pub(super) struct PieceCustomers {
+    pub(super) slot: usize,
+    pub(super) numbers: Vec<u32>,
+    pub(super) texts: Texts,
 }
 
 /// What one piece holds once read.
 pub(super) struct Piece {
     /// Its records (lines with a value), numbered from 1 within the piece.
     pub(super) records: u32,
-    pub(super) columns: Vec<Series>,
+    /// One per output slot: `None` where the source lacks the column, and for the customers
+    /// until [`Piece::code_customers`].
+    pub(super) columns: Vec<Option<Series>>,
+    pub(super) customers: Option<PieceCustomers>,
     /// The numbers of the records typed here, and their `interaction_id`s (trimmed) with their
     /// hashes.
     pub(super) typed: Vec<u32>,
@@ -85,6 +100,24 @@ impl Piece {
         &self.ids[start..self.id_ends[index] as usize]
     }
 
+    /// Sets the customer column from the codes of the piece's distinct customers.
+    pub(super) fn code_customers(&mut self, codes: &[u32], name: &str) {
+        let Some(customers) = self.customers.take() else {
+            return;
+        };
+        let column: UInt32Chunked = (customers.numbers.iter())
+            .map(|&n| (n != customers::NONE).then(|| codes[n as usize]))
+            .collect();
+        self.columns[customers.slot] = Some(column.with_name(name.into()).into_series());
+    }
+
+    /// Lets go of the `interaction_id`s, once the repeated ones are found.
+    pub(super) fn forget_ids(&mut self) {
+        self.ids = Vec::new();
+        self.id_ends = Vec::new();
+        self.id_hashes = Vec::new();
+    }
+
     /// Numbers the records from `offset + 1` (the records of the source before this piece).
     pub(super) fn offset(&mut self, offset: u32) {
         for number in self.typed.iter_mut().chain(&mut self.general_records) {
@@ -96,10 +129,11 @@ impl Piece {
     }
 }
 
-/// The 64-bit hash of an `interaction_id` (fixed keys: the same in every run).
-pub(super) fn id_hash(id: &[u8]) -> u64 {
+/// The 64-bit hash of an `interaction_id` or a `customer_id` (fixed keys: the same in every
+/// run).
+pub(super) fn text_hash(text: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
-    hasher.write(id);
+    hasher.write(text);
     hasher.finish()
 }
 
@@ -112,10 +146,15 @@ impl Layout {
     pub(super) fn read_piece(&self, data: &[u8], names: &[String]) -> Piece {
         let capacity = data.len() / 100 + 16;
         let mut builders: Vec<Builder> = (self.slots.iter().zip(names))
-            .map(|((kind, _), name)| {
+            .map(|((kind, column), name)| {
+                let customer = name == canonical::CUSTOMER_ID;
                 let name = name.as_str().into();
                 match kind {
                     Some(Kind::Category) => Builder::Category(Vec::with_capacity(capacity)),
+                    _ if column.is_none() => Builder::Absent,
+                    None if customer => {
+                        Builder::Customer(Vec::with_capacity(capacity), Texts::default())
+                    }
                     Some(Kind::Timestamp) => {
                         Builder::Instant(PrimitiveChunkedBuilder::new(name, capacity))
                     }
@@ -130,6 +169,7 @@ impl Layout {
         let mut piece = Piece {
             records: 0,
             columns: Vec::new(),
+            customers: None,
             typed: Vec::with_capacity(capacity),
             ids: Vec::with_capacity(capacity * 10),
             id_ends: Vec::with_capacity(capacity),
@@ -183,7 +223,7 @@ impl Layout {
                     let id = &data[id];
                     piece.ids.extend_from_slice(id);
                     piece.id_ends.push(piece.ids.len() as u32);
-                    piece.id_hashes.push(id_hash(id));
+                    piece.id_hashes.push(text_hash(id));
                 }
                 None => {
                     uncanonical = !self.sniffer_sees_canonical(data, &fields);
@@ -204,11 +244,20 @@ impl Layout {
                 piece.first_uncanonical = Some(number);
             }
         }
-        piece.columns = builders
-            .into_iter()
-            .zip(names)
-            .map(|(b, n)| b.finish(n))
-            .collect();
+        for (slot, (builder, name)) in builders.into_iter().zip(names).enumerate() {
+            let column = match builder {
+                Builder::Customer(numbers, texts) => {
+                    piece.customers = Some(PieceCustomers {
+                        slot,
+                        numbers,
+                        texts,
+                    });
+                    None
+                }
+                builder => builder.finish(name),
+            };
+            piece.columns.push(column);
+        }
         piece
     }
 
@@ -313,19 +362,27 @@ impl Builder {
                 b.append_value(unsafe { std::str::from_utf8_unchecked(&data[range.clone()]) })
             }
             (Builder::Text(b), _) => b.append_null(),
+            (Builder::Customer(numbers, texts), Cell::Text(Some(range))) => {
+                let text = &data[range.clone()];
+                numbers.push(texts.index(text_hash(text), text));
+            }
+            (Builder::Customer(numbers, _), _) => numbers.push(customers::NONE),
+            (Builder::Absent, _) => {}
             (Builder::Category(codes), _) => {
                 codes.push(canonical::category_code(canonical::UNCATEGORIZED))
             }
         }
     }
 
-    fn finish(self, name: &str) -> Series {
-        match self {
+    /// The column; `None` for an absent one (and customers, coded by the pass).
+    fn finish(self, name: &str) -> Option<Series> {
+        Some(match self {
             Builder::Category(codes) => UInt32Chunked::from_vec(name.into(), codes).into_series(),
             Builder::Instant(b) => b.finish().into_series(),
             Builder::Number(b) => b.finish().into_series(),
             Builder::Flag(b) => b.finish().into_series(),
             Builder::Text(b) => b.finish().into_series(),
-        }
+            Builder::Customer(..) | Builder::Absent => return None,
+        })
     }
 }
