@@ -2,7 +2,12 @@
 # Benchmark cxkpi against DuckDB and polars on synthetic canonical logs, and cross-check that
 # the three compute the same KPIs.
 #
-#   benches/compare.sh [--sizes 1000000,10000000] [--runs 3] [--check-size N] [--out FILE]
+#   benches/compare.sh [--sizes 1000000,10000000] [--runs 3] [--check-size N] [--big N]
+#                      [--out FILE]
+#
+# --big N adds the large case (the ingest issue's 100,000,000 rows, about 13 GB on disk): a
+# log of N rows, generated once, on which cxkpi and DuckDB's read_csv query each run once
+# (peak RSS is the point there; nothing else runs at that size).
 #
 # Environment:
 #   CXKPI=/path/to/cxkpi   use this binary instead of building a release one
@@ -30,6 +35,7 @@ VENV="$BENCH_DIR/.venv"
 SIZES="1000000,10000000"
 RUNS=3
 CHECK_SIZE=""
+BIG=""
 OUT="$BENCH_DIR/results-latest.md"
 
 usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
@@ -42,6 +48,8 @@ while [ $# -gt 0 ]; do
         --runs=*) RUNS="${1#*=}"; shift ;;
         --check-size) CHECK_SIZE="$2"; shift 2 ;;
         --check-size=*) CHECK_SIZE="${1#*=}"; shift ;;
+        --big) BIG="$2"; shift 2 ;;
+        --big=*) BIG="${1#*=}"; shift ;;
         --out) OUT="$2"; shift 2 ;;
         --out=*) OUT="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -54,6 +62,8 @@ for s in "${SIZE_LIST[@]}"; do
     [[ "$s" =~ ^[0-9]+$ ]] || { echo "compare.sh: bad size: $s" >&2; exit 2; }
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad --runs: $RUNS" >&2; exit 2; }
+BIG="${BIG//_/}"
+[ -z "$BIG" ] || [[ "$BIG" =~ ^[0-9]+$ ]] || { echo "compare.sh: bad --big: $BIG" >&2; exit 2; }
 if [ -z "$CHECK_SIZE" ]; then
     CHECK_SIZE=$(printf '%s\n' "${SIZE_LIST[@]}" | grep -qx 1000000 && echo 1000000 \
         || printf '%s\n' "${SIZE_LIST[@]}" | sort -n | head -1)
@@ -100,6 +110,12 @@ for n in "${ALL_SIZES[@]}"; do
         fi
     done
 done
+
+if [ -n "$BIG" ] && ! [ -s "$DATA/log$BIG.csv" ]; then
+    log "generating $DATA/log$BIG.csv"
+    gen "$BIG" "$DATA/log$BIG.csv.tmp.csv"
+    mv "$DATA/log$BIG.csv.tmp.csv" "$DATA/log$BIG.csv"
+fi
 
 # --- (c) cxkpi binary -----------------------------------------------------------------------
 if [ -n "${CXKPI:-}" ]; then
@@ -185,6 +201,17 @@ for n in "${SIZE_LIST[@]}"; do
         "$PY" "$BENCH_DIR/polars_kpis.py" "$fnc"
 done
 
+if [ -n "$BIG" ]; then
+    f="$DATA/log$BIG.csv"
+    KEEP_RUNS="$RUNS"; RUNS=1
+    cat "$f" > /dev/null
+    bench "$BIG" cxkpi "report (ticket FCR)" "$WORK/cxkpi-$BIG.json" -- \
+        "$BIN" report --format json "$f"
+    bench "$BIG" duckdb "read_csv, types detected (ticket FCR)" "$WORK/duckdb_detect-$BIG.json" -- \
+        "$PY" "$BENCH_DIR/duckdb_kpis.py" --detect-types "$f"
+    RUNS="$KEEP_RUNS"
+fi
+
 # --- (e) cross-check ------------------------------------------------------------------------
 n="$CHECK_SIZE"
 CHECK_TXT="$WORK/check.txt"
@@ -227,7 +254,7 @@ rustc_v=$(rustc --version 2>/dev/null || echo "?")
 {
     echo "# cxkpi benchmark: cxkpi vs DuckDB vs polars"
     echo
-    echo "Generated $(date -u +%Y-%m-%dT%H:%M:%SZ) by \`benches/compare.sh --sizes $SIZES --runs $RUNS\`."
+    echo "Generated $(date -u +%Y-%m-%dT%H:%M:%SZ) by \`benches/compare.sh --sizes $SIZES --runs $RUNS${BIG:+ --big $BIG}\`."
     if [ "$BIN_KIND" = "DEBUG" ]; then
         echo
         echo "> **DEBUG binary ($BIN): these timings are for validating the harness only, not for the record.**"
