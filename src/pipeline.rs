@@ -9,11 +9,12 @@ use polars::prelude::*;
 
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
+use crate::ingest::facts::RecordFacts;
 use crate::ingest::invalid::{self, InvalidPolicy};
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
 use crate::ingest::{self, Input};
 use crate::messages::printable;
-use crate::metrics::catalogue::{self, Kpi, Settings};
+use crate::metrics::catalogue::{self, Kpi};
 use crate::metrics::{
     self, uncertainty, BusinessHours, Cell, Confidence, OutputColumn, Report, Row, Timeline,
     Variant,
@@ -85,7 +86,6 @@ pub(crate) struct Prepared {
     skipped: u64,
     /// The KPIs every report made from it holds.
     kpis: Vec<&'static Kpi>,
-    settings: Settings,
 }
 
 /// Reads and parses the input once (materialized: validation and every grouping reuse it),
@@ -101,6 +101,8 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         }
     }
     let keys = &keys[..];
+    let satisfied_min = request.config.scales.csat_satisfied_min;
+    let facts = metrics::record_facts(satisfied_min, request.schedule.is_some());
     let Input {
         mut frame,
         records,
@@ -109,7 +111,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         checks,
         sources,
         notes,
-    } = read_input(request, keys, schedule_keys_from)?;
+    } = read_input(request, keys, schedule_keys_from, &facts)?;
     for note in &notes {
         crate::messages::warn(&printable(note));
     }
@@ -146,8 +148,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     };
     metrics::add_business_hours(&mut frame, &business_hours, &present)
         .map_err(|e| user_error!("--schedule: {e}"))?;
-    let with_inputs =
-        metrics::with_record_inputs(frame.lazy(), &present, request.fcr_window_micros)?;
+    let with_inputs = metrics::with_fcr_flags(frame.lazy(), &present, request.fcr_window_micros)?;
     if (request.every.is_some() || request.compare.is_some()) && !present.contains(&CREATED_AT) {
         return Err(user_error!(
             "--every and --compare place records in time by {CREATED_AT}, and the input has no \
@@ -167,9 +168,6 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         records,
         skipped,
         kpis: catalogue::selected(business_hours.is_measured()).collect(),
-        settings: Settings {
-            csat_satisfied_min: request.config.scales.csat_satisfied_min,
-        },
     })
 }
 
@@ -180,6 +178,7 @@ fn read_input(
     request: &ReportRequest,
     keys: &[String],
     schedule_keys_from: usize,
+    facts: &RecordFacts,
 ) -> Result<Input> {
     let typed = ingest::typed::read(&ingest::typed::Request {
         inputs: &request.inputs,
@@ -188,6 +187,7 @@ fn read_input(
         keys,
         by_option_keys: request.by.len(),
         schedule_keys_from,
+        facts,
     })?;
     if let Some(typed) = typed {
         if (request.from.is_some() || request.to.is_some()) && !typed.present.contains(&CREATED_AT)
@@ -223,6 +223,7 @@ fn read_input(
     if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
         frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
     }
+    let frame = facts.derive(frame)?;
     Ok(Input {
         records: frame.height() as u64,
         frame,
@@ -666,11 +667,10 @@ impl Prepared {
         confidence: Option<&Confidence>,
     ) -> Result<Vec<Row>> {
         let mut aggregations: Vec<Expr> = (self.kpis.iter())
-            .flat_map(|kpi| (kpi.aggregate)(&self.settings))
+            .flat_map(|kpi| (kpi.aggregate)())
             .collect();
         if confidence.is_some() {
-            aggregations
-                .extend((self.kpis.iter()).flat_map(|kpi| (kpi.statistics)(&self.settings)));
+            aggregations.extend((self.kpis.iter()).flat_map(|kpi| (kpi.statistics)()));
         }
         let mut group_columns = Vec::new();
         if period_labels.is_some() {

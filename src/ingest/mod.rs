@@ -2,6 +2,7 @@
 //! of text columns, then normalizes it into the typed canonical frame (see [`normalize`]).
 
 mod csv;
+pub(crate) mod facts;
 pub(crate) mod invalid;
 mod json;
 pub(crate) mod mapping;

@@ -86,14 +86,8 @@ pub(crate) enum Presence {
 pub(crate) struct Kpi {
     pub(crate) columns: &'static [Column],
     pub(crate) presence: Presence,
-    pub(crate) aggregate: fn(&Settings) -> Vec<Expr>,
-    pub(crate) statistics: fn(&Settings) -> Vec<Expr>,
-}
-
-/// What the aggregations need besides the per-record inputs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Settings {
-    pub(crate) csat_satisfied_min: f64,
+    pub(crate) aggregate: fn() -> Vec<Expr>,
+    pub(crate) statistics: fn() -> Vec<Expr>,
 }
 
 const fn count(name: &'static str) -> Column {
@@ -164,68 +158,68 @@ pub(crate) const KPIS: &[Kpi] = &[
     Kpi {
         columns: &[count("interactions")],
         presence: Presence::Always,
-        aggregate: |_| defs::interactions(),
-        statistics: |_| Vec::new(),
+        aggregate: || defs::interactions(),
+        statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("csat", "CSAT", Unit::Percent, "csat_n", Better::Higher, Interval::Share), count("csat_n")],
         presence: Presence::Always,
-        aggregate: |settings| defs::csat(settings.csat_satisfied_min),
-        statistics: |settings| defs::csat_statistics(settings.csat_satisfied_min),
+        aggregate: defs::csat,
+        statistics: defs::csat_statistics,
     },
     Kpi {
         columns: &[value("nps", "NPS", Unit::Points, "nps_n", Better::Higher, Interval::NetScore), count("nps_n")],
         presence: Presence::Always,
-        aggregate: |_| defs::nps(),
-        statistics: |_| defs::nps_statistics(),
+        aggregate: || defs::nps(),
+        statistics: || defs::nps_statistics(),
     },
     Kpi {
         columns: &[value("ces", "CES", Unit::Score, "ces_n", Better::Higher, Interval::Mean), count("ces_n")],
         presence: Presence::Always,
-        aggregate: |_| defs::ces(),
-        statistics: |_| defs::mean_statistics(CES, "ces"),
+        aggregate: || defs::ces(),
+        statistics: || defs::mean_statistics(CES, "ces"),
     },
     Kpi {
         columns: &[value("fcr", "FCR", Unit::Percent, "fcr_n", Better::Higher, Interval::Share), count("fcr_n")],
         presence: Presence::Always,
-        aggregate: |_| defs::fcr(),
-        statistics: |_| defs::fcr_statistics(),
+        aggregate: || defs::fcr(),
+        statistics: || defs::fcr_statistics(),
     },
     Kpi {
         columns: &[value("aht_s", "AHT", Unit::Seconds, "aht_n", Better::Lower, Interval::Mean), count("aht_n")],
         presence: Presence::Always,
-        aggregate: |_| defs::aht(),
-        statistics: |_| defs::mean_statistics(defs::HANDLE_TIME, "aht_s"),
+        aggregate: || defs::aht(),
+        statistics: || defs::mean_statistics(defs::HANDLE_TIME, "aht_s"),
     },
     Kpi {
         columns: durations!("frt_mean_s", "frt_median_s", "frt_p90_s", "frt_n", "FRT"),
         presence: Presence::Always,
-        aggregate: |_| defs::durations(defs::FIRST_RESPONSE_TIME, "frt"),
-        statistics: |_| defs::durations_statistics(defs::FIRST_RESPONSE_TIME, "frt"),
+        aggregate: || defs::durations(defs::FIRST_RESPONSE_TIME, "frt"),
+        statistics: || defs::durations_statistics(defs::FIRST_RESPONSE_TIME, "frt"),
     },
     Kpi {
         columns: durations!("ttr_mean_s", "ttr_median_s", "ttr_p90_s", "ttr_n", "TTR"),
         presence: Presence::Always,
-        aggregate: |_| defs::durations(defs::RESOLUTION_TIME, "ttr"),
-        statistics: |_| defs::durations_statistics(defs::RESOLUTION_TIME, "ttr"),
+        aggregate: || defs::durations(defs::RESOLUTION_TIME, "ttr"),
+        statistics: || defs::durations_statistics(defs::RESOLUTION_TIME, "ttr"),
     },
     Kpi {
         columns: durations!("frt_bh_mean_s", "frt_bh_median_s", "frt_bh_p90_s", "frt_bh_n", "FRT (bh)"),
         presence: Presence::BusinessHours,
-        aggregate: |_| defs::durations(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
-        statistics: |_| defs::durations_statistics(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
+        aggregate: || defs::durations(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
+        statistics: || defs::durations_statistics(defs::FIRST_RESPONSE_BH_TIME, "frt_bh"),
     },
     Kpi {
         columns: durations!("ttr_bh_mean_s", "ttr_bh_median_s", "ttr_bh_p90_s", "ttr_bh_n", "TTR (bh)"),
         presence: Presence::BusinessHours,
-        aggregate: |_| defs::durations(defs::RESOLUTION_BH_TIME, "ttr_bh"),
-        statistics: |_| defs::durations_statistics(defs::RESOLUTION_BH_TIME, "ttr_bh"),
+        aggregate: || defs::durations(defs::RESOLUTION_BH_TIME, "ttr_bh"),
+        statistics: || defs::durations_statistics(defs::RESOLUTION_BH_TIME, "ttr_bh"),
     },
     Kpi {
         columns: &[value("churn", "Churn", Unit::Percent, "churn_n", Better::Lower, Interval::Share), count("churn_n")],
         presence: Presence::Always,
-        aggregate: |_| defs::churn(),
-        statistics: |_| defs::churn_statistics(),
+        aggregate: || defs::churn(),
+        statistics: || defs::churn_statistics(),
     },
 ];
 
@@ -282,11 +276,8 @@ mod tests {
 
     #[test]
     fn aggregations_match_the_columns_one_to_one() {
-        let settings = Settings {
-            csat_satisfied_min: 4.0,
-        };
         for kpi in KPIS {
-            let names: Vec<String> = (kpi.aggregate)(&settings)
+            let names: Vec<String> = (kpi.aggregate)()
                 .iter()
                 .map(|expr| match expr {
                     Expr::Alias(_, name) => name.to_string(),
@@ -300,11 +291,8 @@ mod tests {
 
     #[test]
     fn statistics_are_what_the_intervals_read() {
-        let settings = Settings {
-            csat_satisfied_min: 4.0,
-        };
         for kpi in KPIS {
-            let names: Vec<String> = (kpi.statistics)(&settings)
+            let names: Vec<String> = (kpi.statistics)()
                 .iter()
                 .map(|expr| match expr {
                     Expr::Alias(_, name) => name.to_string(),

@@ -11,12 +11,19 @@ use crate::canonical::{
     FIRST_RESPONSE_SECONDS, HANDLE_SECONDS, HOLD_SECONDS, NPS, REOPENED, RESOLUTION_SECONDS,
     RESOLVED_AT, TALK_SECONDS, WRAP_SECONDS,
 };
+use crate::ingest::facts::RecordFacts;
 use crate::timestamps::MICROS;
 
 use super::uncertainty;
 
-/// Per-record inputs derived before aggregation.
+/// Per-record inputs derived before aggregation. The first eight are record facts (see
+/// [`record_facts`]).
 pub(crate) const HANDLE_TIME: &str = "__handle_s";
+pub(crate) const CSAT_SATISFIED: &str = "__csat_satisfied";
+pub(crate) const NPS_PROMOTER: &str = "__nps_promoter";
+pub(crate) const NPS_DETRACTOR: &str = "__nps_detractor";
+pub(crate) const SINGLE_CONTACT: &str = "__single_contact";
+pub(crate) const RESOLVED: &str = "__resolved";
 pub(crate) const FIRST_RESPONSE_TIME: &str = "__first_response_s";
 pub(crate) const RESOLUTION_TIME: &str = "__resolution_s";
 pub(crate) const FIRST_RESPONSE_BH_TIME: &str = "__first_response_bh_s";
@@ -29,23 +36,76 @@ const NEXT_CONTACT_AT: &str = "__next_contact_at";
 const REPEATED: &str = "__repeated";
 const ROW: &str = "__row";
 
-/// Adds every per-record input the KPIs aggregate but churn's (whose flags depend on the
-/// window, see [`churn_flags_between`]), choosing how FCR is measured (ticket mode when the
-/// input has `contacts`, repeat mode otherwise).
+/// The per-record inputs that need nothing but the record, each in place of the columns it
+/// comes from (ingest derives them as it reads: a record keeps one number and four flags where
+/// it had seven numbers): the handle time for its four columns; for CSAT, NPS and `contacts`
+/// the flags that are all their KPIs read of them (null where the answer is missing, so that a
+/// flag's count is the answers' count); the first response and resolution times, and whether
+/// the record is resolved. Those replace the timestamps they come from unless `keep_instants`
+/// (business hours counted on a schedule read them).
+pub(crate) fn record_facts(csat_satisfied_min: f64, keep_instants: bool) -> RecordFacts {
+    let mut replaced = vec![
+        HANDLE_SECONDS,
+        TALK_SECONDS,
+        HOLD_SECONDS,
+        WRAP_SECONDS,
+        CSAT,
+        NPS,
+        CONTACTS,
+        FIRST_RESPONSE_SECONDS,
+        RESOLUTION_SECONDS,
+    ];
+    if !keep_instants {
+        replaced.extend([FIRST_RESPONSE_AT, RESOLVED_AT]);
+    }
+    RecordFacts {
+        facts: vec![
+            handle_time(),
+            col(CSAT)
+                .gt_eq(lit(csat_satisfied_min))
+                .alias(CSAT_SATISFIED),
+            col(NPS).gt_eq(lit(9.0)).alias(NPS_PROMOTER),
+            col(NPS).lt_eq(lit(6.0)).alias(NPS_DETRACTOR),
+            col(CONTACTS).lt_eq(lit(1.0)).alias(SINGLE_CONTACT),
+            first_response_time(),
+            resolution_time(),
+            col(RESOLVED_AT).is_not_null().alias(RESOLVED),
+        ],
+        inputs: vec![
+            HANDLE_SECONDS,
+            TALK_SECONDS,
+            HOLD_SECONDS,
+            WRAP_SECONDS,
+            CSAT,
+            NPS,
+            CONTACTS,
+            CREATED_AT,
+            FIRST_RESPONSE_AT,
+            FIRST_RESPONSE_SECONDS,
+            RESOLVED_AT,
+            RESOLUTION_SECONDS,
+        ],
+        replaced,
+    }
+}
+
+/// Adds the FCR flags, the one per-record input besides the record facts (see
+/// [`record_facts`], which `frame` holds) and churn's (whose flags depend on the window, see
+/// [`churn_flags_between`]), choosing how FCR is measured (ticket mode when the input has
+/// `contacts`, repeat mode otherwise).
 ///
 /// `frame` must hold every valid record of the input, before any window: repeat-mode FCR
 /// searches for repeats outside it.
-pub(crate) fn with_record_inputs(
+pub(crate) fn with_fcr_flags(
     frame: LazyFrame,
     present: &[&str],
     fcr_window_micros: i64,
 ) -> PolarsResult<LazyFrame> {
-    let with_fcr = if present.contains(&CONTACTS) {
-        frame.with_columns(fcr_ticket_mode())
+    if present.contains(&CONTACTS) {
+        Ok(frame.with_columns(fcr_ticket_mode()))
     } else {
-        fcr_repeat_mode(frame, fcr_window_micros)?
-    };
-    Ok(with_fcr.with_columns([handle_time(), first_response_time(), resolution_time()]))
+        fcr_repeat_mode(frame, fcr_window_micros)
+    }
 }
 
 /// Whether any KPI looks at `customer_id`: only churn and repeat-mode FCR do.
@@ -58,23 +118,24 @@ pub(crate) fn interactions() -> Vec<Expr> {
     vec![count(len()).alias("interactions")]
 }
 
-/// Share (0–100) of CSAT answers at or above `satisfied_min`.
-pub(crate) fn csat(satisfied_min: f64) -> Vec<Expr> {
-    share(csat_satisfied(satisfied_min), col(CSAT).count(), "csat")
+/// Share (0–100) of CSAT answers at or above the satisfied minimum ([`CSAT_SATISFIED`]).
+pub(crate) fn csat() -> Vec<Expr> {
+    share(csat_satisfied(), col(CSAT_SATISFIED).count(), "csat")
 }
 
-fn csat_satisfied(satisfied_min: f64) -> Expr {
-    col(CSAT).gt_eq(lit(satisfied_min)).sum()
+fn csat_satisfied() -> Expr {
+    col(CSAT_SATISFIED).sum()
 }
 
 /// What the CSAT interval needs: the satisfied answers.
-pub(crate) fn csat_statistics(satisfied_min: f64) -> Vec<Expr> {
-    vec![count(csat_satisfied(satisfied_min)).alias(uncertainty::successes("csat"))]
+pub(crate) fn csat_statistics() -> Vec<Expr> {
+    vec![count(csat_satisfied()).alias(uncertainty::successes("csat"))]
 }
 
-/// Net promoter score: 100 × (promoters 9–10 − detractors 0–6) / answers.
+/// Net promoter score: 100 × (promoters 9–10 − detractors 0–6) / answers ([`NPS_PROMOTER`],
+/// [`NPS_DETRACTOR`]).
 pub(crate) fn nps() -> Vec<Expr> {
-    let answered = col(NPS).count();
+    let answered = col(NPS_PROMOTER).count();
     let promoters = nps_promoters().cast(DataType::Float64);
     let detractors = nps_detractors().cast(DataType::Float64);
     let score = when(answered.clone().gt(lit(0)))
@@ -84,11 +145,11 @@ pub(crate) fn nps() -> Vec<Expr> {
 }
 
 fn nps_promoters() -> Expr {
-    col(NPS).gt_eq(lit(9.0)).sum()
+    col(NPS_PROMOTER).sum()
 }
 
 fn nps_detractors() -> Expr {
-    col(NPS).lt_eq(lit(6.0)).sum()
+    col(NPS_DETRACTOR).sum()
 }
 
 /// What the NPS interval needs: promoters and detractors.
@@ -226,15 +287,13 @@ pub(crate) fn resolution_time() -> Expr {
 }
 
 /// FCR flags in ticket mode: resolved records with a `contacts` value are eligible; first
-/// contact is `contacts <= 1` and not reopened.
+/// contact is `contacts <= 1` ([`SINGLE_CONTACT`]) and not reopened.
 pub(crate) fn fcr_ticket_mode() -> [Expr; 2] {
     [
-        col(RESOLVED_AT)
-            .is_not_null()
-            .and(col(CONTACTS).is_not_null())
+        col(RESOLVED)
+            .and(col(SINGLE_CONTACT).is_not_null())
             .alias(FCR_ELIGIBLE),
-        col(CONTACTS)
-            .lt_eq(lit(1.0))
+        col(SINGLE_CONTACT)
             .and(not_reopened())
             .fill_null(lit(false))
             .alias(FCR_FIRST_CONTACT),
@@ -282,8 +341,7 @@ pub(crate) fn fcr_repeat_mode(frame: LazyFrame, window_micros: i64) -> PolarsRes
     Ok(
         concat_lf_horizontal([frame, repeats], HConcatOptions::default())?
             .with_columns([
-                col(RESOLVED_AT)
-                    .is_not_null()
+                col(RESOLVED)
                     .and(col(CUSTOMER_ID).is_not_null())
                     .and(col(CREATED_AT).is_not_null())
                     .alias(FCR_ELIGIBLE),
@@ -376,6 +434,41 @@ mod tests {
         Column::new(name.into(), values)
     }
 
+    /// `frame`, holding some of the record facts' inputs (the others null), with the facts.
+    fn with_facts(mut frame: DataFrame, csat_satisfied_min: f64) -> DataFrame {
+        let facts = record_facts(csat_satisfied_min, false);
+        for &input in &facts.inputs {
+            if frame.column(input).is_err() {
+                let height = frame.height();
+                let null = Column::full_null(input.into(), height, &DataType::Float64);
+                frame.with_column(null).unwrap();
+            }
+        }
+        facts.derive(frame).unwrap()
+    }
+
+    #[test]
+    fn record_facts_read_only_their_inputs_and_replace_what_they_say() {
+        // A frame of exactly the declared inputs derives every fact (an expression reading
+        // another column would fail here); what stays is the one input no fact replaces.
+        for keep_instants in [false, true] {
+            let facts = record_facts(4.0, keep_instants);
+            let inputs = (facts.inputs.iter())
+                .map(|&name| Column::full_null(name.into(), 1, &DataType::Float64))
+                .collect();
+            let derived = facts.derive(DataFrame::new(1, inputs).unwrap()).unwrap();
+            let mut expected = vec![CREATED_AT.to_string()];
+            if keep_instants {
+                expected.extend([FIRST_RESPONSE_AT.to_string(), RESOLVED_AT.to_string()]);
+            }
+            expected.extend(facts.names());
+            let names: Vec<String> = (derived.get_column_names().iter())
+                .map(|n| n.to_string())
+                .collect();
+            assert_eq!(names, expected);
+        }
+    }
+
     #[test]
     fn csat_counts_answers_at_or_above_the_threshold() {
         // 5, 4 satisfied; 3, 1 not; one missing: 2 / 4 = 50 %.
@@ -384,17 +477,18 @@ mod tests {
             &[Some(5.0), Some(4.0), Some(3.0), None, Some(1.0)],
         )])
         .unwrap();
-        let r = aggregate(frame.clone(), csat(4.0));
+        let r = aggregate(with_facts(frame.clone(), 4.0), csat());
         assert_eq!(value(&r, "csat"), Some(50.0));
         assert_eq!(value(&r, "csat_n"), Some(4.0));
         // With a stricter threshold only the 5 counts: 1 / 4 = 25 %.
-        assert_eq!(value(&aggregate(frame, csat(5.0)), "csat"), Some(25.0));
+        let r = aggregate(with_facts(frame, 5.0), csat());
+        assert_eq!(value(&r, "csat"), Some(25.0));
     }
 
     #[test]
     fn csat_with_no_answers_is_null_with_n_zero() {
         let frame = DataFrame::new_infer_height(vec![floats(CSAT, &[None, None])]).unwrap();
-        let r = aggregate(frame, csat(4.0));
+        let r = aggregate(with_facts(frame, 4.0), csat());
         assert_eq!(value(&r, "csat"), None);
         assert_eq!(value(&r, "csat_n"), Some(0.0));
     }
@@ -404,7 +498,7 @@ mod tests {
         // 10, 9 promoters; 8, 7 passives; 6, 0 detractors; 2 − 2 = 0 of 6 → 0.
         let answers = [10.0, 9.0, 8.0, 7.0, 6.0, 0.0].map(Some);
         let frame = DataFrame::new_infer_height(vec![floats(NPS, &answers)]).unwrap();
-        let r = aggregate(frame, nps());
+        let r = aggregate(with_facts(frame, 4.0), nps());
         assert_eq!(value(&r, "nps"), Some(0.0));
         assert_eq!(value(&r, "nps_n"), Some(6.0));
 
@@ -414,7 +508,7 @@ mod tests {
             &[Some(9.0), Some(10.0), Some(3.0), None],
         )])
         .unwrap();
-        let r = aggregate(frame, nps());
+        let r = aggregate(with_facts(frame, 4.0), nps());
         assert!((value(&r, "nps").unwrap() - 100.0 / 3.0).abs() < 1e-12);
     }
 
@@ -423,12 +517,15 @@ mod tests {
         // 7, 8 passives; 2, 5, 6 detractors: (0 − 3) / 5 = −60.
         let answers = [7.0, 8.0, 2.0, 5.0, 6.0].map(Some);
         let frame = DataFrame::new_infer_height(vec![floats(NPS, &answers)]).unwrap();
-        let r = aggregate(frame, nps());
+        let r = aggregate(with_facts(frame, 4.0), nps());
         assert_eq!(value(&r, "nps"), Some(-60.0));
         // Only detractors: −100.
         let frame =
             DataFrame::new_infer_height(vec![floats(NPS, &[Some(0.0), Some(6.0)])]).unwrap();
-        assert_eq!(value(&aggregate(frame, nps()), "nps"), Some(-100.0));
+        assert_eq!(
+            value(&aggregate(with_facts(frame, 4.0), nps()), "nps"),
+            Some(-100.0)
+        );
     }
 
     #[test]
@@ -564,7 +661,7 @@ mod tests {
         // Eligible: rows 1–4 (row 5 unresolved, row 6 has no contacts). First contact: rows
         // 1 and 2 (row 3 took 2 contacts, row 4 was reopened) → 2 / 4 = 50 %.
         let r = aggregate(
-            frame
+            with_facts(frame, 4.0)
                 .lazy()
                 .with_columns(fcr_ticket_mode())
                 .collect()
@@ -596,7 +693,7 @@ mod tests {
             REOPENED => [None::<bool>, None, None, None, None, None, None, None, None, None, Some(true)],
         )
         .unwrap();
-        let flagged = fcr_repeat_mode(frame.lazy(), window)
+        let flagged = fcr_repeat_mode(with_facts(frame, 4.0).lazy(), window)
             .unwrap()
             .collect()
             .unwrap();
@@ -635,7 +732,7 @@ mod tests {
             REOPENED => [None::<bool>; 9],
         )
         .unwrap();
-        let flagged = fcr_repeat_mode(frame.lazy(), window)
+        let flagged = fcr_repeat_mode(with_facts(frame, 4.0).lazy(), window)
             .unwrap()
             .collect()
             .unwrap();

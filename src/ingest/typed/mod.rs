@@ -33,6 +33,7 @@ use polars::prelude::*;
 use self::customers::Customers;
 use self::piece::{text_hash, Layout, Piece, Role};
 use super::csv::CsvSource;
+use super::facts::RecordFacts;
 use super::normalize::{
     self, key_column, Canonical, DuplicateTest, NormalizeOptions, BAD_VALUE_COLUMN,
     DUPLICATE_COLUMN, INVALID_COLUMN, PROBLEM_COLUMN,
@@ -65,6 +66,8 @@ pub(crate) struct Request<'a> {
     /// As in [`NormalizeOptions`].
     pub(crate) by_option_keys: usize,
     pub(crate) schedule_keys_from: usize,
+    /// Derived in each piece as it is read, and in the general path's frame.
+    pub(crate) facts: &'a RecordFacts,
 }
 
 /// Reads the inputs in one pass, or `None` when the run is not one the pass serves: a config
@@ -225,7 +228,8 @@ struct Pass<'a> {
     request: &'a Request<'a>,
     sources: &'a [Source],
     /// The output columns after [`FILE_COLUMN`] and [`RECORD_COLUMN`], in
-    /// [`normalize::normalize`]'s order: the non-text fields and the customer, then the keys.
+    /// [`normalize::normalize`]'s order: the non-text fields and the customer, then the keys
+    /// (each layout's slots), then the record facts (which replace some of the fields).
     names: Vec<String>,
     layouts: Vec<Layout>,
     threads: usize,
@@ -250,6 +254,7 @@ impl<'a> Pass<'a> {
             .filter_map(|(field, _)| field.map(|f| f.name.to_string()))
             .collect();
         names.extend((0..request.keys.len()).map(key_column));
+        names.extend(request.facts.names());
         let slot_of = |name: &str| output.iter().position(|(_, n)| *n == name);
         let layouts = (sources.iter())
             .map(|source| {
@@ -328,17 +333,22 @@ impl<'a> Pass<'a> {
             let cuts = records::cuts(block, self.threads);
             let layout = &self.layouts[index];
             let names = &self.names;
+            let facts = self.request.facts;
             let pieces: Vec<Piece> = std::thread::scope(|scope| {
                 let threads: Vec<_> = (cuts.windows(2))
                     .map(|pair| {
                         let data = &block[pair[0]..pair[1]];
-                        scope.spawn(move || layout.read_piece(data, names))
+                        scope.spawn(move || {
+                            let mut piece = layout.read_piece(data, names);
+                            layout.derive_facts(&mut piece, facts, names)?;
+                            PolarsResult::Ok(piece)
+                        })
                     })
                     .collect();
                 (threads.into_iter())
                     .map(|t| t.join().expect("a thread of the typed pass panicked"))
-                    .collect()
-            });
+                    .collect::<PolarsResult<_>>()
+            })?;
             let mut pieces = pieces;
             self.code_customers(&mut pieces)?;
             for mut piece in pieces {
@@ -725,8 +735,8 @@ impl Pass<'_> {
         }
         let (mut general, undecodable) = self.general_frames()?;
         let repeated = self.repeated_ids(&mut general)?;
-        let (canonical, mut general_frame, general_invalid) =
-            self.normalized(general, undecodable)?;
+        let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
+        let mut general_frame = self.request.facts.derive(general_frame)?;
         self.coded_general_customers(&mut general_frame)?;
         self.customers = Customers::new(1);
         let repeat_code = (canonical.checks.iter())
@@ -800,6 +810,9 @@ impl Pass<'_> {
             frame_columns.push(Column::new(RECORD_COLUMN.into(), numbers));
         }
         for (slot, name) in self.names.iter().enumerate() {
+            if self.request.facts.replaced.contains(&name.as_str()) {
+                continue;
+            }
             let name: PlSmallStr = name.as_str().into();
             let found = (self.pieces.iter()).find_map(|(_, p)| p.columns[slot].as_ref());
             let Some(dtype) = found.map(|s| s.dtype().clone()) else {

@@ -7,6 +7,7 @@ use std::ops::Range;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
+use super::super::facts::RecordFacts;
 use super::customers::{self, Texts};
 use super::records::{self, plain_text};
 use super::values::{self, Value, Zone};
@@ -261,6 +262,45 @@ impl Layout {
         piece
     }
 
+    /// Puts the record facts in `piece` in place of the columns they replace, after the
+    /// slots' (`names`: the slots', then the facts'). A fact null in every record of the
+    /// piece is kept as nothing, as an absent column is.
+    pub(super) fn derive_facts(
+        &self,
+        piece: &mut Piece,
+        facts: &RecordFacts,
+        names: &[String],
+    ) -> PolarsResult<()> {
+        if facts.facts.is_empty() {
+            return Ok(());
+        }
+        let height = piece.typed.len();
+        let mut inputs = Vec::new();
+        for &input in &facts.inputs {
+            let slot = names.iter().position(|name| name == input);
+            let column = slot.and_then(|slot| piece.columns[slot].clone());
+            inputs.push(match column {
+                Some(series) => series.into_column(),
+                None => {
+                    let kind = slot.and_then(|slot| self.slots[slot].0);
+                    Column::full_null(input.into(), height, &column_type(kind))
+                }
+            });
+        }
+        let derived = facts.derive(DataFrame::new(height, inputs)?)?;
+        for (slot, name) in names.iter().enumerate() {
+            if facts.replaced.contains(&name.as_str()) {
+                piece.columns[slot] = None;
+            }
+        }
+        for name in facts.names() {
+            let fact = derived.column(&name)?.as_materialized_series().clone();
+            let all_null = fact.null_count() == fact.len();
+            piece.columns.push((!all_null).then_some(fact));
+        }
+        Ok(())
+    }
+
     /// Types the record into `cells` when it is plain and valid: returns its trimmed
     /// `interaction_id`'s range; `None` leaves it to the general path. Sets `uncanonical`
     /// when a timestamp's text is blank but not empty (the sniffer reads it as not canonical).
@@ -344,6 +384,17 @@ impl Layout {
             };
             std::str::from_utf8(text).is_ok_and(|t| date_formats::is_canonical(t.trim()))
         })
+    }
+}
+
+/// The type of the column a slot of `kind` is built into (see [`Builder`]).
+fn column_type(kind: Option<Kind>) -> DataType {
+    match kind {
+        Some(Kind::Category) => DataType::UInt32,
+        Some(Kind::Timestamp) => DataType::Int64,
+        Some(Kind::Flag) => DataType::Boolean,
+        Some(Kind::Text) | None => DataType::String,
+        Some(_) => DataType::Float64,
     }
 }
 

@@ -1,0 +1,79 @@
+//! Record facts: the per-record values a run's metrics derive from one record alone, put in
+//! place of the canonical columns they come from as soon as records are typed, so that a
+//! record keeps a flag where it had a number.
+//!
+//! Ingest does not know the metrics: the pipeline hands it the facts (the expressions are
+//! `metrics::defs`'), and every path applies them to what it built — the typed pass to each
+//! piece as it is read, the general path to its frame — so that both end with the same
+//! columns.
+
+use polars::prelude::*;
+
+/// The facts of a run and the columns they replace.
+#[derive(Clone, Default)]
+pub(crate) struct RecordFacts {
+    /// One expression per fact, aliased to the fact's column, over canonical columns.
+    pub(crate) facts: Vec<Expr>,
+    /// Every canonical column the facts read.
+    pub(crate) inputs: Vec<&'static str>,
+    /// The canonical columns no metric reads once the facts are derived.
+    pub(crate) replaced: Vec<&'static str>,
+}
+
+impl RecordFacts {
+    /// The facts' column names, in order.
+    pub(crate) fn names(&self) -> Vec<String> {
+        (self.facts.iter())
+            .map(|fact| match fact {
+                Expr::Alias(_, name) => name.to_string(),
+                other => panic!("a record fact without a name: {other:?}"),
+            })
+            .collect()
+    }
+
+    /// `frame` with the facts added and the columns they replace dropped.
+    pub(crate) fn derive(&self, frame: DataFrame) -> PolarsResult<DataFrame> {
+        if self.facts.is_empty() {
+            return Ok(frame);
+        }
+        let derived = (frame.clone().lazy())
+            .select(self.facts.clone())
+            .collect_with_engine(Engine::InMemory)?
+            .unwrap_single();
+        let mut frame = frame.drop_many(self.replaced.iter().copied());
+        for column in derived.into_columns() {
+            frame.with_column(column)?;
+        }
+        Ok(frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> RecordFacts {
+        RecordFacts {
+            facts: vec![
+                (col("a") + col("b")).alias("sum"),
+                col("a").gt(lit(1)).alias("big"),
+            ],
+            inputs: vec!["a", "b"],
+            replaced: vec!["a", "b"],
+        }
+    }
+
+    #[test]
+    fn names_come_from_the_expressions() {
+        assert_eq!(facts().names(), ["sum", "big"]);
+    }
+
+    #[test]
+    fn derive_replaces_the_inputs_by_the_facts() {
+        // By hand: a + b = 11, 22; a > 1 is false, true.
+        let frame = df!("a" => [1, 2], "b" => [10, 20], "c" => ["x", "y"]).unwrap();
+        let derived = facts().derive(frame).unwrap();
+        let expected = df!("c" => ["x", "y"], "sum" => [11, 22], "big" => [false, true]).unwrap();
+        assert!(derived.equals(&expected), "{derived}");
+    }
+}
