@@ -574,18 +574,16 @@ impl<'a> Pass<'a> {
                     .collect()
             })
             .collect();
-        let all_hashes = (self.pieces.iter().map(|(_, p)| &p.id_hashes[..]))
-            .chain(general_hashes.iter().map(Vec::as_slice));
-        let general_present = general_ids
-            .iter()
-            .map(|ids| ids.iter().map(Option::is_some));
-        let present = (self
-            .pieces
-            .iter()
-            .map(|(_, p)| vec![true; p.id_hashes.len()]))
-        .chain(general_present.map(Iterator::collect))
-        .collect::<Vec<Vec<bool>>>();
-        let shared = shared_hashes(all_hashes.zip(&present), self.threads);
+        let general_present: Vec<Vec<bool>> = (general_ids.iter())
+            .map(|ids| ids.iter().map(Option::is_some).collect())
+            .collect();
+        let all_hashes: Vec<(&[u64], Option<&[bool]>)> = (self.pieces.iter())
+            .map(|(_, p)| (&p.id_hashes[..], None))
+            .chain(
+                (general_hashes.iter().zip(&general_present)).map(|(h, p)| (&h[..], Some(&p[..]))),
+            )
+            .collect();
+        let shared = shared_hashes(&all_hashes, self.threads);
         let order = Order {
             pass: self,
             general: general.iter().map(|(i, _)| *i).collect(),
@@ -639,7 +637,7 @@ impl<'a> Pass<'a> {
             })
         };
         let mut typed: Vec<Vec<bool>> = (self.pieces.iter())
-            .map(|(_, p)| vec![false; p.typed.len()])
+            .map(|(_, p)| vec![false; p.typed_len()])
             .collect();
         let mut flags: Vec<Vec<bool>> = general_ids
             .iter()
@@ -659,32 +657,58 @@ impl<'a> Pass<'a> {
 }
 
 /// The hashes that occur more than once among `hashes` (each slice with which of its hashes
-/// count): split among the threads by hash, each share sorted on its own thread.
-fn shared_hashes<'h>(
-    hashes: impl Iterator<Item = (&'h [u64], &'h Vec<bool>)>,
+/// count; `None`: all of them). They are split by hash into [`HASH_WAVES`] shares a thread,
+/// and sorted one share a thread at a time: a copy of only a part of the hashes is held at
+/// once (at 10M records, 20 MB rather than 80).
+fn shared_hashes(
+    hashes: &[(&[u64], Option<&[bool]>)],
     threads: usize,
 ) -> std::collections::HashSet<u64> {
-    let mut shares: Vec<Vec<u64>> = vec![Vec::new(); threads];
-    for (slice, counted) in hashes {
-        for (&hash, _) in slice.iter().zip(counted).filter(|(_, c)| **c) {
-            shares[(hash >> 32) as usize % threads].push(hash);
-        }
+    let shares = threads * HASH_WAVES;
+    let share_of = |hash: u64| (hash >> 32) as usize % shares;
+    let counted = || {
+        (hashes.iter()).flat_map(|(slice, counted)| {
+            (slice.iter().enumerate())
+                .filter(move |(k, _)| counted.is_none_or(|c| c[*k]))
+                .map(|(_, &hash)| hash)
+        })
+    };
+    let mut sizes = vec![0usize; shares];
+    for hash in counted() {
+        sizes[share_of(hash)] += 1;
     }
-    std::thread::scope(|scope| {
-        let sorted: Vec<_> = (shares.into_iter())
-            .map(|mut share| {
-                scope.spawn(move || {
-                    share.sort_unstable();
-                    let pairs = share.windows(2).filter(|pair| pair[0] == pair[1]);
-                    pairs.map(|pair| pair[0]).collect::<Vec<u64>>()
-                })
-            })
+    let mut shared = std::collections::HashSet::new();
+    for wave in 0..HASH_WAVES {
+        let mine = |share: usize| share / threads == wave;
+        let mut wave_shares: Vec<Vec<u64>> = (0..threads)
+            .map(|t| Vec::with_capacity(sizes[wave * threads + t]))
             .collect();
-        (sorted.into_iter())
-            .flat_map(|t| t.join().expect("a thread of the hash sort panicked"))
-            .collect()
-    })
+        for hash in counted() {
+            let share = share_of(hash);
+            if mine(share) {
+                wave_shares[share % threads].push(hash);
+            }
+        }
+        std::thread::scope(|scope| {
+            let sorted: Vec<_> = (wave_shares.into_iter())
+                .map(|mut share| {
+                    scope.spawn(move || {
+                        share.sort_unstable();
+                        let pairs = share.windows(2).filter(|pair| pair[0] == pair[1]);
+                        pairs.map(|pair| pair[0]).collect::<Vec<u64>>()
+                    })
+                })
+                .collect();
+            for thread in sorted {
+                shared.extend(thread.join().expect("a thread of the hash sort panicked"));
+            }
+        });
+    }
+    shared
 }
+
+/// How many rounds [`shared_hashes`] sorts its shares in.
+const HASH_WAVES: usize = 4;
 
 /// A record's `interaction_id`: the `k`-th typed record of piece `p`, or the `k`-th record
 /// of general frame `g`.
@@ -710,7 +734,7 @@ impl Order<'_> {
             let mut next = 0;
             let pieces = (self.pass.pieces.iter().enumerate()).filter(|(_, (s, _))| *s == source);
             for (p, (_, piece)) in pieces {
-                for (k, &number) in piece.typed.iter().enumerate() {
+                for (k, number) in piece.typed_numbers().enumerate() {
                     while next < numbers.len() && numbers[next] < number {
                         each(IdRef::General(general.expect("general records"), next));
                         next += 1;
@@ -797,14 +821,14 @@ impl Pass<'_> {
         schema: &SchemaRef,
         placed: bool,
     ) -> Result<DataFrame> {
-        let height: usize = self.pieces.iter().map(|(_, p)| p.typed.len()).sum();
+        let height: usize = self.pieces.iter().map(|(_, p)| p.typed_len()).sum();
         let mut frame_columns = Vec::with_capacity(self.names.len() + 3);
         if placed {
             let mut files = Vec::with_capacity(height);
             let mut numbers = Vec::with_capacity(height);
             for (source, piece) in &self.pieces {
-                files.extend(std::iter::repeat_n(*source as u32, piece.typed.len()));
-                numbers.extend_from_slice(&piece.typed);
+                files.extend(std::iter::repeat_n(*source as u32, piece.typed_len()));
+                numbers.extend(piece.typed_numbers());
             }
             frame_columns.push(Column::new(FILE_COLUMN.into(), files));
             frame_columns.push(Column::new(RECORD_COLUMN.into(), numbers));
@@ -825,7 +849,7 @@ impl Pass<'_> {
                 let part = match &piece.columns[slot] {
                     Some(series) => series.clone(),
                     // A source without the column, beside one with it.
-                    None => Series::full_null(name.clone(), piece.typed.len(), &dtype),
+                    None => Series::full_null(name.clone(), piece.typed_len(), &dtype),
                 };
                 match &mut column {
                     Some(column) => {
@@ -856,9 +880,13 @@ impl Pass<'_> {
     fn repeated_records(&self, repeated: &[Vec<bool>], code: u32) -> Result<DataFrame> {
         let (mut files, mut numbers, mut ids) = (Vec::new(), Vec::new(), Vec::new());
         for ((source, piece), repeated) in self.pieces.iter().zip(repeated) {
-            for (k, _) in repeated.iter().enumerate().filter(|(_, r)| **r) {
+            if !repeated.contains(&true) {
+                continue;
+            }
+            let records = piece.typed_numbers().zip(repeated).enumerate();
+            for (k, (number, _)) in records.filter(|(_, (_, r))| **r) {
                 files.push(*source as u32);
-                numbers.push(piece.typed[k]);
+                numbers.push(number);
                 ids.push(String::from_utf8_lossy(piece.id(k)).into_owned());
             }
         }

@@ -78,9 +78,9 @@ pub(super) struct Piece {
     /// until [`Piece::code_customers`].
     pub(super) columns: Vec<Option<Series>>,
     pub(super) customers: Option<PieceCustomers>,
-    /// The numbers of the records typed here, and their `interaction_id`s (trimmed) with their
-    /// hashes.
-    pub(super) typed: Vec<u32>,
+    /// The records of the sources before this piece (see [`Piece::offset`]).
+    pub(super) offset: u32,
+    /// The `interaction_id`s (trimmed) of the records typed here, with their hashes.
     pub(super) ids: Vec<u8>,
     pub(super) id_ends: Vec<u32>,
     pub(super) id_hashes: Vec<u64>,
@@ -119,9 +119,28 @@ impl Piece {
         self.id_hashes = Vec::new();
     }
 
+    /// How many records are typed here.
+    pub(super) fn typed_len(&self) -> usize {
+        self.records as usize - self.general_records.len()
+    }
+
+    /// The numbers of the records typed here, in order: every record's but the general path's
+    /// (kept so, rather than as 4 bytes a record).
+    pub(super) fn typed_numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut general = self.general_records.iter().peekable();
+        (self.offset + 1..=self.offset + self.records).filter(move |number| {
+            let left = general.peek() == Some(&number);
+            if left {
+                general.next();
+            }
+            !left
+        })
+    }
+
     /// Numbers the records from `offset + 1` (the records of the source before this piece).
     pub(super) fn offset(&mut self, offset: u32) {
-        for number in self.typed.iter_mut().chain(&mut self.general_records) {
+        self.offset = offset;
+        for number in &mut self.general_records {
             *number += offset;
         }
         if let Some(first) = &mut self.first_uncanonical {
@@ -145,7 +164,9 @@ const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 impl Layout {
     /// Reads `data`, whole records, with the output slots named by `names`.
     pub(super) fn read_piece(&self, data: &[u8], names: &[String]) -> Piece {
-        let capacity = data.len() / 100 + 16;
+        // Lines bound the records (a quoted line end makes one record of two lines): builders
+        // sized so hold no more than a few spare values.
+        let capacity = memchr::memchr_iter(b'\n', data).count() + 1;
         let mut builders: Vec<Builder> = (self.slots.iter().zip(names))
             .map(|((kind, column), name)| {
                 let customer = name == canonical::CUSTOMER_ID;
@@ -171,8 +192,8 @@ impl Layout {
             records: 0,
             columns: Vec::new(),
             customers: None,
-            typed: Vec::with_capacity(capacity),
-            ids: Vec::with_capacity(capacity * 10),
+            offset: 0,
+            ids: Vec::new(),
             id_ends: Vec::with_capacity(capacity),
             id_hashes: Vec::with_capacity(capacity),
             general: Vec::new(),
@@ -220,7 +241,6 @@ impl Layout {
                     for (builder, cell) in builders.iter_mut().zip(&cells) {
                         builder.push(cell, data);
                     }
-                    piece.typed.push(number);
                     let id = &data[id];
                     piece.ids.extend_from_slice(id);
                     piece.id_ends.push(piece.ids.len() as u32);
@@ -245,6 +265,7 @@ impl Layout {
                 piece.first_uncanonical = Some(number);
             }
         }
+        piece.ids.shrink_to_fit();
         for (slot, (builder, name)) in builders.into_iter().zip(names).enumerate() {
             let column = match builder {
                 Builder::Customer(numbers, texts) => {
@@ -274,7 +295,7 @@ impl Layout {
         if facts.facts.is_empty() {
             return Ok(());
         }
-        let height = piece.typed.len();
+        let height = piece.typed_len();
         let mut inputs = Vec::new();
         for &input in &facts.inputs {
             let slot = names.iter().position(|name| name == input);
