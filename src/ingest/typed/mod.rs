@@ -119,8 +119,7 @@ pub(crate) fn read(request: &Request) -> Result<Option<Input>> {
             return Ok(given_back(stdin_bytes));
         }
     }
-    drop(stdin_bytes);
-    pass.finish().map(Some)
+    pass.finish(stdin_bytes).map(Some)
 }
 
 fn given_back(stdin: Option<Vec<u8>>) -> Option<Input> {
@@ -219,6 +218,9 @@ impl Bytes<'_> {
         }
     }
 }
+
+/// The texts of some typed records' `interaction_id`s, by (piece, typed record).
+type Recalled = HashMap<(usize, usize), Vec<u8>>;
 
 /// A frame of one source's records (the source's index first).
 type SourceFrame = (usize, DataFrame);
@@ -319,6 +321,8 @@ impl<'a> Pass<'a> {
         let source = &self.sources[index];
         let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 20));
         let mut record_offset = 0u32;
+        // Where `buffer` starts in the source.
+        let mut buffer_start = source.body_start as u64;
         loop {
             let more =
                 (bytes.fill(&mut buffer)).with_context(|| format!("reading {}", source.name))?;
@@ -338,8 +342,10 @@ impl<'a> Pass<'a> {
                 let threads: Vec<_> = (cuts.windows(2))
                     .map(|pair| {
                         let data = &block[pair[0]..pair[1]];
+                        let start = buffer_start + pair[0] as u64;
                         scope.spawn(move || {
                             let mut piece = layout.read_piece(data, names);
+                            piece.start = start;
                             layout.derive_facts(&mut piece, facts, names)?;
                             PolarsResult::Ok(piece)
                         })
@@ -371,6 +377,7 @@ impl<'a> Pass<'a> {
                 self.columns_checked = true;
             }
             buffer.drain(..end);
+            buffer_start += end as u64;
             if !more {
                 return Ok(true);
             }
@@ -544,12 +551,79 @@ impl<'a> Pass<'a> {
         Ok((frames, undecodable))
     }
 
+    /// The texts of the typed records' `interaction_id`s whose hash is `shared`, read back
+    /// from their sources in file order (`stdin`: standard input's bytes, when it is the
+    /// source). A text whose hash is not the one the pass saw means the file changed.
+    fn recalled_ids(
+        &self,
+        shared: &std::collections::HashSet<u64>,
+        stdin: Option<&[u8]>,
+    ) -> Result<Recalled> {
+        let mut recalled = Recalled::new();
+        if shared.is_empty() {
+            return Ok(recalled);
+        }
+        for (index, source) in self.sources.iter().enumerate() {
+            let mut spans: Vec<(u64, usize, usize, usize)> = Vec::new();
+            let pieces = self.pieces.iter().enumerate();
+            for (p, (_, piece)) in pieces.filter(|(_, (s, _))| *s == index) {
+                for (k, hash) in piece.id_hashes.iter().enumerate() {
+                    if shared.contains(hash) {
+                        let (at, len) = piece.id_span(k);
+                        spans.push((at, len, p, k));
+                    }
+                }
+            }
+            if spans.is_empty() {
+                continue;
+            }
+            spans.sort_unstable();
+            let changed = || {
+                anyhow::anyhow!(
+                    "{}: the file changed while it was read; read it again once it is complete",
+                    source.name
+                )
+            };
+            let mut file = match stdin {
+                Some(_) => None,
+                None => Some(
+                    File::open(&source.path).with_context(|| format!("reading {}", source.name))?,
+                ),
+            };
+            for (at, len, p, k) in spans {
+                let text = match (stdin, &mut file) {
+                    (Some(bytes), _) => {
+                        let at = at as usize;
+                        bytes.get(at..at + len).ok_or_else(changed)?.to_vec()
+                    }
+                    (None, Some(file)) => {
+                        let mut text = vec![0; len];
+                        file.seek(SeekFrom::Start(at))
+                            .and_then(|_| file.read_exact(&mut text))
+                            .map_err(|_| changed())?;
+                        text
+                    }
+                    (None, None) => unreachable!("a file source is opened above"),
+                };
+                if text_hash(&text) != self.pieces[p].1.id_hashes[k] {
+                    return Err(changed());
+                }
+                recalled.insert((p, k), text);
+            }
+        }
+        Ok(recalled)
+    }
+
     /// Every record's "repeats an earlier `interaction_id`", over the sources in order: for
     /// the typed records, per piece; for the others, a column added to each general frame.
     /// Only ids whose hash occurs more than once can repeat (usually none: [`shared_hashes`]);
     /// those are split among the threads by their hash, each thread walking every record in
     /// order but keeping only its share.
-    fn repeated_ids(&self, general: &mut [SourceFrame]) -> Result<Vec<Vec<bool>>> {
+    fn repeated_ids(
+        &self,
+        general: &mut [SourceFrame],
+        stdin: Option<&[u8]>,
+    ) -> Result<(Vec<Vec<bool>>, Recalled)> {
         let mut general_ids: Vec<Vec<Option<String>>> = Vec::with_capacity(general.len());
         let mut general_numbers: Vec<Vec<IdxSize>> = Vec::with_capacity(general.len());
         for (_, frame) in general.iter() {
@@ -584,6 +658,7 @@ impl<'a> Pass<'a> {
             )
             .collect();
         let shared = shared_hashes(&all_hashes, self.threads);
+        let recalled = self.recalled_ids(&shared, stdin)?;
         let order = Order {
             pass: self,
             general: general.iter().map(|(i, _)| *i).collect(),
@@ -595,12 +670,12 @@ impl<'a> Pass<'a> {
             std::thread::scope(|scope| {
                 let threads: Vec<_> = (0..self.threads)
                     .map(|share| {
-                        let (order, general_ids, general_hashes, shared) =
-                            (&order, &general_ids, &general_hashes, &shared);
+                        let (order, general_ids, general_hashes, shared, recalled) =
+                            (&order, &general_ids, &general_hashes, &shared, &recalled);
                         scope.spawn(move || {
                             let text = |id: IdRef| -> Option<&[u8]> {
                                 match id {
-                                    IdRef::Typed(p, k) => Some(self.pieces[p].1.id(k)),
+                                    IdRef::Typed(p, k) => recalled.get(&(p, k)).map(Vec::as_slice),
                                     IdRef::General(g, k) => {
                                         general_ids[g][k].as_deref().map(str::as_bytes)
                                     }
@@ -652,7 +727,7 @@ impl<'a> Pass<'a> {
         for ((_, frame), flags) in general.iter_mut().zip(flags) {
             frame.with_column(Column::new(DUPLICATE_COLUMN.into(), flags))?;
         }
-        Ok(typed)
+        Ok((typed, recalled))
     }
 }
 
@@ -750,15 +825,17 @@ impl Order<'_> {
 }
 
 impl Pass<'_> {
-    /// The frame and the invalid records, once every record is read.
-    fn finish(mut self) -> Result<Input> {
+    /// The frame and the invalid records, once every record is read (`stdin`: standard
+    /// input's bytes, when it is the source).
+    fn finish(mut self, stdin: Option<Vec<u8>>) -> Result<Input> {
         if !self.columns_checked {
             // As in the general path, a missing column is said before anything the records
             // hold (such as quoting the CSV reader cannot read).
             self.normalized(Vec::new(), Vec::new())?;
         }
         let (mut general, undecodable) = self.general_frames()?;
-        let repeated = self.repeated_ids(&mut general)?;
+        let (repeated, recalled) = self.repeated_ids(&mut general, stdin.as_deref())?;
+        drop(stdin);
         let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
         let mut general_frame = self.request.facts.derive(general_frame)?;
         self.coded_general_customers(&mut general_frame)?;
@@ -775,7 +852,8 @@ impl Pass<'_> {
         // Each record's file and number are kept only to put the general path's records in
         // their places; no metric reads them.
         let placed = general_valid.height() > 0;
-        let invalid = self.repeated_records(&repeated, repeat_code)?;
+        let invalid = self.repeated_records(&repeated, repeat_code, &recalled)?;
+        drop(recalled);
         for (_, piece) in &mut self.pieces {
             piece.forget_ids();
         }
@@ -877,9 +955,14 @@ impl Pass<'_> {
     }
 
     /// The typed records that repeat an earlier `interaction_id`, as invalid records.
-    fn repeated_records(&self, repeated: &[Vec<bool>], code: u32) -> Result<DataFrame> {
+    fn repeated_records(
+        &self,
+        repeated: &[Vec<bool>],
+        code: u32,
+        recalled: &Recalled,
+    ) -> Result<DataFrame> {
         let (mut files, mut numbers, mut ids) = (Vec::new(), Vec::new(), Vec::new());
-        for ((source, piece), repeated) in self.pieces.iter().zip(repeated) {
+        for (p, ((source, piece), repeated)) in self.pieces.iter().zip(repeated).enumerate() {
             if !repeated.contains(&true) {
                 continue;
             }
@@ -887,7 +970,8 @@ impl Pass<'_> {
             for (k, (number, _)) in records.filter(|(_, (_, r))| **r) {
                 files.push(*source as u32);
                 numbers.push(number);
-                ids.push(String::from_utf8_lossy(piece.id(k)).into_owned());
+                let text = recalled.get(&(p, k)).expect("a repeated id was read back");
+                ids.push(String::from_utf8_lossy(text).into_owned());
             }
         }
         let height = files.len();

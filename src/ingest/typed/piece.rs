@@ -80,10 +80,13 @@ pub(super) struct Piece {
     pub(super) customers: Option<PieceCustomers>,
     /// The records of the sources before this piece (see [`Piece::offset`]).
     pub(super) offset: u32,
-    /// The `interaction_id`s (trimmed) of the records typed here, with their hashes.
-    pub(super) ids: Vec<u8>,
-    pub(super) id_ends: Vec<u32>,
+    /// Where the piece's bytes start in its source.
+    pub(super) start: u64,
+    /// The `interaction_id` (trimmed) of each record typed here: its hash, and where its text
+    /// is in the piece's bytes (the text itself is read back only where two hashes meet).
     pub(super) id_hashes: Vec<u64>,
+    pub(super) id_starts: Vec<u32>,
+    pub(super) id_lens: Vec<u16>,
     /// The other records' bytes, each ending with its line end, and their numbers.
     pub(super) general: Vec<u8>,
     pub(super) general_records: Vec<u32>,
@@ -92,13 +95,10 @@ pub(super) struct Piece {
 }
 
 impl Piece {
-    pub(super) fn id(&self, index: usize) -> &[u8] {
-        let start = if index == 0 {
-            0
-        } else {
-            self.id_ends[index - 1] as usize
-        };
-        &self.ids[start..self.id_ends[index] as usize]
+    /// Where the `index`-th typed record's `interaction_id` is in the source, and its length.
+    pub(super) fn id_span(&self, index: usize) -> (u64, usize) {
+        let start = self.start + u64::from(self.id_starts[index]);
+        (start, usize::from(self.id_lens[index]))
     }
 
     /// Sets the customer column from the codes of the piece's distinct customers.
@@ -114,9 +114,9 @@ impl Piece {
 
     /// Lets go of the `interaction_id`s, once the repeated ones are found.
     pub(super) fn forget_ids(&mut self) {
-        self.ids = Vec::new();
-        self.id_ends = Vec::new();
         self.id_hashes = Vec::new();
+        self.id_starts = Vec::new();
+        self.id_lens = Vec::new();
     }
 
     /// How many records are typed here.
@@ -193,9 +193,10 @@ impl Layout {
             columns: Vec::new(),
             customers: None,
             offset: 0,
-            ids: Vec::new(),
-            id_ends: Vec::with_capacity(capacity),
+            start: 0,
             id_hashes: Vec::with_capacity(capacity),
+            id_starts: Vec::with_capacity(capacity),
+            id_lens: Vec::with_capacity(capacity),
             general: Vec::new(),
             general_records: Vec::new(),
             first_uncanonical: None,
@@ -241,10 +242,9 @@ impl Layout {
                     for (builder, cell) in builders.iter_mut().zip(&cells) {
                         builder.push(cell, data);
                     }
-                    let id = &data[id];
-                    piece.ids.extend_from_slice(id);
-                    piece.id_ends.push(piece.ids.len() as u32);
-                    piece.id_hashes.push(text_hash(id));
+                    piece.id_hashes.push(text_hash(&data[id.clone()]));
+                    piece.id_starts.push(id.start as u32);
+                    piece.id_lens.push(id.len() as u16);
                 }
                 None => {
                     uncanonical = !self.sniffer_sees_canonical(data, &fields);
@@ -265,7 +265,6 @@ impl Layout {
                 piece.first_uncanonical = Some(number);
             }
         }
-        piece.ids.shrink_to_fit();
         for (slot, (builder, name)) in builders.into_iter().zip(names).enumerate() {
             let column = match builder {
                 Builder::Customer(numbers, texts) => {
@@ -358,8 +357,15 @@ impl Layout {
                 at..at + trimmed.len()
             };
             match role {
-                Role::Id if blank => return None,
-                Role::Id => id = Some(range()),
+                // An id longer than its recorded length can be is left to the general path.
+                Role::Id if blank || trimmed.len() > usize::from(u16::MAX) => return None,
+                Role::Id => {
+                    let range = range();
+                    if range.start > u32::MAX as usize {
+                        return None; // its place would not fit the piece's 32-bit offsets
+                    }
+                    id = Some(range);
+                }
                 Role::Text => {
                     let slot = slot.expect("text roles have a slot");
                     cells[slot] = Cell::Text((!blank).then(range));
