@@ -59,6 +59,19 @@ impl Texts {
     }
 }
 
+/// What a run with more distinct customers than codes is told.
+const TOO_MANY: &str = "the log has more distinct customer_ids than cxkpi can count (2^32)";
+
+/// The share of the run's texts (one of `shares`) that a text of hash `hash` belongs to.
+fn share_of(hash: u64, shares: usize) -> usize {
+    (hash >> 32) as usize % shares
+}
+
+/// The code of the `number`-th text of share `at` (of `shares`); [`NONE`] past `u32`.
+fn code_of(number: u32, at: usize, shares: usize) -> u32 {
+    u32::try_from(u64::from(number) * shares as u64 + at as u64).unwrap_or(NONE)
+}
+
 /// The run's customers, in one share of texts per thread (by hash); a customer's code is its
 /// number within its share times the shares, plus the share.
 pub(super) struct Customers {
@@ -72,14 +85,9 @@ impl Customers {
         }
     }
 
-    fn share_of(&self, hash: u64) -> usize {
-        (hash >> 32) as usize % self.shares.len()
-    }
-
     /// The code of every text of each of `pieces`, in their order (one share per thread).
     pub(super) fn code_all(&mut self, pieces: &[&Texts]) -> anyhow::Result<Vec<Vec<u32>>> {
         let count = self.shares.len();
-        let share_of = |hash: u64| (hash >> 32) as usize % count;
         let coded: Vec<Vec<Vec<u32>>> = std::thread::scope(|scope| {
             let threads: Vec<_> = (self.shares.iter_mut().enumerate())
                 .map(|(at, share)| {
@@ -87,13 +95,12 @@ impl Customers {
                         (pieces.iter())
                             .map(|texts| {
                                 (0..texts.len() as u32)
-                                    .filter(|&i| share_of(texts.hashes[i as usize]) == at)
+                                    .filter(|&i| share_of(texts.hashes[i as usize], count) == at)
                                     .map(|i| {
                                         let hash = texts.hashes[i as usize];
                                         let number = share.index(hash, texts.text(i));
-                                        u64::from(number) * count as u64 + at as u64
+                                        code_of(number, at, count)
                                     })
-                                    .map(|code| u32::try_from(code).unwrap_or(NONE))
                                     .collect()
                             })
                             .collect()
@@ -109,12 +116,12 @@ impl Customers {
             let mut next = vec![0usize; count];
             let mut codes = Vec::with_capacity(texts.len());
             for &hash in &texts.hashes {
-                let share = self.share_of(hash);
+                let share = share_of(hash, count);
                 codes.push(coded[share][p][next[share]]);
                 next[share] += 1;
             }
             if codes.contains(&NONE) {
-                anyhow::bail!("the log has more distinct customer_ids than cxkpi can count (2^32)");
+                anyhow::bail!(TOO_MANY);
             }
             all.push(codes);
         }
@@ -124,14 +131,12 @@ impl Customers {
     /// The code of one text (for the few records the general path read).
     pub(super) fn code(&mut self, text: &[u8]) -> anyhow::Result<u32> {
         let hash = super::piece::text_hash(text);
-        let at = self.share_of(hash);
-        let count = self.shares.len() as u64;
+        let count = self.shares.len();
+        let at = share_of(hash, count);
         let number = self.shares[at].index(hash, text);
-        match u32::try_from(u64::from(number) * count + at as u64) {
-            Ok(code) if code != NONE => Ok(code),
-            _ => {
-                anyhow::bail!("the log has more distinct customer_ids than cxkpi can count (2^32)")
-            }
+        match code_of(number, at, count) {
+            NONE => anyhow::bail!(TOO_MANY),
+            code => Ok(code),
         }
     }
 }

@@ -9,11 +9,14 @@
 //! after the pass those few records, behind the source's header, are read by the general
 //! path ([`super::csv`] and [`super::normalize`]), which types them or says exactly why they
 //! are invalid, as it always has. Repeated `interaction_id`s are found over every record in
-//! order, exactly (64-bit hashes, texts compared where two hashes meet).
+//! order, exactly: each typed record keeps its id's 64-bit hash and place in the source, and
+//! only the ids whose hashes meet (repeats, or a collision) are read back, from those places,
+//! and compared as texts.
 //!
 //! Nothing is read twice: a run the pass cannot serve (see [`read`]) is known before any
 //! record is read, or within the first [`SNIFF_SAMPLE`] records (whose timestamps decide
-//! whether a format is sniffed), and standard input is kept in memory for the general path.
+//! whether a format is sniffed), and standard input is kept in memory for the general path
+//! (and for the ids read back).
 
 mod customers;
 mod piece;
