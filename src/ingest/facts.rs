@@ -10,7 +10,6 @@
 use polars::prelude::*;
 
 /// The facts of a run and the columns they replace.
-#[derive(Clone, Default)]
 pub(crate) struct RecordFacts {
     /// One expression per fact, aliased to the fact's column, over canonical columns.
     pub(crate) facts: Vec<Expr>,

@@ -44,19 +44,10 @@ const ROW: &str = "__row";
 /// the record is resolved. Those replace the timestamps they come from unless `keep_instants`
 /// (business hours counted on a schedule read them).
 pub(crate) fn record_facts(csat_satisfied_min: f64, keep_instants: bool) -> RecordFacts {
-    let mut replaced = vec![
-        HANDLE_SECONDS,
-        TALK_SECONDS,
-        HOLD_SECONDS,
-        WRAP_SECONDS,
-        CSAT,
-        NPS,
-        CONTACTS,
-        FIRST_RESPONSE_SECONDS,
-        RESOLUTION_SECONDS,
-    ];
+    let instants = [FIRST_RESPONSE_AT, RESOLVED_AT];
+    let mut replaced = ALWAYS_REPLACED.to_vec();
     if !keep_instants {
-        replaced.extend([FIRST_RESPONSE_AT, RESOLVED_AT]);
+        replaced.extend(instants);
     }
     RecordFacts {
         facts: vec![
@@ -71,23 +62,27 @@ pub(crate) fn record_facts(csat_satisfied_min: f64, keep_instants: bool) -> Reco
             resolution_time(),
             col(RESOLVED_AT).is_not_null().alias(RESOLVED),
         ],
-        inputs: vec![
-            HANDLE_SECONDS,
-            TALK_SECONDS,
-            HOLD_SECONDS,
-            WRAP_SECONDS,
-            CSAT,
-            NPS,
-            CONTACTS,
-            CREATED_AT,
-            FIRST_RESPONSE_AT,
-            FIRST_RESPONSE_SECONDS,
-            RESOLVED_AT,
-            RESOLUTION_SECONDS,
-        ],
+        // Every column the facts read: the ones they replace, and `created_at`, which
+        // periods and windows still need.
+        inputs: ([CREATED_AT].iter().chain(&ALWAYS_REPLACED).chain(&instants))
+            .copied()
+            .collect(),
         replaced,
     }
 }
+
+/// The columns [`record_facts`] replace whatever the run.
+const ALWAYS_REPLACED: [&str; 9] = [
+    HANDLE_SECONDS,
+    TALK_SECONDS,
+    HOLD_SECONDS,
+    WRAP_SECONDS,
+    CSAT,
+    NPS,
+    CONTACTS,
+    FIRST_RESPONSE_SECONDS,
+    RESOLUTION_SECONDS,
+];
 
 /// Adds the FCR flags, the one per-record input besides the record facts (see
 /// [`record_facts`], which `frame` holds) and churn's (whose flags depend on the window, see

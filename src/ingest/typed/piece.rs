@@ -291,9 +291,6 @@ impl Layout {
         facts: &RecordFacts,
         names: &[String],
     ) -> PolarsResult<()> {
-        if facts.facts.is_empty() {
-            return Ok(());
-        }
         let height = piece.typed_len();
         let mut inputs = Vec::new();
         for &input in &facts.inputs {
