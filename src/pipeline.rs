@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::ingest::facts::RecordFacts;
 use crate::ingest::invalid::{self, InvalidPolicy};
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
-use crate::ingest::{self, Input};
+use crate::ingest::{self, CodedKeys, Input};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi};
 use crate::metrics::{
@@ -86,6 +86,8 @@ pub(crate) struct Prepared {
     skipped: u64,
     /// The KPIs every report made from it holds.
     kpis: Vec<&'static Kpi>,
+    /// The key columns held as codes, decoded in the aggregated rows.
+    coded_keys: CodedKeys,
 }
 
 /// Reads and parses the input once (materialized: validation and every grouping reuse it),
@@ -111,6 +113,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         checks,
         sources,
         notes,
+        coded_keys,
     } = read_input(request, keys, schedule_keys_from, &facts)?;
     for note in &notes {
         crate::messages::warn(&printable(note));
@@ -127,6 +130,14 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         (frame.column(canonical::CUSTOMER_ID)).is_ok_and(|c| c.dtype() == &DataType::String);
     if metrics::uses_customers(&present) && customers_as_text {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
+    }
+    if let Some(schedules) = &request.schedule {
+        // The calendars are matched on texts.
+        for key in schedules.match_keys() {
+            let index = keys.iter().position(|k| k == key);
+            let index = index.expect("match keys are among the prepared keys");
+            coded_keys.decode(&mut frame, &key_column(index))?;
+        }
     }
     let business_hours = match &request.schedule {
         Some(schedules) => BusinessHours::Counted {
@@ -168,6 +179,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         records,
         skipped,
         kpis: catalogue::selected(business_hours.is_measured()).collect(),
+        coded_keys,
     })
 }
 
@@ -232,6 +244,7 @@ fn read_input(
         checks: input.checks,
         sources: input.sources,
         notes: input.notes,
+        coded_keys: CodedKeys::default(),
     })
 }
 
@@ -677,9 +690,12 @@ impl Prepared {
             group_columns.push(PERIOD_INDEX.to_string());
         }
         group_columns.extend(key_columns.iter().cloned());
-        let groups = aggregate(frame, &group_columns, &aggregations)
+        let mut groups = aggregate(frame, &group_columns, &aggregations)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
+        for key in key_columns {
+            self.coded_keys.decode(&mut groups, key)?;
+        }
         rows_of(&groups, key_columns, period_labels, outputs, confidence)
     }
 

@@ -74,6 +74,35 @@ pub(crate) struct Input {
     pub(crate) sources: Vec<String>,
     /// Notices about how the config was applied, for stderr.
     pub(crate) notes: Vec<String>,
+    /// The group-key columns held as codes rather than texts (the typed pass's).
+    pub(crate) coded_keys: CodedKeys,
+}
+
+/// Group-key columns held as `u32` codes numbered in the order of their texts (so grouping
+/// reads four bytes a record and sorting by code sorts by text), with each code's text.
+#[derive(Debug, Default)]
+pub(crate) struct CodedKeys(Vec<(String, Vec<String>)>);
+
+impl CodedKeys {
+    pub(crate) fn add(&mut self, column: &str, texts: Vec<String>) {
+        self.0.push((column.to_string(), texts));
+    }
+
+    /// Puts the texts in place of the codes in `frame`'s column `column`, when it holds codes
+    /// (a column of texts stays as it is).
+    pub(crate) fn decode(&self, frame: &mut DataFrame, column: &str) -> PolarsResult<()> {
+        let Some((_, texts)) = self.0.iter().find(|(name, _)| name == column) else {
+            return Ok(());
+        };
+        let Ok(codes) = frame.column(column)?.u32() else {
+            return Ok(());
+        };
+        let decoded: StringChunked = (codes.iter())
+            .map(|code| code.map(|code| texts[code as usize].as_str()))
+            .collect();
+        frame.replace(column, decoded.with_name(column.into()).into_column())?;
+        Ok(())
+    }
 }
 
 /// One source, planned: its records as text (with [`RECORD_COLUMN`] and [`MALFORMED_COLUMN`]).

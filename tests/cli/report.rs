@@ -561,6 +561,37 @@ fn by_two_keys_orders_rows_as_text_with_missing_last() {
 }
 
 #[test]
+fn by_key_values_read_by_either_path_sort_as_text_together() {
+    // tests/data/by_keys_general.csv: agent 9 (G1: csat 5), `1"0` written quoted with a
+    // doubled quote (G2, G4: 1, 2), which the typed pass leaves to the general path, and 10
+    // (G3: 4). By hand, in byte order (`"` is below `0`): `1"0` 0 % of 2, 10 100 %, 9 100 %.
+    let file = "tests/data/by_keys_general.csv";
+    let report = report_json(&format!("--by agent {file}"));
+    let agent_row = |category, agent, n: f64, csat: f64| {
+        row(
+            category,
+            &[("agent", Some(agent))],
+            &[("interactions", s(n)), ("csat", s(csat)), ("csat_n", s(n))],
+        )
+    };
+    let expected: Vec<_> = ["support", "all"]
+        .into_iter()
+        .flat_map(|category| {
+            [
+                agent_row(category, "1\"0", 2.0, 0.0),
+                agent_row(category, "10", 1.0, 100.0),
+                agent_row(category, "9", 1.0, 100.0),
+            ]
+        })
+        .collect();
+    assert_rows(&report, &expected);
+    // The general path alone gives the same bytes.
+    let command = format!("report --format json --by agent {file}");
+    let general = Cxkpi::new(&command).env("CXKPI_GENERAL_PATH_ONLY", "1").ok();
+    assert_eq!(Cxkpi::new(&command).ok(), general);
+}
+
+#[test]
 fn by_keys_are_csv_columns_after_category() {
     let out = Cxkpi::new("report --format csv --by channel,agent tests/data/by_keys.csv").ok();
     let mut lines = out.lines();

@@ -18,7 +18,7 @@
 //! whether a format is sniffed), and standard input is kept in memory for the general path
 //! (and for the ids read back).
 
-mod customers;
+mod codes;
 mod piece;
 pub mod records;
 mod values;
@@ -33,7 +33,7 @@ use anyhow::{Context, Result};
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use self::customers::Customers;
+use self::codes::{Dictionary, Texts};
 use self::piece::{text_hash, Layout, Piece, Role};
 use super::csv::CsvSource;
 use super::facts::RecordFacts;
@@ -42,8 +42,8 @@ use super::normalize::{
     DUPLICATE_COLUMN, INVALID_COLUMN, PROBLEM_COLUMN,
 };
 use super::{
-    display_name, ByteScanState, Format, Input, RawLog, FILE_COLUMN, HEAD_BYTES, MALFORMED_COLUMN,
-    RECORD_COLUMN,
+    display_name, ByteScanState, CodedKeys, Format, Input, RawLog, FILE_COLUMN, HEAD_BYTES,
+    MALFORMED_COLUMN, RECORD_COLUMN,
 };
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::{Config, Encoding};
@@ -244,8 +244,8 @@ struct Pass<'a> {
     records_seen: u64,
     sample_ok: bool,
     columns_checked: bool,
-    /// Every customer seen so far, coded.
-    customers: Customers,
+    /// Each text slot (`customer_id`, the keys) with every text seen in it so far, coded.
+    dictionaries: Vec<(usize, Dictionary)>,
 }
 
 impl<'a> Pass<'a> {
@@ -304,13 +304,17 @@ impl<'a> Pass<'a> {
             })
             .collect();
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let dictionaries = (output.iter().enumerate())
+            .filter(|(_, (field, _))| field.is_none_or(|f| f.kind == Kind::Text))
+            .map(|(slot, _)| (slot, Dictionary::new(threads)))
+            .collect();
         Pass {
             request,
             sources,
             names,
             layouts,
             threads,
-            customers: Customers::new(threads),
+            dictionaries,
             pieces: Vec::new(),
             records_seen: 0,
             sample_ok: true,
@@ -359,7 +363,7 @@ impl<'a> Pass<'a> {
                     .collect::<PolarsResult<_>>()
             })?;
             let mut pieces = pieces;
-            self.code_customers(&mut pieces)?;
+            self.code_texts(&mut pieces)?;
             for mut piece in pieces {
                 piece.offset(record_offset);
                 if let Some(first) = piece.first_uncanonical {
@@ -387,43 +391,66 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// Codes the customers of a block's pieces against the run's.
-    fn code_customers(&mut self, pieces: &mut [Piece]) -> Result<()> {
-        let texts: Vec<&customers::Texts> = (pieces.iter())
-            .filter_map(|p| p.customers.as_ref().map(|c| &c.texts))
-            .collect();
-        if texts.is_empty() {
-            return Ok(());
-        }
-        let codes = self.customers.code_all(&texts)?;
-        let coded = pieces.iter_mut().filter(|p| p.customers.is_some());
-        for (piece, codes) in coded.zip(codes) {
-            piece.code_customers(&codes, canonical::CUSTOMER_ID);
+    /// Codes the text columns of a block's pieces against the run's.
+    fn code_texts(&mut self, pieces: &mut [Piece]) -> Result<()> {
+        for (slot, dictionary) in &mut self.dictionaries {
+            let slot = *slot;
+            let texts: Vec<&Texts> = pieces.iter().filter_map(|p| p.texts_of(slot)).collect();
+            if texts.is_empty() {
+                continue;
+            }
+            let codes = dictionary.code_all(&texts)?;
+            let coded = pieces.iter_mut().filter(|p| p.texts_of(slot).is_some());
+            for (piece, codes) in coded.zip(codes) {
+                piece.set_codes(slot, &codes, &self.names[slot]);
+            }
         }
         Ok(())
     }
 
-    /// The general path's customers (text) as codes among the typed records'.
-    fn coded_general_customers(&mut self, frame: &mut DataFrame) -> Result<()> {
-        let slot = self.names.iter().position(|n| n == canonical::CUSTOMER_ID);
-        let read = slot.is_some_and(|slot| self.layouts.iter().any(|l| l.slots[slot].1.is_some()));
-        let (true, Ok(column)) = (read, frame.column(canonical::CUSTOMER_ID)) else {
-            return Ok(());
-        };
-        let texts = column.cast(&DataType::String)?;
-        let mut codes = Vec::with_capacity(texts.len());
-        for text in texts.str()?.iter() {
-            codes.push(match text {
-                Some(text) => Some(self.customers.code(text.as_bytes())?),
-                None => None,
-            });
+    /// The general path's text columns (`customer_id`, the keys) as codes among the typed
+    /// records'.
+    fn coded_general_texts(&mut self, frame: &mut DataFrame) -> Result<()> {
+        for (slot, dictionary) in &mut self.dictionaries {
+            let name = &self.names[*slot];
+            // A column no source has stays the general path's nulls.
+            let read = self.layouts.iter().any(|l| l.slots[*slot].1.is_some());
+            let (true, Ok(column)) = (read, frame.column(name)) else {
+                continue;
+            };
+            let texts = column.cast(&DataType::String)?;
+            let mut codes = Vec::with_capacity(texts.len());
+            for text in texts.str()?.iter() {
+                codes.push(match text {
+                    Some(text) => Some(dictionary.code(text.as_bytes())?),
+                    None => None,
+                });
+            }
+            let codes: UInt32Chunked = codes.into_iter().collect();
+            frame.replace(name, codes.with_name(name.as_str().into()).into_column())?;
         }
-        let codes: UInt32Chunked = codes.into_iter().collect();
-        frame.replace(
-            canonical::CUSTOMER_ID,
-            codes.with_name(canonical::CUSTOMER_ID.into()).into_column(),
-        )?;
         Ok(())
+    }
+
+    /// Renumbers each group key's codes in `frame` in the order of their texts (so sorting by
+    /// code sorts by text), and gives the texts. The customers' dictionary is gone by then:
+    /// their codes stay as they are, since no output shows them.
+    fn keys_in_text_order(&mut self, frame: &mut DataFrame) -> Result<CodedKeys> {
+        let mut keys = CodedKeys::default();
+        for (slot, dictionary) in std::mem::take(&mut self.dictionaries) {
+            let name = &self.names[slot];
+            let Ok(codes) = frame.column(name)?.u32() else {
+                continue; // a column no source has: the general path's nulls
+            };
+            let (texts, places) = dictionary.in_text_order();
+            drop(dictionary);
+            let placed: UInt32Chunked = (codes.iter())
+                .map(|code| code.map(|code| places[code as usize]))
+                .collect();
+            frame.replace(name, placed.with_name(name.as_str().into()).into_column())?;
+            keys.add(name, texts);
+        }
+        Ok(keys)
     }
 
     /// The general path over the records left to it (`general`: a text frame per source that
@@ -841,8 +868,10 @@ impl Pass<'_> {
         drop(stdin);
         let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
         let mut general_frame = self.request.facts.derive(general_frame)?;
-        self.coded_general_customers(&mut general_frame)?;
-        self.customers = Customers::new(1);
+        self.coded_general_texts(&mut general_frame)?;
+        // The customers' texts are no longer needed: only their codes are.
+        self.dictionaries
+            .retain(|(slot, _)| self.names[*slot] != canonical::CUSTOMER_ID);
         let repeat_code = (canonical.checks.iter())
             .position(|c| {
                 c.column == canonical::INTERACTION_ID && c.reason == normalize::REPEATED_ID_REASON
@@ -880,10 +909,12 @@ impl Pass<'_> {
             frame.replace(&name, column)?;
             give_back_freed_memory();
         }
+        let coded_keys = self.keys_in_text_order(&mut frame)?;
         let mut invalid = interleaved(invalid, general_invalid)?;
         invalid.rechunk_mut();
         Ok(Input {
             frame,
+            coded_keys,
             records,
             invalid,
             present: canonical.present,

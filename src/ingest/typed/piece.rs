@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 
 use super::super::facts::RecordFacts;
-use super::customers::{self, Texts};
+use super::codes::{self, Texts};
 use super::records::{self, plain_text};
 use super::values::{self, Value, Zone};
 use crate::canonical::{self, Kind};
@@ -20,7 +20,7 @@ use crate::date_formats;
 pub(super) enum Role {
     /// `interaction_id`: needed, hashed for the repeated-id check.
     Id,
-    /// Kept as text: the customer, a group key.
+    /// Text, kept as codes: the customer, a group key.
     Text,
     Typed(Kind),
 }
@@ -56,15 +56,14 @@ enum Builder {
     Instant(PrimitiveChunkedBuilder<Int64Type>),
     Number(PrimitiveChunkedBuilder<Float64Type>),
     Flag(BooleanChunkedBuilder),
-    Text(StringChunkedBuilder),
-    /// `customer_id`: each record's number among the piece's distinct customers.
-    Customer(Vec<u32>, Texts),
+    /// `customer_id` or a group key: each record's number among the piece's distinct texts.
+    Coded(Vec<u32>, Texts),
     /// A column the source lacks: nothing kept (the frame gets a column of nulls).
     Absent,
 }
 
-/// A piece's customers, coded against the piece's own texts (see [`super::customers`]).
-pub(super) struct PieceCustomers {
+/// A text column of a piece, coded against the piece's own texts (see [`super::codes`]).
+pub(super) struct PieceTexts {
     pub(super) slot: usize,
     pub(super) numbers: Vec<u32>,
     pub(super) texts: Texts,
@@ -74,10 +73,11 @@ pub(super) struct PieceCustomers {
 pub(super) struct Piece {
     /// Its records (lines with a value), numbered from 1 within the piece.
     pub(super) records: u32,
-    /// One per output slot: `None` where the source lacks the column, and for the customers
-    /// until [`Piece::code_customers`].
+    /// One per output slot: `None` where the source lacks the column, and for the text
+    /// columns until [`Piece::set_codes`].
     pub(super) columns: Vec<Option<Series>>,
-    pub(super) customers: Option<PieceCustomers>,
+    /// The text columns, until coded against the run's.
+    pub(super) coded: Vec<PieceTexts>,
     /// The records of the sources before this piece (see [`Piece::offset`]).
     pub(super) offset: u32,
     /// Where the piece's bytes start in its source.
@@ -101,15 +101,21 @@ impl Piece {
         (start, usize::from(self.id_lens[index]))
     }
 
-    /// Sets the customer column from the codes of the piece's distinct customers.
-    pub(super) fn code_customers(&mut self, codes: &[u32], name: &str) {
-        let Some(customers) = self.customers.take() else {
+    /// The distinct texts of the text column of `slot`, until [`Piece::set_codes`].
+    pub(super) fn texts_of(&self, slot: usize) -> Option<&Texts> {
+        (self.coded.iter()).find_map(|coded| (coded.slot == slot).then_some(&coded.texts))
+    }
+
+    /// Sets the text column of `slot` from the run's `codes` of the piece's distinct texts.
+    pub(super) fn set_codes(&mut self, slot: usize, codes: &[u32], name: &str) {
+        let Some(at) = self.coded.iter().position(|coded| coded.slot == slot) else {
             return;
         };
-        let column: UInt32Chunked = (customers.numbers.iter())
-            .map(|&n| (n != customers::NONE).then(|| codes[n as usize]))
+        let coded = self.coded.swap_remove(at);
+        let column: UInt32Chunked = (coded.numbers.iter())
+            .map(|&n| (n != codes::NONE).then(|| codes[n as usize]))
             .collect();
-        self.columns[customers.slot] = Some(column.with_name(name.into()).into_series());
+        self.columns[slot] = Some(column.with_name(name.into()).into_series());
     }
 
     /// Lets go of the `interaction_id`s, once the repeated ones are found.
@@ -169,21 +175,17 @@ impl Layout {
         let capacity = memchr::memchr_iter(b'\n', data).count() + 1;
         let mut builders: Vec<Builder> = (self.slots.iter().zip(names))
             .map(|((kind, column), name)| {
-                let customer = name == canonical::CUSTOMER_ID;
                 let name = name.as_str().into();
                 match kind {
                     Some(Kind::Category) => Builder::Category(Vec::with_capacity(capacity)),
                     _ if column.is_none() => Builder::Absent,
-                    None if customer => {
-                        Builder::Customer(Vec::with_capacity(capacity), Texts::default())
+                    Some(Kind::Text) | None => {
+                        Builder::Coded(Vec::with_capacity(capacity), Texts::default())
                     }
                     Some(Kind::Timestamp) => {
                         Builder::Instant(PrimitiveChunkedBuilder::new(name, capacity))
                     }
                     Some(Kind::Flag) => Builder::Flag(BooleanChunkedBuilder::new(name, capacity)),
-                    Some(Kind::Text) | None => {
-                        Builder::Text(StringChunkedBuilder::new(name, capacity))
-                    }
                     Some(_) => Builder::Number(PrimitiveChunkedBuilder::new(name, capacity)),
                 }
             })
@@ -191,7 +193,7 @@ impl Layout {
         let mut piece = Piece {
             records: 0,
             columns: Vec::new(),
-            customers: None,
+            coded: Vec::new(),
             offset: 0,
             start: 0,
             id_hashes: Vec::with_capacity(capacity),
@@ -267,8 +269,8 @@ impl Layout {
         }
         for (slot, (builder, name)) in builders.into_iter().zip(names).enumerate() {
             let column = match builder {
-                Builder::Customer(numbers, texts) => {
-                    piece.customers = Some(PieceCustomers {
+                Builder::Coded(numbers, texts) => {
+                    piece.coded.push(PieceTexts {
                         slot,
                         numbers,
                         texts,
@@ -417,7 +419,7 @@ fn column_type(kind: Option<Kind>) -> DataType {
         Some(Kind::Category) => DataType::UInt32,
         Some(Kind::Timestamp) => DataType::Int64,
         Some(Kind::Flag) => DataType::Boolean,
-        Some(Kind::Text) | None => DataType::String,
+        Some(Kind::Text) | None => DataType::UInt32,
         Some(_) => DataType::Float64,
     }
 }
@@ -432,16 +434,11 @@ impl Builder {
             (Builder::Number(b), _) => b.append_null(),
             (Builder::Flag(b), Cell::Typed(Value::Flag(v))) => b.append_value(*v),
             (Builder::Flag(b), _) => b.append_null(),
-            (Builder::Text(b), Cell::Text(Some(range))) => {
-                // Checked as UTF-8 with the record.
-                b.append_value(unsafe { std::str::from_utf8_unchecked(&data[range.clone()]) })
-            }
-            (Builder::Text(b), _) => b.append_null(),
-            (Builder::Customer(numbers, texts), Cell::Text(Some(range))) => {
+            (Builder::Coded(numbers, texts), Cell::Text(Some(range))) => {
                 let text = &data[range.clone()];
                 numbers.push(texts.index(text_hash(text), text));
             }
-            (Builder::Customer(numbers, _), _) => numbers.push(customers::NONE),
+            (Builder::Coded(numbers, _), _) => numbers.push(codes::NONE),
             (Builder::Absent, _) => {}
             (Builder::Category(codes), _) => {
                 codes.push(canonical::category_code(canonical::UNCATEGORIZED))
@@ -449,15 +446,14 @@ impl Builder {
         }
     }
 
-    /// The column; `None` for an absent one (and customers, coded by the pass).
+    /// The column; `None` for an absent one (and text columns, coded by the pass).
     fn finish(self, name: &str) -> Option<Series> {
         Some(match self {
             Builder::Category(codes) => UInt32Chunked::from_vec(name.into(), codes).into_series(),
             Builder::Instant(b) => b.finish().into_series(),
             Builder::Number(b) => b.finish().into_series(),
             Builder::Flag(b) => b.finish().into_series(),
-            Builder::Text(b) => b.finish().into_series(),
-            Builder::Customer(..) | Builder::Absent => return None,
+            Builder::Coded(..) | Builder::Absent => return None,
         })
     }
 }

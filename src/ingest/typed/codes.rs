@@ -1,10 +1,12 @@
-//! Customers as dense codes: every distinct `customer_id` text gets one `u32`, exactly (texts
-//! are compared, not only their hashes), so counting a group's distinct customers and matching
-//! a customer's records take four bytes a record instead of the text.
+//! Text columns as dense codes: every distinct text of a column (`customer_id`, a group key)
+//! gets one `u32`, exactly (texts are compared, not only their hashes), so counting a group's
+//! distinct customers, matching a customer's records and grouping by a key take four bytes a
+//! record instead of the text.
 //!
 //! Each piece codes its own records against its own [`Texts`] as it reads them; after each
-//! block, the pieces' distinct texts are coded against the run's [`Customers`], split among
-//! the threads by hash.
+//! block, the pieces' distinct texts are coded against the run's [`Dictionary`] of the column,
+//! split among the threads by hash. A key's codes are renumbered in the order of their texts
+//! once the run is read ([`Dictionary::in_text_order`]), so that sorting by code sorts by text.
 
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
@@ -59,8 +61,8 @@ impl Texts {
     }
 }
 
-/// What a run with more distinct customers than codes is told.
-const TOO_MANY: &str = "the log has more distinct customer_ids than cxkpi can count (2^32)";
+/// What a run with more distinct texts in a column than codes is told.
+const TOO_MANY: &str = "a column of the log has more distinct values than cxkpi can count (2^32)";
 
 /// The share of the run's texts (one of `shares`) that a text of hash `hash` belongs to.
 fn share_of(hash: u64, shares: usize) -> usize {
@@ -72,15 +74,15 @@ fn code_of(number: u32, at: usize, shares: usize) -> u32 {
     u32::try_from(u64::from(number) * shares as u64 + at as u64).unwrap_or(NONE)
 }
 
-/// The run's customers, in one share of texts per thread (by hash); a customer's code is its
-/// number within its share times the shares, plus the share.
-pub(super) struct Customers {
+/// One column's texts over the run, in one share of texts per thread (by hash); a text's code
+/// is its number within its share times the shares, plus the share.
+pub(super) struct Dictionary {
     shares: Vec<Texts>,
 }
 
-impl Customers {
+impl Dictionary {
     pub(super) fn new(threads: usize) -> Self {
-        Customers {
+        Dictionary {
             shares: (0..threads.max(1)).map(|_| Texts::default()).collect(),
         }
     }
@@ -108,7 +110,7 @@ impl Customers {
                 })
                 .collect();
             (threads.into_iter())
-                .map(|t| t.join().expect("a thread of the customer coding panicked"))
+                .map(|t| t.join().expect("a thread of the text coding panicked"))
                 .collect()
         });
         let mut all = Vec::with_capacity(pieces.len());
@@ -126,6 +128,28 @@ impl Customers {
             all.push(codes);
         }
         Ok(all)
+    }
+
+    /// Every text, in byte order (polars' order of texts), and for each code its text's place
+    /// there (indexed by code; codes no text has are [`NONE`]).
+    pub(super) fn in_text_order(&self) -> (Vec<String>, Vec<u32>) {
+        let count = self.shares.len();
+        let mut coded: Vec<(&[u8], u32)> = Vec::new();
+        for (at, share) in self.shares.iter().enumerate() {
+            for number in 0..share.len() as u32 {
+                coded.push((share.text(number), code_of(number, at, count)));
+            }
+        }
+        coded.sort_unstable();
+        let codes = coded.iter().map(|&(_, code)| code as usize + 1).max();
+        let mut places = vec![NONE; codes.unwrap_or(0)];
+        for (place, &(_, code)) in coded.iter().enumerate() {
+            places[code as usize] = place as u32;
+        }
+        let texts = (coded.iter())
+            .map(|(text, _)| String::from_utf8_lossy(text).into_owned())
+            .collect();
+        (texts, places)
     }
 
     /// The code of one text (for the few records the general path read).
@@ -178,7 +202,7 @@ mod tests {
         // equal codes across pieces and calls, distinct texts distinct ones.
         let (first, _) = texts(&["a", "b"]);
         let (second, _) = texts(&["b", "c"]);
-        let mut customers = Customers::new(2);
+        let mut customers = Dictionary::new(2);
         let codes = customers.code_all(&[&first, &second]).unwrap();
         assert_eq!(codes[0][1], codes[1][0]);
         let b = customers.code(b"b").unwrap();
@@ -188,5 +212,19 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn text_order_places_every_code_by_its_text() {
+        // By hand: "b", "a", "c" (over two shares) sort as a, b, c; each code's place is
+        // its text's there.
+        let mut dictionary = Dictionary::new(2);
+        let codes: Vec<u32> = (["b", "a", "c"].iter())
+            .map(|t| dictionary.code(t.as_bytes()).unwrap())
+            .collect();
+        let (texts, places) = dictionary.in_text_order();
+        assert_eq!(texts, ["a", "b", "c"]);
+        let placed: Vec<u32> = codes.iter().map(|&c| places[c as usize]).collect();
+        assert_eq!(placed, [1, 0, 2]);
     }
 }
