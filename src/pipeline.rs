@@ -131,25 +131,24 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     if metrics::uses_customers(&present) && customers_as_text {
         replace_by_hashes(&mut frame, canonical::CUSTOMER_ID, normalize::hashed)?;
     }
-    if let Some(schedules) = &request.schedule {
-        // The calendars are matched on texts.
-        for key in schedules.match_keys() {
-            let index = keys.iter().position(|k| k == key);
-            let index = index.expect("match keys are among the prepared keys");
-            coded_keys.decode(&mut frame, &key_column(index))?;
-        }
-    }
     let business_hours = match &request.schedule {
-        Some(schedules) => BusinessHours::Counted {
-            schedules,
-            match_columns: (schedules.match_keys().into_iter())
+        Some(schedules) => {
+            let match_columns: Vec<(String, String)> = (schedules.match_keys().into_iter())
                 .map(|key| {
                     let index = keys.iter().position(|k| k == key);
                     let index = index.expect("match keys are among the prepared keys");
                     (key.to_string(), key_column(index))
                 })
-                .collect(),
-        },
+                .collect();
+            // The calendars are matched on texts.
+            for (_, column) in &match_columns {
+                coded_keys.decode(&mut frame, column)?;
+            }
+            BusinessHours::Counted {
+                schedules,
+                match_columns,
+            }
+        }
         None if present.contains(&canonical::FIRST_RESPONSE_BH_SECONDS)
             || present.contains(&canonical::RESOLUTION_BH_SECONDS) =>
         {

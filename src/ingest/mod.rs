@@ -79,12 +79,14 @@ pub(crate) struct Input {
 }
 
 /// Group-key columns held as `u32` codes numbered in the order of their texts (so grouping
-/// reads four bytes a record and sorting by code sorts by text), with each code's text.
+/// reads four bytes a record and sorting by code sorts by text), with each code's text (the
+/// code is its index).
 #[derive(Debug, Default)]
-pub(crate) struct CodedKeys(Vec<(String, Vec<String>)>);
+pub(crate) struct CodedKeys(Vec<(String, StringChunked)>);
 
 impl CodedKeys {
-    pub(crate) fn add(&mut self, column: &str, texts: Vec<String>) {
+    pub(crate) fn add(&mut self, column: &str, texts: &[String]) {
+        let texts = StringChunked::from_iter_values(column.into(), texts.iter());
         self.0.push((column.to_string(), texts));
     }
 
@@ -97,10 +99,8 @@ impl CodedKeys {
         let Ok(codes) = frame.column(column)?.u32() else {
             return Ok(());
         };
-        let decoded: StringChunked = (codes.iter())
-            .map(|code| code.map(|code| texts[code as usize].as_str()))
-            .collect();
-        frame.replace(column, decoded.with_name(column.into()).into_column())?;
+        let decoded = texts.take(codes)?;
+        frame.replace(column, decoded.into_column())?;
         Ok(())
     }
 }

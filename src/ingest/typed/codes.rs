@@ -141,8 +141,8 @@ impl Dictionary {
             }
         }
         coded.sort_unstable();
-        let codes = coded.iter().map(|&(_, code)| code as usize + 1).max();
-        let mut places = vec![NONE; codes.unwrap_or(0)];
+        let code_space = coded.iter().map(|&(_, code)| code as usize + 1).max();
+        let mut places = vec![NONE; code_space.unwrap_or(0)];
         for (place, &(_, code)) in coded.iter().enumerate() {
             places[code as usize] = place as u32;
         }

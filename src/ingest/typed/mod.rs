@@ -444,11 +444,10 @@ impl<'a> Pass<'a> {
             };
             let (texts, places) = dictionary.in_text_order();
             drop(dictionary);
-            let placed: UInt32Chunked = (codes.iter())
-                .map(|code| code.map(|code| places[code as usize]))
-                .collect();
-            frame.replace(name, placed.with_name(name.as_str().into()).into_column())?;
-            keys.add(name, texts);
+            let places = UInt32Chunked::from_vec(name.as_str().into(), places);
+            let placed = places.take(codes)?;
+            frame.replace(name, placed.into_column())?;
+            keys.add(name, &texts);
         }
         Ok(keys)
     }
