@@ -125,6 +125,14 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     if frame.column(normalize::INVALID_COLUMN)?.bool()?.any() {
         frame = frame.filter(&!frame.column(normalize::INVALID_COLUMN)?.bool()?.clone())?;
     }
+    // Where each record came from and whether it was valid only served the screening: no KPI
+    // reads them (8 bytes a record, 80 MB at 10M records).
+    let bookkeeping = [
+        ingest::FILE_COLUMN,
+        ingest::RECORD_COLUMN,
+        normalize::INVALID_COLUMN,
+    ];
+    frame = frame.drop_many(bookkeeping);
     // The typed pass codes customers as it reads them; the general path leaves them as text.
     let customers_as_text =
         (frame.column(canonical::CUSTOMER_ID)).is_ok_and(|c| c.dtype() == &DataType::String);
@@ -815,7 +823,7 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], aggs: &[Expr]) -> LazyFra
     }
     .with_column(
         lit(canonical::category_code(canonical::ALL))
-            .cast(DataType::UInt32)
+            .cast(canonical::CATEGORY_DTYPE)
             .alias(CATEGORY),
     );
 
@@ -848,7 +856,7 @@ fn rows_of(
     columns: &[OutputColumn],
     confidence: Option<&Confidence>,
 ) -> Result<Vec<Row>> {
-    let categories = groups.column(CATEGORY)?.u32()?;
+    let categories = groups.column(CATEGORY)?.u8()?;
     let periods = match period_labels {
         Some(_) => Some(groups.column(PERIOD_INDEX)?.u32()?.clone()),
         None => None,

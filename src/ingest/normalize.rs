@@ -330,7 +330,8 @@ fn field_values(
     for field in &FIELDS {
         if !present.contains(&field.name) {
             let absent = if field.kind == Kind::Category {
-                lit(canonical::category_code(canonical::UNCATEGORIZED)).cast(DataType::UInt32)
+                lit(canonical::category_code(canonical::UNCATEGORIZED))
+                    .cast(canonical::CATEGORY_DTYPE)
             } else {
                 lit(NULL).cast(dtype_of(field.kind))
             };
@@ -498,7 +499,7 @@ fn trimmed(text: Expr) -> Expr {
 fn dtype_of(kind: Kind) -> DataType {
     match kind {
         Kind::Text => DataType::String,
-        Kind::Category => DataType::UInt32,
+        Kind::Category => canonical::CATEGORY_DTYPE,
         Kind::Timestamp => DataType::Int64,
         Kind::Flag => DataType::Boolean,
         Kind::Seconds | Kind::Count | Kind::Csat | Kind::Nps | Kind::Ces => DataType::Float64,
@@ -512,7 +513,8 @@ fn parse(kind: Kind, text: Expr) -> Option<Expr> {
         Kind::Text => text,
         Kind::Category => {
             let lower = text.str().to_lowercase();
-            let code = |category| lit(canonical::category_code(category)).cast(DataType::UInt32);
+            let code =
+                |category| lit(canonical::category_code(category)).cast(canonical::CATEGORY_DTYPE);
             when(lower.clone().eq(lit(canonical::SUPPORT)))
                 .then(code(canonical::SUPPORT))
                 .when(lower.eq(lit(canonical::SERVICE)))

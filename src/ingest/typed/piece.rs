@@ -52,7 +52,7 @@ enum Cell {
 
 /// Typed columns of the plain records, in slot order.
 enum Builder {
-    Category(Vec<u32>),
+    Category(Vec<u8>),
     Instant(PrimitiveChunkedBuilder<Int64Type>),
     Number(PrimitiveChunkedBuilder<Float64Type>),
     Flag(BooleanChunkedBuilder),
@@ -416,7 +416,7 @@ impl Layout {
 /// The type of the column a slot of `kind` is built into (see [`Builder`]).
 fn column_type(kind: Option<Kind>) -> DataType {
     match kind {
-        Some(Kind::Category) => DataType::UInt32,
+        Some(Kind::Category) => canonical::CATEGORY_DTYPE,
         Some(Kind::Timestamp) => DataType::Int64,
         Some(Kind::Flag) => DataType::Boolean,
         Some(Kind::Text) | None => DataType::UInt32,
@@ -449,7 +449,7 @@ impl Builder {
     /// The column; `None` for an absent one (and text columns, coded by the pass).
     fn finish(self, name: &str) -> Option<Series> {
         Some(match self {
-            Builder::Category(codes) => UInt32Chunked::from_vec(name.into(), codes).into_series(),
+            Builder::Category(codes) => UInt8Chunked::from_vec(name.into(), codes).into_series(),
             Builder::Instant(b) => b.finish().into_series(),
             Builder::Number(b) => b.finish().into_series(),
             Builder::Flag(b) => b.finish().into_series(),

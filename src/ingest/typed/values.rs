@@ -15,7 +15,7 @@ const MICROS_PER_SECOND: i64 = 1_000_000;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Value {
     Missing,
-    Category(u32),
+    Category(u8),
     Instant(i64),
     Number(f64),
     Flag(bool),
@@ -67,7 +67,7 @@ impl Value {
 /// The category code: `support`/`service` in any ASCII case, anything else uncategorized.
 /// (The general path lowercases by Unicode; no non-ASCII character lowercases to a letter of
 /// either word, so the two agree.)
-pub(crate) fn category(text: Option<&str>) -> u32 {
+pub(crate) fn category(text: Option<&str>) -> u8 {
     let code = match text {
         Some(t) if t.eq_ignore_ascii_case(canonical::SUPPORT) => canonical::SUPPORT,
         Some(t) if t.eq_ignore_ascii_case(canonical::SERVICE) => canonical::SERVICE,
