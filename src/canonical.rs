@@ -38,6 +38,11 @@ pub(crate) fn category_code(category: &str) -> u8 {
 /// The column type of [`category_code`]s, on every path.
 pub(crate) const CATEGORY_DTYPE: polars::prelude::DataType = polars::prelude::DataType::UInt8;
 
+/// `category`'s code as a polars literal of the column's type.
+pub(crate) fn category_literal(category: &str) -> polars::prelude::Expr {
+    polars::prelude::lit(category_code(category)).cast(CATEGORY_DTYPE)
+}
+
 /// How a field's text is read, and so what makes a value invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {

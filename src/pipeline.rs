@@ -122,17 +122,19 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     drop(invalid);
     // Only valid records go on, whichever path read them (the typed pass leaves most invalid
     // ones out already; without any, a filter would only copy every column).
-    if frame.column(normalize::INVALID_COLUMN)?.bool()?.any() {
-        frame = frame.filter(&!frame.column(normalize::INVALID_COLUMN)?.bool()?.clone())?;
-    }
     // Where each record came from and whether it was valid only served the screening: no KPI
-    // reads them (8 bytes a record, 80 MB at 10M records).
+    // reads them (the general path's frames hold file and record: 8 bytes a record). Dropped
+    // before the filter, which would copy them.
+    let invalid_records = frame.column(normalize::INVALID_COLUMN)?.bool()?.clone();
     let bookkeeping = [
         ingest::FILE_COLUMN,
         ingest::RECORD_COLUMN,
         normalize::INVALID_COLUMN,
     ];
     frame = frame.drop_many(bookkeeping);
+    if invalid_records.any() {
+        frame = frame.filter(&!&invalid_records)?;
+    }
     // The typed pass codes customers as it reads them; the general path leaves them as text.
     let customers_as_text =
         (frame.column(canonical::CUSTOMER_ID)).is_ok_and(|c| c.dtype() == &DataType::String);
@@ -821,11 +823,7 @@ fn aggregate(frame: LazyFrame, key_columns: &[String], aggs: &[Expr]) -> LazyFra
     } else {
         frame.group_by(keys.clone()).agg(aggs)
     }
-    .with_column(
-        lit(canonical::category_code(canonical::ALL))
-            .cast(canonical::CATEGORY_DTYPE)
-            .alias(CATEGORY),
-    );
+    .with_column(canonical::category_literal(canonical::ALL).alias(CATEGORY));
 
     let mut order = vec![col(CATEGORY)];
     order.extend(keys.iter().cloned());

@@ -330,8 +330,7 @@ fn field_values(
     for field in &FIELDS {
         if !present.contains(&field.name) {
             let absent = if field.kind == Kind::Category {
-                lit(canonical::category_code(canonical::UNCATEGORIZED))
-                    .cast(canonical::CATEGORY_DTYPE)
+                canonical::category_literal(canonical::UNCATEGORIZED)
             } else {
                 lit(NULL).cast(dtype_of(field.kind))
             };
@@ -513,8 +512,7 @@ fn parse(kind: Kind, text: Expr) -> Option<Expr> {
         Kind::Text => text,
         Kind::Category => {
             let lower = text.str().to_lowercase();
-            let code =
-                |category| lit(canonical::category_code(category)).cast(canonical::CATEGORY_DTYPE);
+            let code = canonical::category_literal;
             when(lower.clone().eq(lit(canonical::SUPPORT)))
                 .then(code(canonical::SUPPORT))
                 .when(lower.eq(lit(canonical::SERVICE)))
