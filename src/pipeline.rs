@@ -688,9 +688,13 @@ impl Prepared {
         outputs: &[OutputColumn],
         confidence: Option<&Confidence>,
     ) -> Result<Vec<Row>> {
-        let mut aggregations: Vec<Expr> = (self.kpis.iter())
-            .flat_map(|kpi| (kpi.aggregate)())
-            .collect();
+        let computations: Vec<_> = self.kpis.iter().map(|kpi| (kpi.aggregate)()).collect();
+        let mut aggregations: Vec<Expr> = Vec::new();
+        let mut finish: Vec<Expr> = Vec::new();
+        for computation in computations {
+            aggregations.extend(computation.aggregates);
+            finish.extend(computation.finish);
+        }
         if confidence.is_some() {
             aggregations.extend((self.kpis.iter()).flat_map(|kpi| (kpi.statistics)()));
         }
@@ -699,7 +703,7 @@ impl Prepared {
             group_columns.push(PERIOD_INDEX.to_string());
         }
         group_columns.extend(key_columns.iter().cloned());
-        let mut groups = aggregate(frame, &group_columns, &aggregations)
+        let mut groups = aggregate(frame, &group_columns, &aggregations, &finish)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
         for key in key_columns {
@@ -805,24 +809,31 @@ fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[OutputColumn]
 }
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows: the category, the
-/// keys, then each aggregation's column.
-fn aggregate(frame: LazyFrame, key_columns: &[String], aggs: &[Expr]) -> LazyFrame {
-    let names: Vec<PlSmallStr> = (aggs.iter())
-        .map(|agg| match agg {
-            Expr::Alias(_, name) => name.clone(),
-            other => panic!("an aggregation without a name: {other:?}"),
-        })
-        .collect();
-    let aggs = aggs.to_vec();
+/// keys, then each column. `aggs` are computed per group, then `finish` from them (see
+/// `metrics::defs::Computation`).
+fn aggregate(
+    frame: LazyFrame,
+    key_columns: &[String],
+    aggs: &[Expr],
+    finish: &[Expr],
+) -> LazyFrame {
+    let name_of = |expr: &Expr| match expr {
+        Expr::Alias(_, name) => name.clone(),
+        other => panic!("an aggregation without a name: {other:?}"),
+    };
+    let names: Vec<PlSmallStr> = aggs.iter().chain(finish).map(name_of).collect();
+    let (aggs, finish) = (aggs.to_vec(), finish.to_vec());
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
     let mut by_category = vec![col(CATEGORY)];
     by_category.extend(keys.iter().cloned());
-    let per_category = frame.clone().group_by(by_category).agg(aggs.clone());
+    let per_category =
+        (frame.clone().group_by(by_category).agg(aggs.clone())).with_columns(finish.clone());
     let all = if keys.is_empty() {
         frame.select(aggs)
     } else {
         frame.group_by(keys.clone()).agg(aggs)
     }
+    .with_columns(finish)
     .with_column(canonical::category_literal(canonical::ALL).alias(CATEGORY));
 
     let mut order = vec![col(CATEGORY)];

@@ -1,5 +1,6 @@
 //! The metric catalogue: every output column of SPEC §3 once — its name, its `n`, its label,
-//! its unit, which direction is better — and, per KPI, the polars aggregations that compute it.
+//! its unit, which direction is better — and, per KPI, how polars computes it (its group
+//! aggregates, and the columns finished from them).
 //!
 //! Everything that lists, labels, formats or judges a metric (tables, JSON, CSV, `check`,
 //! `snapshot`, `trend`) reads it from here. Adding a KPI is one [`Kpi`] entry in [`KPIS`] plus
@@ -9,7 +10,7 @@ use std::sync::LazyLock;
 
 use polars::prelude::Expr;
 
-use super::defs;
+use super::defs::{self, Computation};
 use crate::canonical::CES;
 
 /// What a column measures in, which decides how it is read, written and thresholded.
@@ -79,14 +80,15 @@ pub(crate) enum Presence {
     BusinessHours,
 }
 
-/// One KPI: its columns in output order (the values, then their `n`) and the aggregations
-/// that compute them, one per column and in the same order; and the aggregations of the
-/// hidden statistics its columns' intervals need (SPEC §9; see `uncertainty.rs`), added only
-/// with `--ci`.
+/// One KPI: its columns in output order (the values, then their `n`) and how they are
+/// computed (each column once, as an aggregate or finished from the aggregates; a share's
+/// successes and NPS's promoters and detractors are aggregates its value is finished from,
+/// and its interval reads them too); and the aggregations of the other hidden statistics its
+/// columns' intervals need (SPEC §9; see `uncertainty.rs`), added only with `--ci`.
 pub(crate) struct Kpi {
     pub(crate) columns: &'static [Column],
     pub(crate) presence: Presence,
-    pub(crate) aggregate: fn() -> Vec<Expr>,
+    pub(crate) aggregate: fn() -> Computation,
     pub(crate) statistics: fn() -> Vec<Expr>,
 }
 
@@ -158,20 +160,20 @@ pub(crate) const KPIS: &[Kpi] = &[
     Kpi {
         columns: &[count("interactions")],
         presence: Presence::Always,
-        aggregate: || defs::interactions(),
+        aggregate: defs::interactions,
         statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("csat", "CSAT", Unit::Percent, "csat_n", Better::Higher, Interval::Share), count("csat_n")],
         presence: Presence::Always,
         aggregate: defs::csat,
-        statistics: defs::csat_statistics,
+        statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("nps", "NPS", Unit::Points, "nps_n", Better::Higher, Interval::NetScore), count("nps_n")],
         presence: Presence::Always,
         aggregate: || defs::nps(),
-        statistics: || defs::nps_statistics(),
+        statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("ces", "CES", Unit::Score, "ces_n", Better::Higher, Interval::Mean), count("ces_n")],
@@ -183,7 +185,7 @@ pub(crate) const KPIS: &[Kpi] = &[
         columns: &[value("fcr", "FCR", Unit::Percent, "fcr_n", Better::Higher, Interval::Share), count("fcr_n")],
         presence: Presence::Always,
         aggregate: || defs::fcr(),
-        statistics: || defs::fcr_statistics(),
+        statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("aht_s", "AHT", Unit::Seconds, "aht_n", Better::Lower, Interval::Mean), count("aht_n")],
@@ -219,7 +221,7 @@ pub(crate) const KPIS: &[Kpi] = &[
         columns: &[value("churn", "Churn", Unit::Percent, "churn_n", Better::Lower, Interval::Share), count("churn_n")],
         presence: Presence::Always,
         aggregate: || defs::churn(),
-        statistics: || defs::churn_statistics(),
+        statistics: || Vec::new(),
     },
 ];
 
@@ -274,31 +276,38 @@ mod tests {
         }
     }
 
+    fn names(exprs: &[Expr]) -> Vec<String> {
+        (exprs.iter())
+            .map(|expr| match expr {
+                Expr::Alias(_, name) => name.to_string(),
+                other => panic!("an expression without a name: {other:?}"),
+            })
+            .collect()
+    }
+
     #[test]
-    fn aggregations_match_the_columns_one_to_one() {
+    fn each_column_is_computed_once_and_the_rest_is_hidden() {
         for kpi in KPIS {
-            let names: Vec<String> = (kpi.aggregate)()
-                .iter()
-                .map(|expr| match expr {
-                    Expr::Alias(_, name) => name.to_string(),
-                    other => panic!("an aggregation without a name: {other:?}"),
-                })
-                .collect();
-            let expected: Vec<&str> = kpi.columns.iter().map(|c| c.name).collect();
-            assert_eq!(names, expected);
+            let computation = (kpi.aggregate)();
+            let mut computed = names(&computation.aggregates);
+            computed.extend(names(&computation.finish));
+            for column in kpi.columns {
+                let times = computed.iter().filter(|n| *n == column.name).count();
+                assert_eq!(times, 1, "{}", column.name);
+            }
+            // The rest are hidden statistics (SPEC §9), which never reach the output.
+            for name in computed.iter().filter(|n| column(n).is_none()) {
+                assert!(name.starts_with("__"), "{name}");
+            }
         }
     }
 
     #[test]
     fn statistics_are_what_the_intervals_read() {
         for kpi in KPIS {
-            let names: Vec<String> = (kpi.statistics)()
-                .iter()
-                .map(|expr| match expr {
-                    Expr::Alias(_, name) => name.to_string(),
-                    other => panic!("a statistic without a name: {other:?}"),
-                })
-                .collect();
+            let computation = (kpi.aggregate)();
+            let mut computed = names(&computation.aggregates);
+            computed.extend(names(&(kpi.statistics)()));
             let mut expected: Vec<String> = Vec::new();
             for column in kpi.columns {
                 for name in uncertainty::statistics_of(column) {
@@ -307,7 +316,11 @@ mod tests {
                     }
                 }
             }
-            assert_eq!(names, expected);
+            let hidden: Vec<String> = computed
+                .into_iter()
+                .filter(|n| column(n).is_none())
+                .collect();
+            assert_eq!(hidden, expected);
         }
     }
 

@@ -1,5 +1,6 @@
-//! The KPI definitions of SPEC §3: one function per KPI returning the polars aggregations for
-//! its value and its sample size `n`, and the per-record inputs they aggregate.
+//! The KPI definitions of SPEC §3: one function per KPI returning how polars computes its value
+//! and its sample size `n` (a [`Computation`]: group aggregates, then the columns finished from
+//! them), and the per-record inputs they aggregate.
 //!
 //! Nothing here collects; the pipeline composes these expressions into one plan. Which column
 //! each aggregation becomes is the catalogue's (`catalogue.rs`).
@@ -108,51 +109,58 @@ pub(crate) fn uses_customers(present: &[&str]) -> bool {
     present.contains(&CHURNED_AT) || !present.contains(&CONTACTS)
 }
 
+/// How a KPI is computed from a group's records: `aggregates`, each named and computed once
+/// per group even where several of the KPI's columns (or its interval) read it, then `finish`,
+/// the columns computed from those aggregates on the aggregated rows.
+///
+/// polars evaluates every aggregation of a `group_by` on its own (its common-subexpression
+/// pass hoists only per-record expressions), so a share written as one expression counted its
+/// `n` three times: churn's distinct customers three times a group.
+pub(crate) struct Computation {
+    pub(crate) aggregates: Vec<Expr>,
+    pub(crate) finish: Vec<Expr>,
+}
+
+impl Computation {
+    /// Columns that are aggregates as they stand.
+    fn aggregates(aggregates: Vec<Expr>) -> Self {
+        Computation {
+            aggregates,
+            finish: Vec::new(),
+        }
+    }
+}
+
 /// Records in the group.
-pub(crate) fn interactions() -> Vec<Expr> {
-    vec![count(len()).alias("interactions")]
+pub(crate) fn interactions() -> Computation {
+    Computation::aggregates(vec![count(len()).alias("interactions")])
 }
 
-/// Share (0–100) of CSAT answers at or above the satisfied minimum ([`CSAT_SATISFIED`]).
-pub(crate) fn csat() -> Vec<Expr> {
-    share(csat_satisfied(), col(CSAT_SATISFIED).count(), "csat")
-}
-
-fn csat_satisfied() -> Expr {
-    col(CSAT_SATISFIED).sum()
-}
-
-/// What the CSAT interval needs: the satisfied answers.
-pub(crate) fn csat_statistics() -> Vec<Expr> {
-    vec![count(csat_satisfied()).alias(uncertainty::successes("csat"))]
+/// Share (0–100) of CSAT answers at or above the satisfied minimum ([`CSAT_SATISFIED`]); its
+/// successes are also what the interval reads.
+pub(crate) fn csat() -> Computation {
+    let satisfied = col(CSAT_SATISFIED).sum();
+    share(satisfied, col(CSAT_SATISFIED).count(), "csat")
 }
 
 /// Net promoter score: 100 × (promoters 9–10 − detractors 0–6) / answers ([`NPS_PROMOTER`],
-/// [`NPS_DETRACTOR`]).
-pub(crate) fn nps() -> Vec<Expr> {
-    let answered = col(NPS_PROMOTER).count();
-    let promoters = nps_promoters().cast(DataType::Float64);
-    let detractors = nps_detractors().cast(DataType::Float64);
+/// [`NPS_DETRACTOR`]); promoters and detractors are also what the interval reads.
+pub(crate) fn nps() -> Computation {
+    let promoters = uncertainty::promoters("nps");
+    let detractors = uncertainty::detractors("nps");
+    let answered = col("nps_n");
+    let net = col(&promoters).cast(DataType::Float64) - col(&detractors).cast(DataType::Float64);
     let score = when(answered.clone().gt(lit(0)))
-        .then((promoters - detractors) * lit(100.0) / answered.clone().cast(DataType::Float64))
+        .then(net * lit(100.0) / answered.cast(DataType::Float64))
         .otherwise(lit(NULL).cast(DataType::Float64));
-    vec![score.alias("nps"), count(answered).alias("nps_n")]
-}
-
-fn nps_promoters() -> Expr {
-    col(NPS_PROMOTER).sum()
-}
-
-fn nps_detractors() -> Expr {
-    col(NPS_DETRACTOR).sum()
-}
-
-/// What the NPS interval needs: promoters and detractors.
-pub(crate) fn nps_statistics() -> Vec<Expr> {
-    vec![
-        count(nps_promoters()).alias(uncertainty::promoters("nps")),
-        count(nps_detractors()).alias(uncertainty::detractors("nps")),
-    ]
+    Computation {
+        aggregates: vec![
+            count(col(NPS_PROMOTER).sum()).alias(&promoters),
+            count(col(NPS_DETRACTOR).sum()).alias(&detractors),
+            count(col(NPS_PROMOTER).count()).alias("nps_n"),
+        ],
+        finish: vec![score.alias("nps")],
+    }
 }
 
 /// What the interval of a mean of `input` called `value` needs: the sample standard deviation
@@ -162,45 +170,37 @@ pub(crate) fn mean_statistics(input: &str, value: &str) -> Vec<Expr> {
 }
 
 /// Customer effort: the mean answer.
-pub(crate) fn ces() -> Vec<Expr> {
-    vec![
+pub(crate) fn ces() -> Computation {
+    Computation::aggregates(vec![
         col(CES).mean().alias("ces"),
         count(col(CES).count()).alias("ces_n"),
-    ]
+    ])
 }
 
 /// First contact resolution: share (0–100) of the eligible records resolved at first contact.
 /// Needs [`FCR_ELIGIBLE`] and [`FCR_FIRST_CONTACT`] (see [`fcr_ticket_mode`], [`fcr_repeat_mode`]).
-pub(crate) fn fcr() -> Vec<Expr> {
-    share(fcr_first_contacts(), col(FCR_ELIGIBLE).sum(), "fcr")
-}
-
-fn fcr_first_contacts() -> Expr {
-    col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum()
-}
-
-/// What the FCR interval needs: the first contacts.
-pub(crate) fn fcr_statistics() -> Vec<Expr> {
-    vec![count(fcr_first_contacts()).alias(uncertainty::successes("fcr"))]
+pub(crate) fn fcr() -> Computation {
+    let first_contacts = col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum();
+    share(first_contacts, col(FCR_ELIGIBLE).sum(), "fcr")
 }
 
 /// Average handle time in seconds, over records with a handle time (see [`handle_time`]).
-pub(crate) fn aht() -> Vec<Expr> {
-    vec![
+pub(crate) fn aht() -> Computation {
+    Computation::aggregates(vec![
         col(HANDLE_TIME).mean().alias("aht_s"),
         count(col(HANDLE_TIME).count()).alias("aht_n"),
-    ]
+    ])
 }
 
 /// A duration per record (`input`, seconds): mean, median and 90th percentile (linear
 /// interpolation between closest ranks), and `n`, as `{prefix}_mean_s`, `{prefix}_median_s`,
 /// `{prefix}_p90_s` and `{prefix}_n`.
-pub(crate) fn durations(input: &str, prefix: &str) -> Vec<Expr> {
+pub(crate) fn durations(input: &str, prefix: &str) -> Computation {
     // Without the nulls first: polars' linear quantile counts a group's nulls into the rank
     // and takes them out again, which can leave the result one rounding step off numpy's
     // (69839.99999999999 for 69840).
     let seconds = col(input).drop_nulls();
-    vec![
+    Computation::aggregates(vec![
         seconds.clone().mean().alias(format!("{prefix}_mean_s")),
         seconds
             .clone()
@@ -211,7 +211,7 @@ pub(crate) fn durations(input: &str, prefix: &str) -> Vec<Expr> {
             .quantile(lit(0.9), QuantileMethod::Linear)
             .alias(format!("{prefix}_p90_s")),
         count(seconds.count()).alias(format!("{prefix}_n")),
-    ]
+    ])
 }
 
 /// What the intervals of a duration's mean and quantiles need (see [`durations`]): the sample
@@ -229,18 +229,10 @@ pub(crate) fn durations_statistics(input: &str, prefix: &str) -> Vec<Expr> {
 
 /// Churn: share (0–100) of the distinct customers in the base who churned in the window.
 /// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
-pub(crate) fn churn() -> Vec<Expr> {
+pub(crate) fn churn() -> Computation {
     let base = col(CUSTOMER_ID).filter(col(CHURN_BASE)).n_unique();
-    share(churned_customers(), base, "churn")
-}
-
-fn churned_customers() -> Expr {
-    col(CUSTOMER_ID).filter(col(CHURNED)).n_unique()
-}
-
-/// What the churn interval needs: the churned customers.
-pub(crate) fn churn_statistics() -> Vec<Expr> {
-    vec![count(churned_customers()).alias(uncertainty::successes("churn"))]
+    let churned = col(CUSTOMER_ID).filter(col(CHURNED)).n_unique();
+    share(churned, base, "churn")
 }
 
 /// Handle time of a record: `handle_seconds`, else the sum of the parts present.
@@ -383,19 +375,21 @@ fn not_reopened() -> Expr {
     col(REOPENED).fill_null(lit(false)).not()
 }
 
-/// `100 × hits / n`, null when `n = 0`.
-/// A share KPI: `name` = 100 × `hits` / `n` (null when `n = 0`), and `{name}_n` = `n`.
-fn share(hits: Expr, n: Expr, name: &str) -> Vec<Expr> {
-    vec![
-        percent(hits, n.clone()).alias(name),
-        count(n).alias(format!("{name}_n")),
-    ]
-}
-
-fn percent(hits: Expr, n: Expr) -> Expr {
-    when(n.clone().gt(lit(0)))
-        .then(hits.cast(DataType::Float64) * lit(100.0) / n.cast(DataType::Float64))
-        .otherwise(lit(NULL).cast(DataType::Float64))
+/// A share KPI: its successes (`hits`, also what its interval reads) and `{name}_n` (`n`)
+/// aggregated, then `name` = 100 × successes / n (null when `n = 0`) from them.
+fn share(hits: Expr, n: Expr, name: &str) -> Computation {
+    let successes = uncertainty::successes(name);
+    let n_name = format!("{name}_n");
+    let (hits_of_group, n_of_group) = (col(&successes), col(&n_name));
+    let percent = when(n_of_group.clone().gt(lit(0)))
+        .then(
+            hits_of_group.cast(DataType::Float64) * lit(100.0) / n_of_group.cast(DataType::Float64),
+        )
+        .otherwise(lit(NULL).cast(DataType::Float64));
+    Computation {
+        aggregates: vec![count(hits).alias(&successes), count(n).alias(&n_name)],
+        finish: vec![percent.alias(name)],
+    }
 }
 
 fn count(n: Expr) -> Expr {
@@ -409,9 +403,13 @@ mod tests {
     const HOUR: i64 = 3_600_000_000;
     const DAY: i64 = 24 * HOUR;
 
-    /// Runs `aggs` over `frame` and returns the single result row as (name, value) pairs.
-    fn aggregate(frame: DataFrame, aggs: Vec<Expr>) -> Vec<(String, Option<f64>)> {
-        let out = frame.lazy().select(aggs).collect().unwrap();
+    /// Runs `computation` over `frame` as one group and returns the single result row as
+    /// (name, value) pairs.
+    fn aggregate(frame: DataFrame, computation: Computation) -> Vec<(String, Option<f64>)> {
+        let out = (frame.lazy().select(computation.aggregates))
+            .with_columns(computation.finish)
+            .collect()
+            .unwrap();
         out.columns()
             .iter()
             .map(|c| {
