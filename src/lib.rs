@@ -7,6 +7,7 @@ mod config;
 mod date_formats;
 pub mod exit;
 mod exprs;
+mod group_number;
 mod history;
 pub mod ingest;
 mod inspect;
@@ -146,6 +147,7 @@ mod layering {
             "periods",
             "date_formats",
             "exprs",
+            "group_number",
         ],
         &["ingest"],
         &["metrics"],

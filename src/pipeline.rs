@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
+use crate::group_number::{Digit, GroupNumber, GROUP_NUMBER};
 use crate::ingest::facts::RecordFacts;
 use crate::ingest::invalid::{self, InvalidPolicy};
 use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, NormalizeOptions};
@@ -682,7 +683,7 @@ impl Prepared {
     /// The aggregated rows of `frame` by category × (period) × keys.
     fn rows(
         &self,
-        frame: LazyFrame,
+        mut frame: LazyFrame,
         key_columns: &[String],
         period_labels: Option<&[String]>,
         outputs: &[OutputColumn],
@@ -703,13 +704,42 @@ impl Prepared {
             group_columns.push(PERIOD_INDEX.to_string());
         }
         group_columns.extend(key_columns.iter().cloned());
-        let mut groups = aggregate(frame, &group_columns, &aggregations, &finish)
+        let digits = self.digits(&mut frame, &group_columns, period_labels)?;
+        let mut groups = aggregate(frame, &group_columns, digits, &aggregations, &finish)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
         for key in key_columns {
             self.coded_keys.decode(&mut groups, key)?;
         }
         rows_of(&groups, key_columns, period_labels, outputs, confidence)
+    }
+
+    /// The group columns as digits of a [`GroupNumber`], when each is a code of known range:
+    /// the period's index, and keys the typed pass coded (`None` otherwise: a key of texts).
+    fn digits(
+        &self,
+        frame: &mut LazyFrame,
+        group_columns: &[String],
+        period_labels: Option<&[String]>,
+    ) -> Result<Option<Vec<Digit>>> {
+        let schema = frame
+            .collect_schema()
+            .map_err(|e| anyhow!("computing the metrics: {e}"))?;
+        let digit = |column: &String| -> Option<Digit> {
+            let codes = match period_labels {
+                Some(labels) if column == PERIOD_INDEX => labels.len(),
+                _ if schema.get(column) == Some(&DataType::UInt32) => {
+                    self.coded_keys.codes(column)?
+                }
+                _ => return None,
+            };
+            Some(Digit {
+                column: column.clone(),
+                dtype: DataType::UInt32,
+                codes: codes as u64,
+            })
+        };
+        Ok(group_columns.iter().map(digit).collect())
     }
 
     fn finish(
@@ -810,10 +840,12 @@ fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[OutputColumn]
 
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows: the category, the
 /// keys, then each column. `aggs` are computed per group, then `finish` from them (see
-/// `metrics::defs::Computation`).
+/// `metrics::defs::Computation`). With the key columns' `digits`, groups of more than one
+/// column are grouped by their [`GroupNumber`].
 fn aggregate(
     frame: LazyFrame,
     key_columns: &[String],
+    digits: Option<Vec<Digit>>,
     aggs: &[Expr],
     finish: &[Expr],
 ) -> LazyFrame {
@@ -824,14 +856,29 @@ fn aggregate(
     let names: Vec<PlSmallStr> = aggs.iter().chain(finish).map(name_of).collect();
     let (aggs, finish) = (aggs.to_vec(), finish.to_vec());
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
+    let grouped = |frame: LazyFrame, columns: Vec<Expr>, digits: Option<Vec<Digit>>| match digits
+        .filter(|d| d.len() > 1)
+        .and_then(GroupNumber::new)
+    {
+        Some(number) => (frame.group_by([number.number()]).agg(aggs.clone()))
+            .with_columns(number.columns())
+            .drop(cols([GROUP_NUMBER])),
+        None => frame.group_by(columns).agg(aggs.clone()),
+    };
     let mut by_category = vec![col(CATEGORY)];
     by_category.extend(keys.iter().cloned());
+    let category = Digit {
+        column: CATEGORY.to_string(),
+        dtype: canonical::CATEGORY_DTYPE,
+        codes: CATEGORY_ORDER.len() as u64,
+    };
+    let category_digits = (digits.clone()).map(|d| std::iter::once(category).chain(d).collect());
     let per_category =
-        (frame.clone().group_by(by_category).agg(aggs.clone())).with_columns(finish.clone());
+        grouped(frame.clone(), by_category, category_digits).with_columns(finish.clone());
     let all = if keys.is_empty() {
-        frame.select(aggs)
+        frame.select(aggs.clone())
     } else {
-        frame.group_by(keys.clone()).agg(aggs)
+        grouped(frame, keys.clone(), digits)
     }
     .with_columns(finish)
     .with_column(canonical::category_literal(canonical::ALL).alias(CATEGORY));

@@ -90,6 +90,12 @@ impl CodedKeys {
         self.0.push((column.to_string(), texts));
     }
 
+    /// How many codes `column` has (its codes are `0..` that), when it is coded.
+    pub(crate) fn codes(&self, column: &str) -> Option<usize> {
+        let texts = self.0.iter().find(|(name, _)| name == column);
+        texts.map(|(_, texts)| texts.len())
+    }
+
     /// Puts the texts in place of the codes in `frame`'s column `column`, when it holds codes
     /// (a column of texts stays as it is).
     pub(crate) fn decode(&self, frame: &mut DataFrame, column: &str) -> PolarsResult<()> {
