@@ -30,6 +30,15 @@ fn text_of<'t>(bytes: &'t [u8], ends: &[usize], index: u32) -> &'t [u8] {
 }
 
 impl Texts {
+    /// Room for `texts` distinct texts in the table: a piece's customers are mostly distinct,
+    /// and growing their table rehashed it about fifteen times a piece.
+    pub(super) fn with_capacity(texts: usize) -> Self {
+        Texts {
+            table: HashTable::with_capacity(texts),
+            ..Texts::default()
+        }
+    }
+
     pub(super) fn len(&self) -> usize {
         self.ends.len()
     }
