@@ -690,14 +690,19 @@ impl Prepared {
         confidence: Option<&Confidence>,
     ) -> Result<Vec<Row>> {
         let computations: Vec<_> = self.kpis.iter().map(|kpi| (kpi.aggregate)()).collect();
-        let mut aggregations: Vec<Expr> = Vec::new();
-        let mut finish: Vec<Expr> = Vec::new();
+        let mut aggregations = Aggregations::default();
         for computation in computations {
-            aggregations.extend(computation.aggregates);
-            finish.extend(computation.finish);
+            aggregations
+                .whole
+                .extend_from_slice(computation.whole_aggregates());
+            aggregations.grouped.extend(computation.aggregates);
+            aggregations.finish.extend(computation.finish);
         }
         if confidence.is_some() {
-            aggregations.extend((self.kpis.iter()).flat_map(|kpi| (kpi.statistics)()));
+            let statistics = (self.kpis.iter()).flat_map(|kpi| (kpi.statistics)());
+            aggregations.grouped.extend(statistics);
+            let statistics = (self.kpis.iter()).flat_map(|kpi| (kpi.statistics)());
+            aggregations.whole.extend(statistics);
         }
         let mut group_columns = Vec::new();
         if period_labels.is_some() {
@@ -705,7 +710,7 @@ impl Prepared {
         }
         group_columns.extend(key_columns.iter().cloned());
         let digits = self.digits(&mut frame, &group_columns, period_labels)?;
-        let mut groups = aggregate(frame, &group_columns, digits, &aggregations, &finish)
+        let mut groups = aggregate(frame, &group_columns, digits, &aggregations)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
         for key in key_columns {
@@ -838,21 +843,34 @@ fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[OutputColumn]
     filled
 }
 
+/// Every KPI's aggregations (see `metrics::defs::Computation`): per group, for the one row of
+/// every record, and the columns finished from them.
+#[derive(Default)]
+struct Aggregations {
+    grouped: Vec<Expr>,
+    whole: Vec<Expr>,
+    finish: Vec<Expr>,
+}
+
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows: the category, the
-/// keys, then each column. `aggs` are computed per group, then `finish` from them (see
-/// `metrics::defs::Computation`). With the key columns' `digits`, groups of more than one
-/// column are grouped by their [`GroupNumber`].
+/// keys, then each column. The aggregates are computed per group, then the finished columns
+/// from them. With the key columns' `digits`, groups of more than one column are grouped by
+/// their [`GroupNumber`].
 fn aggregate(
     frame: LazyFrame,
     key_columns: &[String],
     digits: Option<Vec<Digit>>,
-    aggs: &[Expr],
-    finish: &[Expr],
+    aggregations: &Aggregations,
 ) -> LazyFrame {
     let name_of = |expr: &Expr| match expr {
         Expr::Alias(_, name) => name.clone(),
         other => panic!("an aggregation without a name: {other:?}"),
     };
+    let Aggregations {
+        grouped: aggs,
+        whole,
+        finish,
+    } = aggregations;
     let names: Vec<PlSmallStr> = aggs.iter().chain(finish).map(name_of).collect();
     let (aggs, finish) = (aggs.to_vec(), finish.to_vec());
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
@@ -876,7 +894,7 @@ fn aggregate(
     let per_category =
         grouped(frame.clone(), by_category, category_digits).with_columns(finish.clone());
     let all = if keys.is_empty() {
-        frame.select(aggs.clone())
+        frame.select(whole.clone())
     } else {
         grouped(frame, keys.clone(), digits)
     }
