@@ -16,6 +16,7 @@ use crate::ingest::normalize::{self, key_column, Canonical, DuplicateTest, Norma
 use crate::ingest::{self, CodedKeys, Input};
 use crate::messages::printable;
 use crate::metrics::catalogue::{self, Kpi};
+use crate::metrics::Computation;
 use crate::metrics::{
     self, uncertainty, BusinessHours, Cell, Confidence, OutputColumn, Report, Row, Timeline,
     Variant,
@@ -114,7 +115,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
         checks,
         sources,
         notes,
-        coded_keys,
+        mut coded_keys,
     } = read_input(request, keys, schedule_keys_from, &facts)?;
     for note in &notes {
         crate::messages::warn(&printable(note));
@@ -153,7 +154,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
                 .collect();
             // The calendars are matched on texts.
             for (_, column) in &match_columns {
-                coded_keys.decode(&mut frame, column)?;
+                coded_keys.decode_for_good(&mut frame, column)?;
             }
             BusinessHours::Counted {
                 schedules,
@@ -683,34 +684,24 @@ impl Prepared {
     /// The aggregated rows of `frame` by category × (period) × keys.
     fn rows(
         &self,
-        mut frame: LazyFrame,
+        frame: LazyFrame,
         key_columns: &[String],
         period_labels: Option<&[String]>,
         outputs: &[OutputColumn],
         confidence: Option<&Confidence>,
     ) -> Result<Vec<Row>> {
-        let computations: Vec<_> = self.kpis.iter().map(|kpi| (kpi.aggregate)()).collect();
-        let mut aggregations = Aggregations::default();
-        for computation in computations {
-            aggregations
-                .whole
-                .extend_from_slice(computation.whole_aggregates());
-            aggregations.grouped.extend(computation.aggregates);
-            aggregations.finish.extend(computation.finish);
-        }
+        let mut computation = Computation::all(self.kpis.iter().map(|kpi| (kpi.aggregate)()));
         if confidence.is_some() {
             let statistics = (self.kpis.iter()).flat_map(|kpi| (kpi.statistics)());
-            aggregations.grouped.extend(statistics);
-            let statistics = (self.kpis.iter()).flat_map(|kpi| (kpi.statistics)());
-            aggregations.whole.extend(statistics);
+            computation = computation.with_aggregates(statistics.collect());
         }
         let mut group_columns = Vec::new();
         if period_labels.is_some() {
             group_columns.push(PERIOD_INDEX.to_string());
         }
         group_columns.extend(key_columns.iter().cloned());
-        let digits = self.digits(&mut frame, &group_columns, period_labels)?;
-        let mut groups = aggregate(frame, &group_columns, digits, &aggregations)
+        let digits = self.digits(&group_columns, period_labels);
+        let mut groups = aggregate(frame, &group_columns, digits, &computation)
             .collect()
             .map_err(|e| anyhow!("computing the metrics: {e}"))?;
         for key in key_columns {
@@ -723,20 +714,13 @@ impl Prepared {
     /// the period's index, and keys the typed pass coded (`None` otherwise: a key of texts).
     fn digits(
         &self,
-        frame: &mut LazyFrame,
         group_columns: &[String],
         period_labels: Option<&[String]>,
-    ) -> Result<Option<Vec<Digit>>> {
-        let schema = frame
-            .collect_schema()
-            .map_err(|e| anyhow!("computing the metrics: {e}"))?;
+    ) -> Option<Vec<Digit>> {
         let digit = |column: &String| -> Option<Digit> {
             let codes = match period_labels {
                 Some(labels) if column == PERIOD_INDEX => labels.len(),
-                _ if schema.get(column) == Some(&DataType::UInt32) => {
-                    self.coded_keys.codes(column)?
-                }
-                _ => return None,
+                _ => self.coded_keys.codes(column)?,
             };
             Some(Digit {
                 column: column.clone(),
@@ -744,7 +728,7 @@ impl Prepared {
                 codes: codes as u64,
             })
         };
-        Ok(group_columns.iter().map(digit).collect())
+        group_columns.iter().map(digit).collect()
     }
 
     fn finish(
@@ -843,15 +827,6 @@ fn with_every_period(rows: Vec<Row>, labels: &[String], outputs: &[OutputColumn]
     filled
 }
 
-/// Every KPI's aggregations (see `metrics::defs::Computation`): per group, for the one row of
-/// every record, and the columns finished from them.
-#[derive(Default)]
-struct Aggregations {
-    grouped: Vec<Expr>,
-    whole: Vec<Expr>,
-    finish: Vec<Expr>,
-}
-
 /// Per category × keys, plus `all` × keys, sorted as SPEC §4 orders rows: the category, the
 /// keys, then each column. The aggregates are computed per group, then the finished columns
 /// from them. With the key columns' `digits`, groups of more than one column are grouped by
@@ -860,17 +835,13 @@ fn aggregate(
     frame: LazyFrame,
     key_columns: &[String],
     digits: Option<Vec<Digit>>,
-    aggregations: &Aggregations,
+    computation: &Computation,
 ) -> LazyFrame {
     let name_of = |expr: &Expr| match expr {
         Expr::Alias(_, name) => name.clone(),
         other => panic!("an aggregation without a name: {other:?}"),
     };
-    let Aggregations {
-        grouped: aggs,
-        whole,
-        finish,
-    } = aggregations;
+    let (aggs, finish) = (&computation.aggregates, &computation.finish);
     let names: Vec<PlSmallStr> = aggs.iter().chain(finish).map(name_of).collect();
     let (aggs, finish) = (aggs.to_vec(), finish.to_vec());
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
@@ -894,7 +865,7 @@ fn aggregate(
     let per_category =
         grouped(frame.clone(), by_category, category_digits).with_columns(finish.clone());
     let all = if keys.is_empty() {
-        frame.select(whole.clone())
+        frame.select(computation.whole_aggregates())
     } else {
         grouped(frame, keys.clone(), digits)
     }

@@ -90,10 +90,21 @@ impl CodedKeys {
         self.0.push((column.to_string(), texts));
     }
 
-    /// How many codes `column` has (its codes are `0..` that), when it is coded.
+    /// How many codes `column` has (its codes are `0..` that), when it holds codes.
     pub(crate) fn codes(&self, column: &str) -> Option<usize> {
         let texts = self.0.iter().find(|(name, _)| name == column);
         texts.map(|(_, texts)| texts.len())
+    }
+
+    /// [`CodedKeys::decode`], and `column` is text from here on: it is no longer listed.
+    pub(crate) fn decode_for_good(
+        &mut self,
+        frame: &mut DataFrame,
+        column: &str,
+    ) -> PolarsResult<()> {
+        self.decode(frame, column)?;
+        self.0.retain(|(name, _)| name != column);
+        Ok(())
     }
 
     /// Puts the texts in place of the codes in `frame`'s column `column`, when it holds codes

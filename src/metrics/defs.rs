@@ -139,6 +139,29 @@ impl Computation {
     pub(crate) fn whole_aggregates(&self) -> &[Expr] {
         self.whole.as_deref().unwrap_or(&self.aggregates)
     }
+
+    /// Every one of `computations` as one, their columns in order.
+    pub(crate) fn all(computations: impl IntoIterator<Item = Computation>) -> Self {
+        let (mut aggregates, mut finish, mut whole) = (Vec::new(), Vec::new(), Vec::new());
+        for computation in computations {
+            whole.extend_from_slice(computation.whole_aggregates());
+            aggregates.extend(computation.aggregates);
+            finish.extend(computation.finish);
+        }
+        Computation {
+            aggregates,
+            finish,
+            whole: Some(whole),
+        }
+    }
+
+    /// With `more` aggregates, written alike in groups and for the one row of every record
+    /// (an interval's statistics).
+    pub(crate) fn with_aggregates(mut self, more: Vec<Expr>) -> Self {
+        self.whole = Some([self.whole_aggregates(), &more].concat());
+        self.aggregates.extend(more);
+        self
+    }
 }
 
 /// Records in the group.
@@ -158,11 +181,8 @@ pub(crate) fn csat() -> Computation {
 pub(crate) fn nps() -> Computation {
     let promoters = uncertainty::promoters("nps");
     let detractors = uncertainty::detractors("nps");
-    let answered = col("nps_n");
     let net = col(&promoters).cast(DataType::Float64) - col(&detractors).cast(DataType::Float64);
-    let score = when(answered.clone().gt(lit(0)))
-        .then(net * lit(100.0) / answered.cast(DataType::Float64))
-        .otherwise(lit(NULL).cast(DataType::Float64));
+    let score = percent(net, col("nps_n"));
     Computation {
         aggregates: vec![
             count(col(NPS_PROMOTER).sum()).alias(&promoters),
@@ -402,17 +422,18 @@ fn not_reopened() -> Expr {
 fn share(hits: Expr, n: Expr, name: &str) -> Computation {
     let successes = uncertainty::successes(name);
     let n_name = format!("{name}_n");
-    let (hits_of_group, n_of_group) = (col(&successes), col(&n_name));
-    let percent = when(n_of_group.clone().gt(lit(0)))
-        .then(
-            hits_of_group.cast(DataType::Float64) * lit(100.0) / n_of_group.cast(DataType::Float64),
-        )
-        .otherwise(lit(NULL).cast(DataType::Float64));
     Computation {
         aggregates: vec![count(hits).alias(&successes), count(n).alias(&n_name)],
-        finish: vec![percent.alias(name)],
+        finish: vec![percent(col(&successes), col(&n_name)).alias(name)],
         whole: None,
     }
+}
+
+/// `100 × value / n` (null when `n = 0`), on the aggregated rows.
+fn percent(value: Expr, n: Expr) -> Expr {
+    when(n.clone().gt(lit(0)))
+        .then(value.cast(DataType::Float64) * lit(100.0) / n.cast(DataType::Float64))
+        .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
 fn count(n: Expr) -> Expr {
