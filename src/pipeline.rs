@@ -137,6 +137,7 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     if invalid_records.any() {
         frame = frame.filter(&!&invalid_records)?;
     }
+    canonical::narrow_scores(&mut frame)?;
     // The typed pass codes customers as it reads them; the general path leaves them as text.
     let customers_as_text =
         (frame.column(canonical::CUSTOMER_ID)).is_ok_and(|c| c.dtype() == &DataType::String);

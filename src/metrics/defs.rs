@@ -197,7 +197,10 @@ pub(crate) fn nps() -> Computation {
 /// What the interval of a mean of `input` called `value` needs: the sample standard deviation
 /// (null below two values).
 pub(crate) fn mean_statistics(input: &str, value: &str) -> Vec<Expr> {
-    vec![col(input).std(1).alias(uncertainty::sample_sd(value))]
+    // As `Float64` whatever the column is stored as (`ces` may be one byte a record, see
+    // `canonical::narrow_scores`): polars computes an integer column's deviation otherwise.
+    let values = col(input).cast(DataType::Float64);
+    vec![values.std(1).alias(uncertainty::sample_sd(value))]
 }
 
 /// Customer effort: the mean answer.
