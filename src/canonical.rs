@@ -43,35 +43,6 @@ pub(crate) fn category_literal(category: &str) -> polars::prelude::Expr {
     polars::prelude::lit(category_code(category)).cast(CATEGORY_DTYPE)
 }
 
-/// `ces` as one byte a record when every answer is a whole number from 0 to 255 (every
-/// usual CES scale), else as it is (`Float64`): 7 bytes a record less, 70 MB at 10M rows.
-///
-/// No output changes. A mean of whole numbers is its exact sum over its count, whatever the
-/// order of the sum (polars sums an integer column as `f64` too, and every partial sum of
-/// whole numbers below 2^53 is exact), and the interval's standard deviation reads the
-/// column cast back to `Float64`, the same values. A negative zero stays `Float64`: as one
-/// byte it would lose its sign.
-pub(crate) fn narrow_scores(
-    frame: &mut polars::prelude::DataFrame,
-) -> polars::prelude::PolarsResult<()> {
-    use polars::prelude::*;
-    let Ok(column) = frame.column(CES) else {
-        return Ok(());
-    };
-    let Ok(answers) = column.f64() else {
-        return Ok(());
-    };
-    let whole_byte = |v: f64| {
-        (0.0..=255.0).contains(&v) && v.fract() == 0.0 && !(v == 0.0 && v.is_sign_negative())
-    };
-    if !answers.iter().flatten().all(whole_byte) {
-        return Ok(());
-    }
-    let narrowed = column.cast(&DataType::UInt8)?;
-    frame.replace(CES, narrowed)?;
-    Ok(())
-}
-
 /// How a field's text is read, and so what makes a value invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -195,68 +166,3 @@ pub(crate) const FIELDS: [Field; 23] = [
         kind: Kind::Timestamp,
     },
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use polars::prelude::*;
-
-    fn narrowed(answers: &[Option<f64>]) -> DataFrame {
-        let mut frame = df!(CES => answers, "other" => vec![1.5; answers.len()]).unwrap();
-        narrow_scores(&mut frame).unwrap();
-        frame
-    }
-
-    #[test]
-    fn whole_answers_from_0_to_255_take_one_byte_with_their_values() {
-        // By hand: 1, 7, missing, 0 and 255 are whole numbers within a byte.
-        let frame = narrowed(&[Some(1.0), Some(7.0), None, Some(0.0), Some(255.0)]);
-        let ces = frame.column(CES).unwrap();
-        assert_eq!(ces.dtype(), &DataType::UInt8);
-        let values: Vec<Option<u8>> = ces.u8().unwrap().iter().collect();
-        assert_eq!(values, [Some(1), Some(7), None, Some(0), Some(255)]);
-        assert_eq!(frame.column("other").unwrap().dtype(), &DataType::Float64);
-    }
-
-    #[test]
-    fn any_other_answer_keeps_the_column_as_it_is() {
-        // A fraction, past a byte, below zero, a negative zero (its sign would be lost).
-        for odd in [4.5, 256.0, -1.0, -0.0] {
-            let frame = narrowed(&[Some(3.0), Some(odd)]);
-            let ces = frame.column(CES).unwrap();
-            let values: Vec<Option<f64>> = ces.f64().unwrap().iter().collect();
-            assert_eq!(values, [Some(3.0), Some(odd)], "{odd}");
-            assert!(values[1].unwrap().is_sign_negative() == odd.is_sign_negative());
-        }
-    }
-
-    #[test]
-    fn the_mean_of_whole_answers_is_the_same_bits_as_one_byte() {
-        // 1,000 answers 1..=7 in five groups: grouped and whole-column means, before and
-        // after narrowing, must be equal to the last bit (the sums of whole numbers are
-        // exact). A mean of 1/3-like values shows any difference in rounding.
-        let answers: Vec<Option<f64>> = (0..1_000)
-            .map(|i| (i % 11 != 0).then_some(((i * 7919) % 7 + 1) as f64))
-            .collect();
-        let groups: Vec<u32> = (0..1_000).map(|i| (i * 31) % 5).collect();
-        let frame = df!(CES => &answers, "g" => &groups).unwrap();
-        let mut narrow = frame.clone();
-        narrow_scores(&mut narrow).unwrap();
-        assert_eq!(narrow.column(CES).unwrap().dtype(), &DataType::UInt8);
-        let means = |frame: DataFrame| {
-            let grouped = (frame.clone().lazy())
-                .group_by([col("g")])
-                .agg([col(CES).mean()])
-                .sort(["g"], Default::default())
-                .collect()
-                .unwrap();
-            let whole = frame.lazy().select([col(CES).mean()]).collect().unwrap();
-            let bits = |frame: &DataFrame| -> Vec<u64> {
-                let means = frame.column(CES).unwrap().f64().unwrap().clone();
-                means.into_no_null_iter().map(f64::to_bits).collect()
-            };
-            (bits(&grouped), bits(&whole))
-        };
-        assert_eq!(means(frame), means(narrow));
-    }
-}

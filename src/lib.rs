@@ -13,6 +13,7 @@ pub mod ingest;
 mod inspect;
 mod messages;
 mod metrics;
+mod narrow;
 mod periods;
 mod pipeline;
 mod render;
@@ -148,6 +149,7 @@ mod layering {
             "date_formats",
             "exprs",
             "group_number",
+            "narrow",
         ],
         &["ingest"],
         &["metrics"],

@@ -137,7 +137,9 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     if invalid_records.any() {
         frame = frame.filter(&!&invalid_records)?;
     }
-    canonical::narrow_scores(&mut frame)?;
+    // Stored narrower where every value allows it, the same output (see `narrow`): the typed
+    // pass narrowed each piece already, the general path's frame is narrowed here.
+    facts.narrow(&mut frame)?;
     // The typed pass codes customers as it reads them; the general path leaves them as text.
     let customers_as_text =
         (frame.column(canonical::CUSTOMER_ID)).is_ok_and(|c| c.dtype() == &DataType::String);

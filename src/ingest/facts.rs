@@ -9,6 +9,8 @@
 
 use polars::prelude::*;
 
+use crate::narrow::Narrowing;
+
 /// The facts of a run and the columns they replace.
 pub(crate) struct RecordFacts {
     /// One expression per fact, aliased to the fact's column, over canonical columns.
@@ -17,6 +19,9 @@ pub(crate) struct RecordFacts {
     pub(crate) inputs: Vec<&'static str>,
     /// The canonical columns no metric reads once the facts are derived.
     pub(crate) replaced: Vec<&'static str>,
+    /// Columns (facts or canonical) that may be stored narrower, each piece on its own and the
+    /// frame at the end (see [`crate::narrow`]).
+    pub(crate) narrowings: Vec<(&'static str, Narrowing)>,
 }
 
 impl RecordFacts {
@@ -28,6 +33,14 @@ impl RecordFacts {
                 other => panic!("a record fact without a name: {other:?}"),
             })
             .collect()
+    }
+
+    /// Each of [`RecordFacts::narrowings`] in `frame` stored narrower where its values allow.
+    pub(crate) fn narrow(&self, frame: &mut DataFrame) -> PolarsResult<()> {
+        for &(name, narrowing) in &self.narrowings {
+            narrowing.apply(frame, name)?;
+        }
+        Ok(())
     }
 
     /// `frame` with the facts added and the columns they replace dropped.
@@ -59,6 +72,7 @@ mod tests {
             ],
             inputs: vec!["a", "b"],
             replaced: vec!["a", "b"],
+            narrowings: Vec::new(),
         }
     }
 

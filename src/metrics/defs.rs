@@ -16,6 +16,7 @@ use crate::ingest::facts::RecordFacts;
 use crate::timestamps::MICROS;
 
 use super::uncertainty;
+use crate::narrow::Narrowing;
 
 /// Per-record inputs derived before aggregation. The first eight are record facts (see
 /// [`record_facts`]).
@@ -69,6 +70,14 @@ pub(crate) fn record_facts(csat_satisfied_min: f64, keep_instants: bool) -> Reco
             .copied()
             .collect(),
         replaced,
+        // What the KPIs compute from these is the same stored narrower (see `narrow`): means,
+        // quantiles and counts; deviations and interval values read them as `Float64`.
+        narrowings: vec![
+            (CES, Narrowing::WholeBytes),
+            (HANDLE_TIME, Narrowing::WholeSeconds),
+            (FIRST_RESPONSE_TIME, Narrowing::WholeSeconds),
+            (RESOLUTION_TIME, Narrowing::WholeSeconds),
+        ],
     }
 }
 
@@ -197,8 +206,8 @@ pub(crate) fn nps() -> Computation {
 /// What the interval of a mean of `input` called `value` needs: the sample standard deviation
 /// (null below two values).
 pub(crate) fn mean_statistics(input: &str, value: &str) -> Vec<Expr> {
-    // As `Float64` whatever the column is stored as (`ces` may be one byte a record, see
-    // `canonical::narrow_scores`): polars computes an integer column's deviation otherwise.
+    // As `Float64` whatever the column is stored as (one byte or four a record, see
+    // `narrow`): polars computes an integer column's deviation otherwise.
     let values = col(input).cast(DataType::Float64);
     vec![values.std(1).alias(uncertainty::sample_sd(value))]
 }
@@ -266,6 +275,7 @@ pub(crate) fn durations_statistics(input: &str, prefix: &str) -> Vec<Expr> {
     statistics.push(
         col(input)
             .drop_nulls()
+            .cast(DataType::Float64)
             .implode(false)
             .alias(uncertainty::values(&format!("{prefix}_n"))),
     );

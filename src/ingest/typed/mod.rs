@@ -47,6 +47,7 @@ use super::{
 };
 use crate::canonical::{self, Kind, FIELDS};
 use crate::config::{Config, Encoding};
+use crate::narrow;
 use crate::timestamps::Shapes;
 
 /// The records whose timestamps decide whether a format is sniffed (as
@@ -949,16 +950,21 @@ impl Pass<'_> {
                 continue;
             }
             let name: PlSmallStr = name.as_str().into();
-            let found = (self.pieces.iter()).find_map(|(_, p)| p.columns[slot].as_ref());
-            let Some(dtype) = found.map(|s| s.dtype().clone()) else {
+            let mut found = (self.pieces.iter()).filter_map(|(_, p)| p.columns[slot].as_ref());
+            let Some(dtype) = found.next().map(|s| s.dtype().clone()) else {
                 let dtype = schema.get(&name).cloned().unwrap_or(DataType::Null);
                 frame_columns.push(Column::full_null(name, height, &dtype));
                 continue;
             };
+            // Pieces narrowed apart (see `crate::narrow`) and pieces not: all as `Float64`.
+            let dtype = match found.all(|s| s.dtype() == &dtype) {
+                true => dtype,
+                false => DataType::Float64,
+            };
             let mut column: Option<Series> = None;
             for (_, piece) in &self.pieces {
                 let part = match &piece.columns[slot] {
-                    Some(series) => series.clone(),
+                    Some(series) => series.cast(&dtype)?,
                     // A source without the column, beside one with it.
                     None => Series::full_null(name.clone(), piece.typed_len(), &dtype),
                 };
@@ -979,7 +985,7 @@ impl Pass<'_> {
             let Ok(column) = frame.column(name) else {
                 continue; // the records' places, when not kept
             };
-            if column.dtype() != dtype {
+            if column.dtype() != dtype && !narrow::is_narrowed(column.dtype(), dtype) {
                 let cast = column.cast(dtype)?;
                 frame.replace(name, cast)?;
             }
@@ -1060,7 +1066,17 @@ fn interleaved(first: DataFrame, second: DataFrame) -> Result<DataFrame> {
         }
     }
     let mut stacked = first;
-    stacked.vstack_mut(&second.select(stacked.get_column_names_owned())?)?;
+    let mut second = second.select(stacked.get_column_names_owned())?;
+    // A column narrowed on one side (see `crate::narrow`): both in one type.
+    for name in stacked.get_column_names_owned() {
+        let (a, b) = (stacked.column(&name)?, second.column(&name)?);
+        if a.dtype() != b.dtype() {
+            let (a, b) = narrow::agree(a, b)?;
+            stacked.replace(&name, a)?;
+            second.replace(&name, b)?;
+        }
+    }
+    stacked.vstack_mut(&second)?;
     let in_order = order.iter().enumerate().all(|(k, &o)| k as IdxSize == o);
     if in_order {
         return Ok(stacked);

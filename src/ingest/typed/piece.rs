@@ -316,6 +316,17 @@ impl Layout {
             let all_null = fact.null_count() == fact.len();
             piece.columns.push((!all_null).then_some(fact));
         }
+        // Narrower while the piece is held (see `crate::narrow`); the frame's sum is checked
+        // once the pieces are one column.
+        for &(name, narrowing) in &facts.narrowings {
+            let slot = names.iter().position(|n| n == name);
+            let Some(column) = slot.and_then(|slot| piece.columns[slot].as_mut()) else {
+                continue;
+            };
+            if let Some(narrowed) = narrowing.narrowed(&column.clone().into_column())? {
+                *column = narrowed.take_materialized_series();
+            }
+        }
         Ok(())
     }
 
