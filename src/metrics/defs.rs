@@ -13,10 +13,10 @@ use crate::canonical::{
     RESOLVED_AT, TALK_SECONDS, WRAP_SECONDS,
 };
 use crate::ingest::facts::RecordFacts;
+use crate::narrow::Narrowing;
 use crate::timestamps::MICROS;
 
 use super::uncertainty;
-use crate::narrow::Narrowing;
 
 /// Per-record inputs derived before aggregation. The first eight are record facts (see
 /// [`record_facts`]).
