@@ -3,13 +3,17 @@
 //! distinct customers, matching a customer's records and grouping by a key take four bytes a
 //! record instead of the text.
 //!
-//! Each piece codes its own records against its own [`Texts`] as it reads them; after each
+//! Each piece codes a key's records against its own [`Texts`] as it reads them; after each
 //! block, the pieces' distinct texts are coded against the run's [`Dictionary`] of the column,
-//! split among the threads by hash. A key's codes are renumbered in the order of their texts
+//! split among the threads by hash. Customers are mostly distinct within a piece, so each
+//! piece only locates and hashes them, and they are coded record by record against the run's
+//! ([`Dictionary::code_located`]). A key's codes are renumbered in the order of their texts
 //! once the run is read ([`Dictionary::in_text_order`]), so that sorting by code sorts by text.
 
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
+
+use super::piece::Located;
 
 /// The code of a record without a customer.
 pub(super) const NONE: u32 = u32::MAX;
@@ -196,6 +200,54 @@ impl Dictionary {
         Ok(all)
     }
 
+    /// The code of each record's text in each of `pieces` (a piece's bytes and its records'
+    /// located texts), in record order; [`NONE`] where blank (one share per thread).
+    pub(super) fn code_located(
+        &mut self,
+        pieces: &[(&[u8], &[Located])],
+    ) -> anyhow::Result<Vec<Vec<u32>>> {
+        let count = self.shares.len();
+        // Each thread's (record, code) pairs, piece by piece.
+        let coded: Vec<Vec<Vec<(u32, u32)>>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (self.shares.iter_mut().enumerate())
+                .map(|(at, share)| {
+                    scope.spawn(move || {
+                        (pieces.iter())
+                            .map(|(data, texts)| {
+                                (texts.iter().enumerate())
+                                    .filter(|(_, t)| {
+                                        t.len != Located::NONE && share_of(t.hash, count) == at
+                                    })
+                                    .map(|(record, t)| {
+                                        let start = t.start as usize;
+                                        let text = &data[start..start + t.len as usize];
+                                        let within = share.index(t.hash, text);
+                                        (record as u32, code_of(within, at, count))
+                                    })
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            (threads.into_iter())
+                .map(|t| t.join().expect("a thread of the text coding panicked"))
+                .collect()
+        });
+        let mut all = Vec::with_capacity(pieces.len());
+        for (p, (_, texts)) in pieces.iter().enumerate() {
+            let mut codes = vec![NONE; texts.len()];
+            for &(record, code) in coded.iter().flat_map(|thread| &thread[p]) {
+                if code == NONE {
+                    anyhow::bail!(TOO_MANY);
+                }
+                codes[record as usize] = code;
+            }
+            all.push(codes);
+        }
+        Ok(all)
+    }
+
     /// Every text, in byte order (polars' order of texts), and for each code its text's place
     /// there (indexed by code; codes no text has are [`NONE`]).
     pub(super) fn in_text_order(&self) -> (Vec<String>, Vec<u32>) {
@@ -325,5 +377,41 @@ mod tests {
         assert_eq!(texts, ["a", "b", "c"]);
         let placed: Vec<u32> = codes.iter().map(|&c| places[c as usize]).collect();
         assert_eq!(placed, [1, 0, 2]);
+    }
+
+    #[test]
+    fn located_texts_get_the_codes_their_texts_have() {
+        // Two pieces' bytes with records located in them (one blank), coded record by record:
+        // equal texts across pieces share a code, the blank has none, and each code is the one
+        // the same text gets coded alone; long texts (past a slot's 11 bytes) too.
+        let first = b"c1,a-customer-with-a-long-id,c2";
+        let second = b"xx,c2,a-customer-with-a-long-id";
+        let at = |data: &[u8], start: usize, len: usize| Located {
+            hash: text_hash(&data[start..start + len]),
+            start: start as u32,
+            len: len as u32,
+        };
+        let blank = Located {
+            hash: 0,
+            start: 0,
+            len: Located::NONE,
+        };
+        let first_texts = [at(first, 0, 2), blank, at(first, 3, 25), at(first, 29, 2)];
+        let second_texts = [at(second, 3, 2), at(second, 6, 25)];
+        let mut customers = Dictionary::new(2);
+        let codes =
+            (customers.code_located(&[(first, &first_texts), (second, &second_texts)])).unwrap();
+        assert_eq!(codes[0][1], NONE);
+        assert_eq!(codes[0][3], codes[1][0]);
+        assert_eq!(codes[0][2], codes[1][1]);
+        let mut distinct = vec![codes[0][0], codes[0][2], codes[0][3]];
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 3);
+        assert_eq!(customers.code(b"c1").unwrap(), codes[0][0]);
+        assert_eq!(
+            customers.code(b"a-customer-with-a-long-id").unwrap(),
+            codes[0][2]
+        );
     }
 }

@@ -34,7 +34,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 
 use self::codes::{Dictionary, Texts};
-use self::piece::{text_hash, Layout, Piece, Role};
+use self::piece::{text_hash, Layout, Located, Piece, Role};
 use super::csv::CsvSource;
 use super::facts::RecordFacts;
 use super::normalize::{
@@ -364,7 +364,7 @@ impl<'a> Pass<'a> {
                     .collect::<PolarsResult<_>>()
             })?;
             let mut pieces = pieces;
-            self.code_texts(&mut pieces)?;
+            self.code_texts(&mut pieces, block, buffer_start)?;
             for mut piece in pieces {
                 piece.offset(record_offset);
                 if let Some(first) = piece.first_uncanonical {
@@ -392,10 +392,25 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// Codes the text columns of a block's pieces against the run's.
-    fn code_texts(&mut self, pieces: &mut [Piece]) -> Result<()> {
+    /// Codes the text columns of a block's pieces against the run's (`block`: their bytes,
+    /// from `block_start` in the source).
+    fn code_texts(&mut self, pieces: &mut [Piece], block: &[u8], block_start: u64) -> Result<()> {
         for (slot, dictionary) in &mut self.dictionaries {
             let slot = *slot;
+            let located: Vec<(&[u8], &[Located])> = (pieces.iter())
+                .filter_map(|p| {
+                    let texts = p.located_of(slot)?;
+                    Some((&block[(p.start - block_start) as usize..], texts))
+                })
+                .collect();
+            if !located.is_empty() {
+                let codes = dictionary.code_located(&located)?;
+                let coded = pieces.iter_mut().filter(|p| p.located_of(slot).is_some());
+                for (piece, codes) in coded.zip(codes) {
+                    piece.set_located_codes(slot, &codes, &self.names[slot]);
+                }
+                continue;
+            }
             let texts: Vec<&Texts> = pieces.iter().filter_map(|p| p.texts_of(slot)).collect();
             if texts.is_empty() {
                 continue;

@@ -55,10 +55,34 @@ enum Builder {
     Instant(PrimitiveChunkedBuilder<Int64Type>),
     Number(PrimitiveChunkedBuilder<Float64Type>),
     Flag(BooleanChunkedBuilder),
-    /// `customer_id` or a group key: each record's number among the piece's distinct texts.
+    /// A group key: each record's number among the piece's distinct texts.
     Coded(Vec<u32>, Texts),
+    /// `customer_id`: each record's text where it is in the piece, with its hash, coded
+    /// against the run's customers directly (see [`PieceTexts`]).
+    Located(Vec<Located>),
     /// A column the source lacks: nothing kept (the frame gets a column of nulls).
     Absent,
+}
+
+/// A record's text in a text column of a piece: its hash and where it is in the piece's bytes
+/// (`len` [`Located::NONE`] when blank).
+#[derive(Clone, Copy)]
+pub(super) struct Located {
+    pub(super) hash: u64,
+    pub(super) start: u32,
+    pub(super) len: u32,
+}
+
+impl Located {
+    pub(super) const NONE: u32 = u32::MAX;
+}
+
+/// `customer_id` of a piece, each record's text located, until coded against the run's: a
+/// piece's customers are 89–93 % distinct (in 65,000 records of the generated logs), so coding
+/// them against a table of the piece's own first was one more lookup a record for few repeats.
+pub(super) struct PieceLocated {
+    pub(super) slot: usize,
+    pub(super) texts: Vec<Located>,
 }
 
 /// A text column of a piece, coded against the piece's own texts (see [`super::codes`]).
@@ -75,8 +99,10 @@ pub(super) struct Piece {
     /// One per output slot: `None` where the source lacks the column, and for the text
     /// columns until [`Piece::set_codes`].
     pub(super) columns: Vec<Option<Series>>,
-    /// The text columns, until coded against the run's.
+    /// The text columns, until coded against the run's: the keys by their distinct texts, the
+    /// customers record by record.
     pub(super) coded: Vec<PieceTexts>,
+    pub(super) located: Vec<PieceLocated>,
     /// The records of the sources before this piece (see [`Piece::offset`]).
     pub(super) offset: u32,
     /// Where the piece's bytes start in its source.
@@ -103,6 +129,24 @@ impl Piece {
     /// The distinct texts of the text column of `slot`, until [`Piece::set_codes`].
     pub(super) fn texts_of(&self, slot: usize) -> Option<&Texts> {
         (self.coded.iter()).find_map(|coded| (coded.slot == slot).then_some(&coded.texts))
+    }
+
+    /// The located texts of the text column of `slot`, until [`Piece::set_codes`].
+    pub(super) fn located_of(&self, slot: usize) -> Option<&[Located]> {
+        (self.located.iter()).find_map(|l| (l.slot == slot).then_some(&l.texts[..]))
+    }
+
+    /// Sets the text column of `slot` from the run's `codes` of its records ([`codes::NONE`]:
+    /// blank).
+    pub(super) fn set_located_codes(&mut self, slot: usize, codes: &[u32], name: &str) {
+        let Some(at) = self.located.iter().position(|l| l.slot == slot) else {
+            return;
+        };
+        self.located.swap_remove(at);
+        let column: UInt32Chunked = (codes.iter())
+            .map(|&code| (code != codes::NONE).then_some(code))
+            .collect();
+        self.columns[slot] = Some(column.with_name(name.into()).into_series());
     }
 
     /// Sets the text column of `slot` from the run's `codes` of the piece's distinct texts.
@@ -174,10 +218,14 @@ impl Layout {
         let capacity = memchr::memchr_iter(b'\n', data).count() + 1;
         let mut builders: Vec<Builder> = (self.slots.iter().zip(names))
             .map(|((kind, column), name)| {
+                let customers = name == canonical::CUSTOMER_ID;
                 let name = name.as_str().into();
                 match kind {
                     Some(Kind::Category) => Builder::Category(Vec::with_capacity(capacity)),
                     _ if column.is_none() => Builder::Absent,
+                    Some(Kind::Text) | None if customers => {
+                        Builder::Located(Vec::with_capacity(capacity))
+                    }
                     Some(Kind::Text) | None => {
                         Builder::Coded(Vec::with_capacity(capacity), Texts::with_capacity(capacity))
                     }
@@ -193,6 +241,7 @@ impl Layout {
             records: 0,
             columns: Vec::new(),
             coded: Vec::new(),
+            located: Vec::new(),
             offset: 0,
             start: 0,
             id_hashes: Vec::with_capacity(capacity),
@@ -274,6 +323,10 @@ impl Layout {
                         numbers,
                         texts,
                     });
+                    None
+                }
+                Builder::Located(texts) => {
+                    piece.located.push(PieceLocated { slot, texts });
                     None
                 }
                 builder => builder.finish(name),
@@ -449,6 +502,16 @@ impl Builder {
                 numbers.push(texts.index(text_hash(text), text));
             }
             (Builder::Coded(numbers, _), _) => numbers.push(codes::NONE),
+            (Builder::Located(texts), Cell::Text(Some(range))) => texts.push(Located {
+                hash: text_hash(&data[range.clone()]),
+                start: range.start as u32,
+                len: range.len() as u32,
+            }),
+            (Builder::Located(texts), _) => texts.push(Located {
+                hash: 0,
+                start: 0,
+                len: Located::NONE,
+            }),
             (Builder::Absent, _) => {}
             (Builder::Category(codes), _) => {
                 codes.push(canonical::category_code(canonical::UNCATEGORIZED))
@@ -463,7 +526,7 @@ impl Builder {
             Builder::Instant(b) => b.finish().into_series(),
             Builder::Number(b) => b.finish().into_series(),
             Builder::Flag(b) => b.finish().into_series(),
-            Builder::Coded(..) | Builder::Absent => return None,
+            Builder::Coded(..) | Builder::Located(..) | Builder::Absent => return None,
         })
     }
 }
