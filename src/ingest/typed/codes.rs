@@ -161,43 +161,22 @@ impl Dictionary {
     /// thread).
     pub(super) fn code_all(&mut self, pieces: &[&Texts]) -> anyhow::Result<Vec<Vec<u32>>> {
         let count = self.shares.len();
-        // Each thread's (number, code) pairs, piece by piece.
-        let coded: Vec<Vec<Vec<(u32, u32)>>> = std::thread::scope(|scope| {
-            let threads: Vec<_> = (self.shares.iter_mut().enumerate())
-                .map(|(at, share)| {
-                    scope.spawn(move || {
-                        (pieces.iter())
-                            .map(|texts| {
-                                (texts.iter())
-                                    .filter_map(|(number, text)| {
-                                        let hash = super::piece::text_hash(text);
-                                        (share_of(hash, count) == at).then(|| {
-                                            let within = share.index(hash, text);
-                                            (number, code_of(within, at, count))
-                                        })
-                                    })
-                                    .collect()
+        let lens: Vec<usize> = pieces.iter().map(|texts| texts.len()).collect();
+        self.code_in_shares(&lens, |at, share| {
+            (pieces.iter())
+                .map(|texts| {
+                    (texts.iter())
+                        .filter_map(|(number, text)| {
+                            let hash = super::piece::text_hash(text);
+                            (share_of(hash, count) == at).then(|| {
+                                let within = share.index(hash, text);
+                                (number, code_of(within, at, count))
                             })
-                            .collect()
-                    })
+                        })
+                        .collect()
                 })
-                .collect();
-            (threads.into_iter())
-                .map(|t| t.join().expect("a thread of the text coding panicked"))
                 .collect()
-        });
-        let mut all = Vec::with_capacity(pieces.len());
-        for (p, texts) in pieces.iter().enumerate() {
-            let mut codes = vec![NONE; texts.len()];
-            for &(number, code) in coded.iter().flat_map(|thread| &thread[p]) {
-                codes[number as usize] = code;
-            }
-            if codes.contains(&NONE) {
-                anyhow::bail!(TOO_MANY);
-            }
-            all.push(codes);
-        }
-        Ok(all)
+        })
     }
 
     /// The code of each record's text in each of `pieces` (a piece's bytes and its records'
@@ -207,41 +186,49 @@ impl Dictionary {
         pieces: &[(&[u8], &[Located])],
     ) -> anyhow::Result<Vec<Vec<u32>>> {
         let count = self.shares.len();
-        // Each thread's (record, code) pairs, piece by piece.
+        let lens: Vec<usize> = pieces.iter().map(|(_, texts)| texts.len()).collect();
+        self.code_in_shares(&lens, |at, share| {
+            (pieces.iter())
+                .map(|(data, texts)| {
+                    (texts.iter().enumerate())
+                        .filter(|(_, t)| t.len != Located::NONE && share_of(t.hash, count) == at)
+                        .map(|(record, t)| {
+                            let start = t.start as usize;
+                            let text = &data[start..start + t.len as usize];
+                            let within = share.index(t.hash, text);
+                            (record as u32, code_of(within, at, count))
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    /// Runs `code` on each share of the run's texts, a thread each, given the share's index;
+    /// it gives, piece by piece, (place, code) pairs for the texts of its share. Returns each
+    /// piece's codes by place (`lens`: how many places each piece has), [`NONE`] where no share
+    /// gave one.
+    fn code_in_shares<F>(&mut self, lens: &[usize], code: F) -> anyhow::Result<Vec<Vec<u32>>>
+    where
+        F: Fn(usize, &mut Texts) -> Vec<Vec<(u32, u32)>> + Sync,
+    {
+        let code = &code;
         let coded: Vec<Vec<Vec<(u32, u32)>>> = std::thread::scope(|scope| {
             let threads: Vec<_> = (self.shares.iter_mut().enumerate())
-                .map(|(at, share)| {
-                    scope.spawn(move || {
-                        (pieces.iter())
-                            .map(|(data, texts)| {
-                                (texts.iter().enumerate())
-                                    .filter(|(_, t)| {
-                                        t.len != Located::NONE && share_of(t.hash, count) == at
-                                    })
-                                    .map(|(record, t)| {
-                                        let start = t.start as usize;
-                                        let text = &data[start..start + t.len as usize];
-                                        let within = share.index(t.hash, text);
-                                        (record as u32, code_of(within, at, count))
-                                    })
-                                    .collect()
-                            })
-                            .collect()
-                    })
-                })
+                .map(|(at, share)| scope.spawn(move || code(at, share)))
                 .collect();
             (threads.into_iter())
                 .map(|t| t.join().expect("a thread of the text coding panicked"))
                 .collect()
         });
-        let mut all = Vec::with_capacity(pieces.len());
-        for (p, (_, texts)) in pieces.iter().enumerate() {
-            let mut codes = vec![NONE; texts.len()];
-            for &(record, code) in coded.iter().flat_map(|thread| &thread[p]) {
+        let mut all = Vec::with_capacity(lens.len());
+        for (p, &len) in lens.iter().enumerate() {
+            let mut codes = vec![NONE; len];
+            for &(place, code) in coded.iter().flat_map(|thread| &thread[p]) {
                 if code == NONE {
                     anyhow::bail!(TOO_MANY);
                 }
-                codes[record as usize] = code;
+                codes[place as usize] = code;
             }
             all.push(codes);
         }
