@@ -28,6 +28,13 @@ pub(crate) enum Narrowing {
 const EXACT_SUM: u64 = 1 << 53;
 
 impl Narrowing {
+    /// The narrowing whose type a column is stored as, if any.
+    fn of(stored: &DataType) -> Option<Self> {
+        [Narrowing::WholeBytes, Narrowing::WholeSeconds]
+            .into_iter()
+            .find(|narrowing| &narrowing.dtype() == stored)
+    }
+
     fn dtype(self) -> DataType {
         match self {
             Narrowing::WholeBytes => DataType::UInt8,
@@ -93,7 +100,7 @@ impl Narrowing {
 /// Whether a column stored as `stored` holds values of `declared`, narrowed (what a cast to
 /// `declared` would only widen again).
 pub(crate) fn is_narrowed(stored: &DataType, declared: &DataType) -> bool {
-    declared == &DataType::Float64 && matches!(stored, DataType::UInt8 | DataType::UInt32)
+    declared == &DataType::Float64 && Narrowing::of(stored).is_some()
 }
 
 /// Two parts of one column to be stacked, in one type: the second narrowed as the first is
@@ -102,11 +109,7 @@ pub(crate) fn agree(first: &Column, second: &Column) -> PolarsResult<(Column, Co
     if first.dtype() == second.dtype() {
         return Ok((first.clone(), second.clone()));
     }
-    let narrowing = match first.dtype() {
-        DataType::UInt8 => Some(Narrowing::WholeBytes),
-        DataType::UInt32 => Some(Narrowing::WholeSeconds),
-        _ => None,
-    };
+    let narrowing = Narrowing::of(first.dtype());
     if let Some(narrowed) = narrowing.map(|n| n.narrowed(second)).transpose()?.flatten() {
         return Ok((first.clone(), narrowed));
     }

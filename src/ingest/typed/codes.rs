@@ -7,13 +7,13 @@
 //! block, the pieces' distinct texts are coded against the run's [`Dictionary`] of the column,
 //! split among the threads by hash. Customers are mostly distinct within a piece, so each
 //! piece only locates and hashes them, and they are coded record by record against the run's
-//! ([`Dictionary::code_located`]). A key's codes are renumbered in the order of their texts
+//! ([`Dictionary::code_pieces`]). A key's codes are renumbered in the order of their texts
 //! once the run is read ([`Dictionary::in_text_order`]), so that sorting by code sorts by text.
 
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
-use super::piece::Located;
+use super::piece::{text_hash, PieceText};
 
 /// The code of a record without a customer.
 pub(super) const NONE: u32 = u32::MAX;
@@ -95,7 +95,7 @@ impl Texts {
         let number = table.len() as u32;
         match padded(text) {
             Some((len, inline)) => {
-                let rehash = |slot: &Slot| super::piece::text_hash(slot.text(long));
+                let rehash = |slot: &Slot| text_hash(slot.text(long));
                 let same = |slot: &Slot| slot.len == len && slot.text == inline;
                 match table.entry(hash, same, rehash) {
                     Entry::Occupied(entry) => entry.get().number,
@@ -124,7 +124,7 @@ impl Texts {
                     text: at,
                 };
                 let long: &[u8] = long;
-                table.insert_unique(hash, slot, |slot| super::piece::text_hash(slot.text(long)));
+                table.insert_unique(hash, slot, |slot| text_hash(slot.text(long)));
                 number
             }
         }
@@ -157,48 +157,40 @@ impl Dictionary {
         }
     }
 
-    /// The code of every text of each of `pieces`, by its number there (one share per
-    /// thread).
-    pub(super) fn code_all(&mut self, pieces: &[&Texts]) -> anyhow::Result<Vec<Vec<u32>>> {
-        let count = self.shares.len();
-        let lens: Vec<usize> = pieces.iter().map(|texts| texts.len()).collect();
-        self.code_in_shares(&lens, |at, share| {
-            (pieces.iter())
-                .map(|texts| {
-                    (texts.iter())
-                        .filter_map(|(number, text)| {
-                            let hash = super::piece::text_hash(text);
-                            (share_of(hash, count) == at).then(|| {
-                                let within = share.index(hash, text);
-                                (number, code_of(within, at, count))
-                            })
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-    }
-
-    /// The code of each record's text in each of `pieces` (a piece's bytes and its records'
-    /// located texts), in record order; [`NONE`] where blank (one share per thread).
-    pub(super) fn code_located(
+    /// The run's code of each place of each of `pieces` (a piece's bytes and its text column,
+    /// see [`PieceText::places`]): a key's distinct texts by number, the customers by record,
+    /// [`NONE`] where blank. One share of the run's texts per thread.
+    pub(super) fn code_pieces(
         &mut self,
-        pieces: &[(&[u8], &[Located])],
+        pieces: &[(&[u8], &PieceText)],
     ) -> anyhow::Result<Vec<Vec<u32>>> {
         let count = self.shares.len();
-        let lens: Vec<usize> = pieces.iter().map(|(_, texts)| texts.len()).collect();
-        self.code_in_shares(&lens, |at, share| {
+        let places: Vec<usize> = pieces.iter().map(|(_, text)| text.places()).collect();
+        self.code_in_shares(&places, |at, share| {
             (pieces.iter())
-                .map(|(data, texts)| {
-                    (texts.iter().enumerate())
-                        .filter(|(_, t)| t.len != Located::NONE && share_of(t.hash, count) == at)
-                        .map(|(record, t)| {
-                            let start = t.start as usize;
-                            let text = &data[start..start + t.len as usize];
-                            let within = share.index(t.hash, text);
-                            (record as u32, code_of(within, at, count))
-                        })
-                        .collect()
+                .map(|(data, text)| {
+                    let mut coded = Vec::new();
+                    let mut code = |place: usize, hash: u64, text: &[u8]| {
+                        if share_of(hash, count) == at {
+                            let within = share.index(hash, text);
+                            coded.push((place as u32, code_of(within, at, count)));
+                        }
+                    };
+                    match text {
+                        PieceText::Distinct { texts, .. } => {
+                            for (number, text) in texts.iter() {
+                                code(number as usize, text_hash(text), text);
+                            }
+                        }
+                        PieceText::Located(records) => {
+                            for (record, located) in records.iter().enumerate() {
+                                if let Some(text) = located.text(data) {
+                                    code(record, located.hash, text);
+                                }
+                            }
+                        }
+                    }
+                    coded
                 })
                 .collect()
         })
@@ -259,7 +251,7 @@ impl Dictionary {
 
     /// The code of one text (for the few records the general path read).
     pub(super) fn code(&mut self, text: &[u8]) -> anyhow::Result<u32> {
-        let hash = super::piece::text_hash(text);
+        let hash = text_hash(text);
         let count = self.shares.len();
         let at = share_of(hash, count);
         let number = self.shares[at].index(hash, text);
@@ -273,7 +265,7 @@ impl Dictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::typed::piece::text_hash;
+    use crate::ingest::typed::piece::Located;
 
     fn texts(of: &[&str]) -> (Texts, Vec<u32>) {
         let mut texts = Texts::default();
@@ -341,7 +333,12 @@ mod tests {
         let (first, _) = texts(&["a", "b"]);
         let (second, _) = texts(&["b", "c"]);
         let mut customers = Dictionary::new(2);
-        let codes = customers.code_all(&[&first, &second]).unwrap();
+        let distinct = |texts| PieceText::Distinct {
+            numbers: Vec::new(),
+            texts,
+        };
+        let (first, second) = (distinct(first), distinct(second));
+        let codes = (customers.code_pieces(&[(&[], &first), (&[], &second)])).unwrap();
         assert_eq!(codes[0][1], codes[1][0]);
         let b = customers.code(b"b").unwrap();
         let d = customers.code(b"d").unwrap();
@@ -383,11 +380,16 @@ mod tests {
             start: 0,
             len: Located::NONE,
         };
-        let first_texts = [at(first, 0, 2), blank, at(first, 3, 25), at(first, 29, 2)];
-        let second_texts = [at(second, 3, 2), at(second, 6, 25)];
+        let first_texts = PieceText::Located(vec![
+            at(first, 0, 2),
+            blank,
+            at(first, 3, 25),
+            at(first, 29, 2),
+        ]);
+        let second_texts = PieceText::Located(vec![at(second, 3, 2), at(second, 6, 25)]);
         let mut customers = Dictionary::new(2);
         let codes =
-            (customers.code_located(&[(first, &first_texts), (second, &second_texts)])).unwrap();
+            (customers.code_pieces(&[(first, &first_texts), (second, &second_texts)])).unwrap();
         assert_eq!(codes[0][1], NONE);
         assert_eq!(codes[0][3], codes[1][0]);
         assert_eq!(codes[0][2], codes[1][1]);

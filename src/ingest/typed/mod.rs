@@ -33,8 +33,8 @@ use anyhow::{Context, Result};
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use self::codes::{Dictionary, Texts};
-use self::piece::{text_hash, Layout, Located, Piece, Role};
+use self::codes::Dictionary;
+use self::piece::{text_hash, Layout, Piece, PieceText, Role};
 use super::csv::CsvSource;
 use super::facts::RecordFacts;
 use super::normalize::{
@@ -397,25 +397,16 @@ impl<'a> Pass<'a> {
     fn code_texts(&mut self, pieces: &mut [Piece], block: &[u8], block_start: u64) -> Result<()> {
         for (slot, dictionary) in &mut self.dictionaries {
             let slot = *slot;
-            let located: Vec<(&[u8], &[Located])> = (pieces.iter())
+            let texts: Vec<(&[u8], &PieceText)> = (pieces.iter())
                 .filter_map(|p| {
-                    let texts = p.located_of(slot)?;
-                    Some((&block[(p.start - block_start) as usize..], texts))
+                    let text = p.texts_of(slot)?;
+                    Some((&block[(p.start - block_start) as usize..], text))
                 })
                 .collect();
-            if !located.is_empty() {
-                let codes = dictionary.code_located(&located)?;
-                let coded = pieces.iter_mut().filter(|p| p.located_of(slot).is_some());
-                for (piece, codes) in coded.zip(codes) {
-                    piece.set_located_codes(slot, &codes, &self.names[slot]);
-                }
-                continue;
-            }
-            let texts: Vec<&Texts> = pieces.iter().filter_map(|p| p.texts_of(slot)).collect();
             if texts.is_empty() {
                 continue;
             }
-            let codes = dictionary.code_all(&texts)?;
+            let codes = dictionary.code_pieces(&texts)?;
             let coded = pieces.iter_mut().filter(|p| p.texts_of(slot).is_some());
             for (piece, codes) in coded.zip(codes) {
                 piece.set_codes(slot, &codes, &self.names[slot]);

@@ -57,8 +57,8 @@ enum Builder {
     Flag(BooleanChunkedBuilder),
     /// A group key: each record's number among the piece's distinct texts.
     Coded(Vec<u32>, Texts),
-    /// `customer_id`: each record's text where it is in the piece, with its hash, coded
-    /// against the run's customers directly (see [`PieceTexts`]).
+    /// `customer_id`: each record's text where it is in the piece, with its hash (see
+    /// [`PieceText::Located`]).
     Located(Vec<Located>),
     /// A column the source lacks: nothing kept (the frame gets a column of nulls).
     Absent,
@@ -75,21 +75,39 @@ pub(super) struct Located {
 
 impl Located {
     pub(super) const NONE: u32 = u32::MAX;
+
+    /// The text, in the piece's bytes `data`; `None` when blank.
+    pub(super) fn text<'d>(&self, data: &'d [u8]) -> Option<&'d [u8]> {
+        let start = self.start as usize;
+        (self.len != Located::NONE).then(|| &data[start..start + self.len as usize])
+    }
 }
 
-/// `customer_id` of a piece, each record's text located, until coded against the run's: a
-/// piece's customers are 89–93 % distinct (in 65,000 records of the generated logs), so coding
-/// them against a table of the piece's own first was one more lookup a record for few repeats.
-pub(super) struct PieceLocated {
-    pub(super) slot: usize,
-    pub(super) texts: Vec<Located>,
+/// A text column of a piece, until coded against the run's texts (see [`super::codes`]).
+pub(super) enum PieceText {
+    /// A group key (few texts, repeated often): each record's number among the piece's
+    /// distinct texts, which are what the run codes.
+    Distinct { numbers: Vec<u32>, texts: Texts },
+    /// `customer_id`: each record's text located. A piece's customers are 89–93 % distinct (in
+    /// 65,000 records of the generated logs), so a table of the piece's own first was one more
+    /// lookup a record for few repeats; the run codes them record by record.
+    Located(Vec<Located>),
 }
 
-/// A text column of a piece, coded against the piece's own texts (see [`super::codes`]).
+impl PieceText {
+    /// How many places the run's codes fill: distinct texts, or records.
+    pub(super) fn places(&self) -> usize {
+        match self {
+            PieceText::Distinct { texts, .. } => texts.len(),
+            PieceText::Located(records) => records.len(),
+        }
+    }
+}
+
+/// The text column of output slot `slot` of a piece.
 pub(super) struct PieceTexts {
     pub(super) slot: usize,
-    pub(super) numbers: Vec<u32>,
-    pub(super) texts: Texts,
+    pub(super) text: PieceText,
 }
 
 /// What one piece holds once read.
@@ -99,10 +117,8 @@ pub(super) struct Piece {
     /// One per output slot: `None` where the source lacks the column, and for the text
     /// columns until [`Piece::set_codes`].
     pub(super) columns: Vec<Option<Series>>,
-    /// The text columns, until coded against the run's: the keys by their distinct texts, the
-    /// customers record by record.
+    /// The text columns, until coded against the run's.
     pub(super) coded: Vec<PieceTexts>,
-    pub(super) located: Vec<PieceLocated>,
     /// The records of the sources before this piece (see [`Piece::offset`]).
     pub(super) offset: u32,
     /// Where the piece's bytes start in its source.
@@ -126,38 +142,24 @@ impl Piece {
         (start, usize::from(self.id_lens[index]))
     }
 
-    /// The distinct texts of the text column of `slot`, until [`Piece::set_codes`].
-    pub(super) fn texts_of(&self, slot: usize) -> Option<&Texts> {
-        (self.coded.iter()).find_map(|coded| (coded.slot == slot).then_some(&coded.texts))
+    /// The text column of `slot`, until [`Piece::set_codes`].
+    pub(super) fn texts_of(&self, slot: usize) -> Option<&PieceText> {
+        (self.coded.iter()).find_map(|coded| (coded.slot == slot).then_some(&coded.text))
     }
 
-    /// The located texts of the text column of `slot`, until [`Piece::set_codes`].
-    pub(super) fn located_of(&self, slot: usize) -> Option<&[Located]> {
-        (self.located.iter()).find_map(|l| (l.slot == slot).then_some(&l.texts[..]))
-    }
-
-    /// Sets the text column of `slot` from the run's `codes` of its records ([`codes::NONE`]:
-    /// blank).
-    pub(super) fn set_located_codes(&mut self, slot: usize, codes: &[u32], name: &str) {
-        let Some(at) = self.located.iter().position(|l| l.slot == slot) else {
-            return;
-        };
-        self.located.swap_remove(at);
-        let column: UInt32Chunked = (codes.iter())
-            .map(|&code| (code != codes::NONE).then_some(code))
-            .collect();
-        self.columns[slot] = Some(column.with_name(name.into()).into_series());
-    }
-
-    /// Sets the text column of `slot` from the run's `codes` of the piece's distinct texts.
+    /// Sets the text column of `slot` from the run's `codes` of its places (see
+    /// [`PieceText::places`]; [`codes::NONE`]: blank).
     pub(super) fn set_codes(&mut self, slot: usize, codes: &[u32], name: &str) {
         let Some(at) = self.coded.iter().position(|coded| coded.slot == slot) else {
             return;
         };
-        let coded = self.coded.swap_remove(at);
-        let column: UInt32Chunked = (coded.numbers.iter())
-            .map(|&n| (n != codes::NONE).then(|| codes[n as usize]))
-            .collect();
+        let of = |code: u32| (code != codes::NONE).then_some(code);
+        let column: UInt32Chunked = match self.coded.swap_remove(at).text {
+            PieceText::Distinct { numbers, .. } => (numbers.iter())
+                .map(|&n| of(n).map(|n| codes[n as usize]))
+                .collect(),
+            PieceText::Located(_) => codes.iter().map(|&code| of(code)).collect(),
+        };
         self.columns[slot] = Some(column.with_name(name.into()).into_series());
     }
 
@@ -241,7 +243,6 @@ impl Layout {
             records: 0,
             columns: Vec::new(),
             coded: Vec::new(),
-            located: Vec::new(),
             offset: 0,
             start: 0,
             id_hashes: Vec::with_capacity(capacity),
@@ -318,15 +319,13 @@ impl Layout {
         for (slot, (builder, name)) in builders.into_iter().zip(names).enumerate() {
             let column = match builder {
                 Builder::Coded(numbers, texts) => {
-                    piece.coded.push(PieceTexts {
-                        slot,
-                        numbers,
-                        texts,
-                    });
+                    let text = PieceText::Distinct { numbers, texts };
+                    piece.coded.push(PieceTexts { slot, text });
                     None
                 }
-                Builder::Located(texts) => {
-                    piece.located.push(PieceLocated { slot, texts });
+                Builder::Located(records) => {
+                    let text = PieceText::Located(records);
+                    piece.coded.push(PieceTexts { slot, text });
                     None
                 }
                 builder => builder.finish(name),
