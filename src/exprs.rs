@@ -2,6 +2,15 @@
 
 use polars::prelude::*;
 
+/// The column an expression named with `alias` becomes. Every aggregate, finished column and
+/// record fact is named so; one that is not is a bug in its definition, hence the panic.
+pub(crate) fn output_name(expr: &Expr) -> &PlSmallStr {
+    match expr {
+        Expr::Alias(_, name) => name,
+        other => panic!("an expression without a name: {other:?}"),
+    }
+}
+
 /// True where `text` equals one of `words` (which must not be empty).
 pub(crate) fn is_one_of(text: Expr, words: &[&str]) -> Expr {
     words

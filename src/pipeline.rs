@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use crate::canonical::{self, CATEGORY, CATEGORY_ORDER, CREATED_AT};
 use crate::config::Config;
+use crate::exprs::output_name;
 use crate::group_number::{Digit, GroupNumber, GROUP_NUMBER};
 use crate::ingest::facts::RecordFacts;
 use crate::ingest::invalid::{self, InvalidPolicy};
@@ -840,12 +841,13 @@ fn aggregate(
     digits: Option<Vec<Digit>>,
     computation: &Computation,
 ) -> LazyFrame {
-    let name_of = |expr: &Expr| match expr {
-        Expr::Alias(_, name) => name.clone(),
-        other => panic!("an aggregation without a name: {other:?}"),
-    };
     let (aggs, finish) = (&computation.aggregates, &computation.finish);
-    let names: Vec<PlSmallStr> = aggs.iter().chain(finish).map(name_of).collect();
+    let names: Vec<PlSmallStr> = aggs
+        .iter()
+        .chain(finish)
+        .map(output_name)
+        .cloned()
+        .collect();
     let (aggs, finish) = (aggs.to_vec(), finish.to_vec());
     let keys: Vec<Expr> = key_columns.iter().map(|k| col(k.as_str())).collect();
     let grouped = |frame: LazyFrame, columns: Vec<Expr>, digits: Option<Vec<Digit>>| match digits

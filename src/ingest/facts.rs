@@ -9,6 +9,7 @@
 
 use polars::prelude::*;
 
+use crate::exprs::output_name;
 use crate::narrow::Narrowing;
 
 /// The facts of a run and the columns they replace.
@@ -28,10 +29,7 @@ impl RecordFacts {
     /// The facts' column names, in order.
     pub(crate) fn names(&self) -> Vec<String> {
         (self.facts.iter())
-            .map(|fact| match fact {
-                Expr::Alias(_, name) => name.to_string(),
-                other => panic!("a record fact without a name: {other:?}"),
-            })
+            .map(|fact| output_name(fact).to_string())
             .collect()
     }
 

@@ -172,25 +172,25 @@ pub(crate) const KPIS: &[Kpi] = &[
     Kpi {
         columns: &[value("nps", "NPS", Unit::Points, "nps_n", Better::Higher, Interval::NetScore), count("nps_n")],
         presence: Presence::Always,
-        aggregate: || defs::nps(),
+        aggregate: defs::nps,
         statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("ces", "CES", Unit::Score, "ces_n", Better::Higher, Interval::Mean), count("ces_n")],
         presence: Presence::Always,
-        aggregate: || defs::ces(),
+        aggregate: defs::ces,
         statistics: || defs::mean_statistics(CES, "ces"),
     },
     Kpi {
         columns: &[value("fcr", "FCR", Unit::Percent, "fcr_n", Better::Higher, Interval::Share), count("fcr_n")],
         presence: Presence::Always,
-        aggregate: || defs::fcr(),
+        aggregate: defs::fcr,
         statistics: || Vec::new(),
     },
     Kpi {
         columns: &[value("aht_s", "AHT", Unit::Seconds, "aht_n", Better::Lower, Interval::Mean), count("aht_n")],
         presence: Presence::Always,
-        aggregate: || defs::aht(),
+        aggregate: defs::aht,
         statistics: || defs::mean_statistics(defs::HANDLE_TIME, "aht_s"),
     },
     Kpi {
@@ -220,7 +220,7 @@ pub(crate) const KPIS: &[Kpi] = &[
     Kpi {
         columns: &[value("churn", "Churn", Unit::Percent, "churn_n", Better::Lower, Interval::Share), count("churn_n")],
         presence: Presence::Always,
-        aggregate: || defs::churn(),
+        aggregate: defs::churn,
         statistics: || Vec::new(),
     },
 ];
@@ -250,6 +250,7 @@ pub(crate) fn selected(business_hours: bool) -> impl Iterator<Item = &'static Kp
 mod tests {
     use super::super::uncertainty;
     use super::*;
+    use crate::exprs::output_name;
 
     #[test]
     fn every_sample_size_is_a_count_column_of_the_same_kpi() {
@@ -278,10 +279,7 @@ mod tests {
 
     fn names(exprs: &[Expr]) -> Vec<String> {
         (exprs.iter())
-            .map(|expr| match expr {
-                Expr::Alias(_, name) => name.to_string(),
-                other => panic!("an expression without a name: {other:?}"),
-            })
+            .map(|expr| output_name(expr).to_string())
             .collect()
     }
 
