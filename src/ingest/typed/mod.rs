@@ -9,9 +9,9 @@
 //! after the pass those few records, behind the source's header, are read by the general
 //! path ([`super::csv`] and [`super::normalize`]), which types them or says exactly why they
 //! are invalid, as it always has. Repeated `interaction_id`s are found over every record in
-//! order, exactly: each typed record keeps its id's 64-bit hash and place in the source, and
-//! only the ids whose hashes meet (repeats, or a collision) are read back, from those places,
-//! and compared as texts.
+//! order, exactly: each typed record keeps its id's 64-bit hash and place in the source (in a
+//! temporary file, [`ids`]), and only the ids whose hashes meet (repeats, or a collision) are
+//! read back, from those places, and compared as texts.
 //!
 //! Nothing is read twice: a run the pass cannot serve (see [`read`]) is known before any
 //! record is read, or within the first [`SNIFF_SAMPLE`] records (whose timestamps decide
@@ -19,6 +19,7 @@
 //! (and for the ids read back).
 
 mod codes;
+mod ids;
 mod piece;
 pub mod records;
 mod values;
@@ -34,6 +35,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 
 use self::codes::Dictionary;
+use self::ids::Ids;
 use self::piece::{text_hash, Layout, Piece, PieceText, Role};
 use super::csv::CsvSource;
 use super::facts::RecordFacts;
@@ -247,6 +249,8 @@ struct Pass<'a> {
     columns_checked: bool,
     /// Each text slot (`customer_id`, the keys) with every text seen in it so far, coded.
     dictionaries: Vec<(usize, Dictionary)>,
+    /// The typed records' `interaction_id`s, a piece each as in `pieces`.
+    ids: Ids,
 }
 
 impl<'a> Pass<'a> {
@@ -316,6 +320,7 @@ impl<'a> Pass<'a> {
             layouts,
             threads,
             dictionaries,
+            ids: Ids::new(),
             pieces: Vec::new(),
             records_seen: 0,
             sample_ok: true,
@@ -374,6 +379,11 @@ impl<'a> Pass<'a> {
                 }
                 self.records_seen += u64::from(piece.records);
                 record_offset += piece.records;
+                (self
+                    .ids
+                    .push(&piece.id_hashes, &piece.id_starts, &piece.id_lens))
+                .context("keeping the interaction_ids in a temporary file")?;
+                piece.forget_ids();
                 self.pieces.push((index, piece));
             }
             if !self.sample_ok {
@@ -600,13 +610,15 @@ impl<'a> Pass<'a> {
             return Ok(recalled);
         }
         for (index, source) in self.sources.iter().enumerate() {
-            let mut spans: Vec<(u64, usize, usize, usize)> = Vec::new();
+            let mut spans: Vec<(u64, usize, usize, usize, u64)> = Vec::new();
             let pieces = self.pieces.iter().enumerate();
             for (p, (_, piece)) in pieces.filter(|(_, (s, _))| *s == index) {
-                for (k, hash) in piece.id_hashes.iter().enumerate() {
+                let ids = (self.ids.piece(p))
+                    .context("reading the interaction_ids back from a temporary file")?;
+                for (k, (hash, (start, len))) in ids.hashes.iter().zip(ids.spans).enumerate() {
                     if shared.contains(hash) {
-                        let (at, len) = piece.id_span(k);
-                        spans.push((at, len, p, k));
+                        let at = piece.start + u64::from(start);
+                        spans.push((at, usize::from(len), p, k, *hash));
                     }
                 }
             }
@@ -626,7 +638,7 @@ impl<'a> Pass<'a> {
                     File::open(&source.path).with_context(|| format!("reading {}", source.name))?,
                 ),
             };
-            for (at, len, p, k) in spans {
+            for (at, len, p, k, hash) in spans {
                 let text = match (stdin, &mut file) {
                     (Some(bytes), _) => {
                         let at = at as usize;
@@ -641,7 +653,7 @@ impl<'a> Pass<'a> {
                     }
                     (None, None) => unreachable!("a file source is opened above"),
                 };
-                if text_hash(&text) != self.pieces[p].1.id_hashes[k] {
+                if text_hash(&text) != hash {
                     return Err(changed());
                 }
                 recalled.insert((p, k), text);
@@ -687,13 +699,12 @@ impl<'a> Pass<'a> {
         let general_present: Vec<Vec<bool>> = (general_ids.iter())
             .map(|ids| ids.iter().map(Option::is_some).collect())
             .collect();
-        let all_hashes: Vec<(&[u64], Option<&[bool]>)> = (self.pieces.iter())
-            .map(|(_, p)| (&p.id_hashes[..], None))
-            .chain(
-                (general_hashes.iter().zip(&general_present)).map(|(h, p)| (&h[..], Some(&p[..]))),
-            )
+        let general_hashes_present: Vec<(&[u64], &[bool])> = (general_hashes.iter())
+            .zip(&general_present)
+            .map(|(h, p)| (&h[..], &p[..]))
             .collect();
-        let shared = shared_hashes(&all_hashes, self.threads);
+        let shared = shared_hashes(&self.ids, &general_hashes_present, self.threads)
+            .context("reading the interaction_ids back from a temporary file")?;
         let recalled = self.recalled_ids(&shared, stdin)?;
         let order = Order {
             pass: self,
@@ -717,14 +728,18 @@ impl<'a> Pass<'a> {
                                     }
                                 }
                             };
-                            let hash = |id: IdRef| match id {
-                                IdRef::Typed(p, k) => self.pieces[p].1.id_hashes[k],
-                                IdRef::General(g, k) => general_hashes[g][k],
-                            };
                             let mut seen = Seen::with_capacity(shared.len() / self.threads + 1);
                             let mut repeats = Vec::new();
                             order.for_each(|id| {
-                                let hash = hash(id);
+                                // A typed record's id was read back exactly when its hash is
+                                // shared (see `recalled_ids`): the others are passed over.
+                                let hash = match id {
+                                    IdRef::Typed(p, k) => match recalled.get(&(p, k)) {
+                                        Some(text) => text_hash(text),
+                                        None => return,
+                                    },
+                                    IdRef::General(g, k) => general_hashes[g][k],
+                                };
                                 if (hash >> 32) as usize % self.threads != share
                                     || !shared.contains(&hash)
                                 {
@@ -767,41 +782,48 @@ impl<'a> Pass<'a> {
     }
 }
 
-/// The hashes that occur more than once among `hashes` (each slice with which of its hashes
-/// count; `None`: all of them). They are split by hash into [`HASH_WAVES`] shares a thread,
-/// and sorted one share a thread at a time: a copy of only a part of the hashes is held at
-/// once (at 10M records, 20 MB rather than 80).
+/// The hashes that occur more than once among the typed records' (`typed`, read back piece
+/// by piece) and the general path's (`general`: each frame's hashes, with which of them
+/// count). They are split by hash into [`HASH_WAVES`] shares a thread, and sorted one share a
+/// thread at a time: a copy of only a part of the hashes is held at once (at 10M records, 20
+/// MB rather than 80).
 fn shared_hashes(
-    hashes: &[(&[u64], Option<&[bool]>)],
+    typed: &Ids,
+    general: &[(&[u64], &[bool])],
     threads: usize,
-) -> std::collections::HashSet<u64> {
+) -> std::io::Result<std::collections::HashSet<u64>> {
     let shares = threads * HASH_WAVES;
     // The hash's top half scaled to the shares (a multiply where `%` divided: each of the five
     // scans below routes every hash, and the divisions took a fifth of this check at 10M).
     let share_of = |hash: u64| (((hash >> 32) * shares as u64) >> 32) as usize;
-    let counted = || {
-        (hashes.iter()).flat_map(|(slice, counted)| {
-            (slice.iter().enumerate())
-                .filter(move |(k, _)| counted.is_none_or(|c| c[*k]))
-                .map(|(_, &hash)| hash)
-        })
+    let mut piece = Vec::new();
+    let mut each_counted = |each: &mut dyn FnMut(u64)| -> std::io::Result<()> {
+        for p in 0..typed.pieces() {
+            typed.hashes(p, &mut piece)?;
+            piece.iter().for_each(|&hash| each(hash));
+        }
+        for (hashes, counted) in general {
+            let hashes = hashes.iter().zip(*counted);
+            hashes
+                .filter(|(_, c)| **c)
+                .for_each(|(&hash, _)| each(hash));
+        }
+        Ok(())
     };
     let mut sizes = vec![0usize; shares];
-    for hash in counted() {
-        sizes[share_of(hash)] += 1;
-    }
+    each_counted(&mut |hash| sizes[share_of(hash)] += 1)?;
     let mut shared = std::collections::HashSet::new();
     for wave in 0..HASH_WAVES {
         let mine = |share: usize| share / threads == wave;
         let mut wave_shares: Vec<Vec<u64>> = (0..threads)
             .map(|t| Vec::with_capacity(sizes[wave * threads + t]))
             .collect();
-        for hash in counted() {
+        each_counted(&mut |hash| {
             let share = share_of(hash);
             if mine(share) {
                 wave_shares[share % threads].push(hash);
             }
-        }
+        })?;
         std::thread::scope(|scope| {
             let sorted: Vec<_> = (wave_shares.into_iter())
                 .map(|mut share| {
@@ -817,7 +839,7 @@ fn shared_hashes(
             }
         });
     }
-    shared
+    Ok(shared)
 }
 
 /// How many rounds [`shared_hashes`] sorts its shares in.
@@ -894,9 +916,8 @@ impl Pass<'_> {
         let placed = general_valid.height() > 0;
         let invalid = self.repeated_records(&repeated, repeat_code, &recalled)?;
         drop(recalled);
-        for (_, piece) in &mut self.pieces {
-            piece.forget_ids();
-        }
+        // The temporary file goes (or the ids held in memory, when there was none).
+        self.ids = Ids::new_empty();
         give_back_freed_memory();
         let typed = self.typed_frame(&repeated, general_frame.schema(), placed)?;
         let records = (typed.height() + general_frame.height()) as u64;

@@ -124,7 +124,8 @@ pub(super) struct Piece {
     /// Where the piece's bytes start in its source.
     pub(super) start: u64,
     /// The `interaction_id` (trimmed) of each record typed here: its hash, and where its text
-    /// is in the piece's bytes (the text itself is read back only where two hashes meet).
+    /// is in the piece's bytes (the text itself is read back only where two hashes meet);
+    /// moved to [`super::ids::Ids`] once the piece is read.
     pub(super) id_hashes: Vec<u64>,
     pub(super) id_starts: Vec<u32>,
     pub(super) id_lens: Vec<u16>,
@@ -136,12 +137,6 @@ pub(super) struct Piece {
 }
 
 impl Piece {
-    /// Where the `index`-th typed record's `interaction_id` is in the source, and its length.
-    pub(super) fn id_span(&self, index: usize) -> (u64, usize) {
-        let start = self.start + u64::from(self.id_starts[index]);
-        (start, usize::from(self.id_lens[index]))
-    }
-
     /// The text column of `slot`, until [`Piece::set_codes`].
     pub(super) fn texts_of(&self, slot: usize) -> Option<&PieceText> {
         (self.coded.iter()).find_map(|coded| (coded.slot == slot).then_some(&coded.text))
@@ -163,7 +158,7 @@ impl Piece {
         self.columns[slot] = Some(column.with_name(name.into()).into_series());
     }
 
-    /// Lets go of the `interaction_id`s, once the repeated ones are found.
+    /// Lets go of the `interaction_id`s, once kept in [`super::ids::Ids`].
     pub(super) fn forget_ids(&mut self) {
         self.id_hashes = Vec::new();
         self.id_starts = Vec::new();
