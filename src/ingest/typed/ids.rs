@@ -2,7 +2,7 @@
 //! hash, and where its text is in the source), kept in a temporary file rather than in memory.
 //!
 //! At 14 bytes a record they were a fifth of the pass's memory at its peak (1.4 GB at 100M
-//! records), and the check reads them only at the end of the pass, in order: four scans of
+//! records), and the check reads them only at the end of the pass, in order: five scans of
 //! the hashes, and the places only where two hashes meet. The file is in the page cache,
 //! which the system can take back, not in the process's memory; when no temporary file can be
 //! made they stay in memory.

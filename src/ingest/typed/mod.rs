@@ -382,7 +382,13 @@ impl<'a> Pass<'a> {
                 (self
                     .ids
                     .push(&piece.id_hashes, &piece.id_starts, &piece.id_lens))
-                .context("keeping the interaction_ids in a temporary file")?;
+                .with_context(|| {
+                    format!(
+                        "keeping the interaction_ids in a temporary file in {}: set TMPDIR to \
+                         a directory with room",
+                        std::env::temp_dir().display()
+                    )
+                })?;
                 piece.forget_ids();
                 self.pieces.push((index, piece));
             }
