@@ -1,8 +1,8 @@
 //! The typed records' `interaction_id`s as the repeated-id check needs them (each one's 64-bit
 //! hash, and where its text is in the source), kept in a temporary file rather than in memory.
 //!
-//! At 14 bytes a record they were a fifth of the pass's memory at its peak (1.4 GB at 100M
-//! records), and the check reads them only at the end of the pass, in order: five scans of
+//! At 14 bytes a record in memory they were a fifth of the pass's memory at its peak (1.4 GB
+//! at 100M records; 16 bytes a record in the file), and the check reads them only at the end of the pass, in order: five scans of
 //! the hashes, and the places only where two hashes meet. The file is in the page cache,
 //! which the system can take back, not in the process's memory; when no temporary file can be
 //! made they stay in memory.
@@ -10,25 +10,22 @@
 use std::fs::File;
 use std::io::Write;
 
-/// Every piece's ids, written one piece after the other: its hashes (8 bytes each), then its
-/// ids' starts in the piece (4 bytes each) and their lengths (2 bytes each).
+use super::piece::Located;
+
+/// The bytes each id takes: its hash (8), its start in the piece (4), its length (4).
+const ID_BYTES: usize = 16;
+
+/// Every piece's ids, written one piece after the other: its hashes, then its ids' starts in
+/// the piece, then their lengths.
 pub(super) struct Ids {
     store: Store,
     /// Where each piece's ids start in the store, and how many it has.
     pieces: Vec<(u64, usize)>,
-    written: u64,
 }
 
 enum Store {
     File(File),
     Memory(Vec<u8>),
-}
-
-/// The ids of one piece, read back.
-pub(super) struct PieceIds {
-    pub(super) hashes: Vec<u64>,
-    /// Each id's start in the piece's bytes and its length.
-    pub(super) spans: Vec<(u32, u16)>,
 }
 
 impl Ids {
@@ -38,7 +35,6 @@ impl Ids {
         Ids {
             store,
             pieces: Vec::new(),
-            written: 0,
         }
     }
 
@@ -47,27 +43,21 @@ impl Ids {
         Ids {
             store: Store::Memory(Vec::new()),
             pieces: Vec::new(),
-            written: 0,
         }
     }
 
     /// Keeps the ids of the next piece (in the pass's order of pieces).
-    pub(super) fn push(
-        &mut self,
-        hashes: &[u64],
-        starts: &[u32],
-        lens: &[u16],
-    ) -> std::io::Result<()> {
-        let mut bytes = Vec::with_capacity(hashes.len() * 14);
-        bytes.extend(hashes.iter().flat_map(|h| h.to_le_bytes()));
-        bytes.extend(starts.iter().flat_map(|s| s.to_le_bytes()));
-        bytes.extend(lens.iter().flat_map(|l| l.to_le_bytes()));
+    pub(super) fn push(&mut self, ids: &[Located]) -> std::io::Result<()> {
+        let mut bytes = Vec::with_capacity(ids.len() * ID_BYTES);
+        bytes.extend(ids.iter().flat_map(|id| id.hash.to_le_bytes()));
+        bytes.extend(ids.iter().flat_map(|id| id.start.to_le_bytes()));
+        bytes.extend(ids.iter().flat_map(|id| id.len.to_le_bytes()));
         match &mut self.store {
             Store::File(file) => file.write_all(&bytes)?,
             Store::Memory(memory) => memory.extend_from_slice(&bytes),
         }
-        self.pieces.push((self.written, hashes.len()));
-        self.written += bytes.len() as u64;
+        let at = (self.pieces.last()).map_or(0, |&(at, count)| at + (count * ID_BYTES) as u64);
+        self.pieces.push((at, ids.len()));
         Ok(())
     }
 
@@ -81,31 +71,27 @@ impl Ids {
         let (at, count) = self.pieces[piece];
         let bytes = self.read(at, count * 8)?;
         hashes.clear();
-        hashes.extend(
-            bytes
-                .chunks_exact(8)
-                .map(|b| u64::from_le_bytes(b.try_into().expect("eight bytes a hash"))),
-        );
+        hashes.extend(bytes.chunks_exact(8).map(|b| u64::from_le_bytes(array(b))));
         Ok(())
     }
 
-    /// The hashes and spans of piece `piece`.
-    pub(super) fn piece(&self, piece: usize) -> std::io::Result<PieceIds> {
+    /// The ids of piece `piece`, as pushed.
+    pub(super) fn piece(&self, piece: usize) -> std::io::Result<Vec<Located>> {
         let (at, count) = self.pieces[piece];
-        let mut hashes = Vec::new();
-        self.hashes(piece, &mut hashes)?;
-        let starts = self.read(at + count as u64 * 8, count * 4)?;
-        let lens = self.read(at + count as u64 * 12, count * 2)?;
-        let starts = starts
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")));
-        let lens = lens
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes(b.try_into().expect("two bytes")));
-        Ok(PieceIds {
-            hashes,
-            spans: starts.zip(lens).collect(),
-        })
+        let bytes = self.read(at, count * ID_BYTES)?;
+        let (hashes, rest) = bytes.split_at(count * 8);
+        let (starts, lens) = rest.split_at(count * 4);
+        let word = |b: &[u8]| u32::from_le_bytes(array(b));
+        let ids = (hashes
+            .chunks_exact(8)
+            .zip(starts.chunks_exact(4))
+            .zip(lens.chunks_exact(4)))
+        .map(|((hash, start), len)| Located {
+            hash: u64::from_le_bytes(array(hash)),
+            start: word(start),
+            len: word(len),
+        });
+        Ok(ids.collect())
     }
 
     fn read(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
@@ -118,6 +104,11 @@ impl Ids {
             Store::Memory(memory) => Ok(memory[at as usize..at as usize + len].to_vec()),
         }
     }
+}
+
+/// `bytes` (of the array's length, as `chunks_exact` cuts them) as an array.
+fn array<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    bytes.try_into().expect("chunks of the array's length")
 }
 
 /// Reads `bytes.len()` bytes at `at` without moving the file's position (several threads
@@ -148,32 +139,35 @@ mod tests {
     #[test]
     fn pieces_read_back_as_they_were_pushed_in_a_file_and_in_memory() {
         // Three pieces (one empty); each read back by its number, in any order.
-        let pieces: Vec<(Vec<u64>, Vec<u32>, Vec<u16>)> = vec![
-            (
-                vec![1, u64::MAX, 3],
-                vec![0, 17, 4_000_000_000],
-                vec![9, 0, u16::MAX],
-            ),
-            (Vec::new(), Vec::new(), Vec::new()),
-            (vec![42], vec![5], vec![7]),
+        let id = |hash, start, len| Located { hash, start, len };
+        let pieces: Vec<Vec<Located>> = vec![
+            vec![
+                id(1, 0, 9),
+                id(u64::MAX, 17, 0),
+                id(3, 4_000_000_000, u32::MAX),
+            ],
+            Vec::new(),
+            vec![id(42, 5, 70_000)],
         ];
         let in_file = Ids {
             store: Store::File(tempfile::tempfile().unwrap()),
             pieces: Vec::new(),
-            written: 0,
         };
-        let in_memory = Ids::new_empty();
-        for mut ids in [in_file, in_memory] {
-            for (hashes, starts, lens) in &pieces {
-                ids.push(hashes, starts, lens).unwrap();
+        for mut ids in [in_file, Ids::new_empty()] {
+            for piece in &pieces {
+                ids.push(piece).unwrap();
             }
             for p in [2, 0, 1] {
-                let (hashes, starts, lens) = &pieces[p];
-                let read = ids.piece(p).unwrap();
-                assert_eq!(&read.hashes, hashes);
-                let spans: Vec<(u32, u16)> =
-                    starts.iter().copied().zip(lens.iter().copied()).collect();
-                assert_eq!(read.spans, spans);
+                let fields = |ids: &[Located]| -> Vec<(u64, u32, u32)> {
+                    ids.iter().map(|id| (id.hash, id.start, id.len)).collect()
+                };
+                assert_eq!(fields(&ids.piece(p).unwrap()), fields(&pieces[p]));
+                let mut hashes = Vec::new();
+                ids.hashes(p, &mut hashes).unwrap();
+                assert_eq!(
+                    hashes,
+                    pieces[p].iter().map(|id| id.hash).collect::<Vec<_>>()
+                );
             }
         }
     }

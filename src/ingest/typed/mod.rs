@@ -379,17 +379,13 @@ impl<'a> Pass<'a> {
                 }
                 self.records_seen += u64::from(piece.records);
                 record_offset += piece.records;
-                (self
-                    .ids
-                    .push(&piece.id_hashes, &piece.id_starts, &piece.id_lens))
-                .with_context(|| {
+                (self.ids.push(&std::mem::take(&mut piece.ids))).with_context(|| {
                     format!(
                         "keeping the interaction_ids in a temporary file in {}: set TMPDIR to \
                          a directory with room",
                         std::env::temp_dir().display()
                     )
                 })?;
-                piece.forget_ids();
                 self.pieces.push((index, piece));
             }
             if !self.sample_ok {
@@ -621,10 +617,10 @@ impl<'a> Pass<'a> {
             for (p, (_, piece)) in pieces.filter(|(_, (s, _))| *s == index) {
                 let ids = (self.ids.piece(p))
                     .context("reading the interaction_ids back from a temporary file")?;
-                for (k, (hash, (start, len))) in ids.hashes.iter().zip(ids.spans).enumerate() {
-                    if shared.contains(hash) {
-                        let at = piece.start + u64::from(start);
-                        spans.push((at, usize::from(len), p, k, *hash));
+                for (k, id) in ids.iter().enumerate() {
+                    if shared.contains(&id.hash) {
+                        let at = piece.start + u64::from(id.start);
+                        spans.push((at, id.len as usize, p, k, id.hash));
                     }
                 }
             }

@@ -126,9 +126,7 @@ pub(super) struct Piece {
     /// The `interaction_id` (trimmed) of each record typed here: its hash, and where its text
     /// is in the piece's bytes (the text itself is read back only where two hashes meet);
     /// moved to [`super::ids::Ids`] once the piece is read.
-    pub(super) id_hashes: Vec<u64>,
-    pub(super) id_starts: Vec<u32>,
-    pub(super) id_lens: Vec<u16>,
+    pub(super) ids: Vec<Located>,
     /// The other records' bytes, each ending with its line end, and their numbers.
     pub(super) general: Vec<u8>,
     pub(super) general_records: Vec<u32>,
@@ -156,13 +154,6 @@ impl Piece {
             PieceText::Located(_) => codes.iter().map(|&code| of(code)).collect(),
         };
         self.columns[slot] = Some(column.with_name(name.into()).into_series());
-    }
-
-    /// Lets go of the `interaction_id`s, once kept in [`super::ids::Ids`].
-    pub(super) fn forget_ids(&mut self) {
-        self.id_hashes = Vec::new();
-        self.id_starts = Vec::new();
-        self.id_lens = Vec::new();
     }
 
     /// How many records are typed here.
@@ -240,9 +231,7 @@ impl Layout {
             coded: Vec::new(),
             offset: 0,
             start: 0,
-            id_hashes: Vec::with_capacity(capacity),
-            id_starts: Vec::with_capacity(capacity),
-            id_lens: Vec::with_capacity(capacity),
+            ids: Vec::with_capacity(capacity),
             general: Vec::new(),
             general_records: Vec::new(),
             first_uncanonical: None,
@@ -288,9 +277,11 @@ impl Layout {
                     for (builder, cell) in builders.iter_mut().zip(&cells) {
                         builder.push(cell, data);
                     }
-                    piece.id_hashes.push(text_hash(&data[id.clone()]));
-                    piece.id_starts.push(id.start as u32);
-                    piece.id_lens.push(id.len() as u16);
+                    piece.ids.push(Located {
+                        hash: text_hash(&data[id.clone()]),
+                        start: id.start as u32,
+                        len: id.len() as u32,
+                    });
                 }
                 None => {
                     uncanonical = !self.sniffer_sees_canonical(data, &fields);
