@@ -183,7 +183,7 @@ pub(crate) fn interactions() -> Computation {
 /// Share (0–100) of CSAT answers at or above the satisfied minimum ([`CSAT_SATISFIED`]); its
 /// successes are also what the interval reads.
 pub(crate) fn csat() -> Computation {
-    let satisfied = col(CSAT_SATISFIED).sum();
+    let satisfied = count_true(col(CSAT_SATISFIED));
     share(satisfied, col(CSAT_SATISFIED).count(), "csat")
 }
 
@@ -196,8 +196,8 @@ pub(crate) fn nps() -> Computation {
     let score = percent(net, col("nps_n"));
     Computation {
         aggregates: vec![
-            count(col(NPS_PROMOTER).sum()).alias(&promoters),
-            count(col(NPS_DETRACTOR).sum()).alias(&detractors),
+            count(count_true(col(NPS_PROMOTER))).alias(&promoters),
+            count(count_true(col(NPS_DETRACTOR))).alias(&detractors),
             count(col(NPS_PROMOTER).count()).alias("nps_n"),
         ],
         finish: vec![score.alias("nps")],
@@ -225,8 +225,8 @@ pub(crate) fn ces() -> Computation {
 /// First contact resolution: share (0–100) of the eligible records resolved at first contact.
 /// Needs [`FCR_ELIGIBLE`] and [`FCR_FIRST_CONTACT`] (see [`fcr_ticket_mode`], [`fcr_repeat_mode`]).
 pub(crate) fn fcr() -> Computation {
-    let first_contacts = col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)).sum();
-    share(first_contacts, col(FCR_ELIGIBLE).sum(), "fcr")
+    let first_contacts = count_true(col(FCR_ELIGIBLE).and(col(FCR_FIRST_CONTACT)));
+    share(first_contacts, count_true(col(FCR_ELIGIBLE)), "fcr")
 }
 
 /// Average handle time in seconds, over records with a handle time (see [`handle_time`]).
@@ -244,9 +244,10 @@ pub(crate) fn durations(input: &str, prefix: &str) -> Computation {
     // The quantiles without the nulls first: polars' linear quantile counts a group's nulls
     // into the rank and takes them out again, which can leave the result one rounding step off
     // numpy's (69839.99999999999 for 69840).
+    // Taken as `non_null` does, which gives a group's quantiles from the same values faster.
     let seconds = col(input).drop_nulls();
     let quantiles = [(0.5, "median"), (0.9, "p90")].map(|(q, name)| {
-        (seconds.clone())
+        non_null(input)
             .quantile(lit(q), QuantileMethod::Linear)
             .alias(format!("{prefix}_{name}_s"))
     });
@@ -287,9 +288,67 @@ pub(crate) fn durations_statistics(input: &str, prefix: &str) -> Vec<Expr> {
 /// Churn: share (0–100) of the distinct customers in the base who churned in the window.
 /// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
 pub(crate) fn churn() -> Computation {
-    let base = col(CUSTOMER_ID).filter(col(CHURN_BASE)).n_unique();
-    let churned = col(CUSTOMER_ID).filter(col(CHURNED)).n_unique();
+    // A customer in the base is never null (see `churn_flags_between`), so the filters leave
+    // no null's slot to be counted.
+    let customers = values_under_nulls(col(CUSTOMER_ID));
+    let base = customers.clone().filter(col(CHURN_BASE)).n_unique();
+    let churned = customers.filter(col(CHURNED)).n_unique();
     share(churned, base, "churn")
+}
+
+/// How many of `flags` are true (nulls not), as a count of valid values: polars sums a
+/// boolean group by first casting the whole column to integers, a pass and 40 MB at 10M
+/// records for each sum and grouping, where a count reads the group's validity bits.
+fn count_true(flags: Expr) -> Expr {
+    flags
+        .map(true_as_valid, |_, field| Ok(field.clone()))
+        .count()
+}
+
+/// The flags with every false one null (a bitmap `and`; the values are shared, not copied).
+fn true_as_valid(column: Column) -> PolarsResult<Column> {
+    let flags = column.bool()?;
+    let chunks = flags.downcast_iter().map(|chunk| {
+        let valid = match chunk.validity() {
+            Some(validity) => chunk.values() & validity,
+            None => chunk.values().clone(),
+        };
+        chunk.clone().with_validity(Some(valid))
+    });
+    Ok(BooleanChunked::from_chunk_iter(flags.name().clone(), chunks).into_column())
+}
+
+/// `input`'s non-null values, as `drop_nulls` leaves them, but filtered out of the column's
+/// values with the validity dropped: polars gathers a group's values from a column with nulls
+/// through an iterator of options, and from one without by plain index (measured at 10M
+/// records with `--by agent,channel`: 8 % of the run's CPU).
+fn non_null(input: &str) -> Expr {
+    values_under_nulls(col(input)).filter(col(input).is_not_null())
+}
+
+/// `column`'s values as they lie, its nulls' slots included (see [`without_validity`]); only
+/// for aggregates that filter those slots out.
+fn values_under_nulls(column: Expr) -> Expr {
+    column.map(without_validity, |_, field| Ok(field.clone()))
+}
+
+/// The column without its validity bitmap, sharing its buffers (no copy); each null's slot
+/// then reads whatever value lies under it. Unchanged when it has no nulls, or when its type
+/// does not come back from its arrays as it was (a logical type): correct, only slower.
+fn without_validity(column: Column) -> PolarsResult<Column> {
+    let series = column.as_materialized_series();
+    if series.null_count() == 0 {
+        return Ok(column);
+    }
+    let chunks: Vec<ArrayRef> = (series.chunks().iter())
+        .map(|chunk| chunk.with_validity(None))
+        .collect();
+    let stripped = Series::try_from((series.name().clone(), chunks))?;
+    Ok(if stripped.dtype() == series.dtype() {
+        stripped.into_column()
+    } else {
+        column
+    })
 }
 
 /// Handle time of a record: `handle_seconds`, else the sum of the parts present.
@@ -799,6 +858,69 @@ mod tests {
         };
         assert_eq!(bits("frt_mean_s"), bits("former_mean"));
         assert_eq!(bits("frt_n"), bits("former_n"));
+    }
+
+    #[test]
+    fn grouped_counts_and_quantiles_read_nothing_under_the_nulls() {
+        // Values lie under the null slots (1000 and 5 here, as arrays may hold them) and must
+        // not count, in groups as over every record. By hand: group 0 has flags T, F, null, T
+        // and seconds 10, null, 30, 20; group 1 flags null, T and seconds null, 7.
+        // Group 0: 2 true of 3; median of 10, 20, 30 = 20; p90 at rank 0.9 × 2 = 1.8 →
+        // 20 + 0.8 × 10 = 28. Group 1: 1 true of 1; median and p90 7. All: 3 of 4; median
+        // of 7, 10, 20, 30 at rank 1.5 → 15; p90 at rank 2.7 → 20 + 0.7 × 10 = 27.
+        let bitmap = |bits: [bool; 6]| {
+            let flags = BooleanChunked::from_slice("".into(), &bits);
+            let bitmap = flags.downcast_iter().next().unwrap().values().clone();
+            bitmap
+        };
+        let with_nulls = |name: &str, values: Series, valid: [bool; 6]| {
+            let chunk = values.chunks()[0].with_validity(Some(bitmap(valid)));
+            Series::try_from((PlSmallStr::from(name), vec![chunk]))
+                .unwrap()
+                .into_column()
+        };
+        let seconds = Series::new("".into(), [10u32, 1000, 30, 20, 5, 7]);
+        let flags = Series::new("".into(), [true, false, true, true, true, true]);
+        let frame = DataFrame::new_infer_height(vec![
+            with_nulls(
+                FIRST_RESPONSE_TIME,
+                seconds,
+                [true, false, true, true, false, true],
+            ),
+            with_nulls(
+                CSAT_SATISFIED,
+                flags,
+                [true, true, false, true, false, true],
+            ),
+            Column::new("g".into(), [0u8, 0, 0, 0, 1, 1]),
+        ])
+        .unwrap();
+        let computation = || Computation::all([durations(FIRST_RESPONSE_TIME, "frt"), csat()]);
+        let grouped = (frame.clone().lazy())
+            .group_by([col("g")])
+            .agg(computation().aggregates)
+            .with_columns(computation().finish)
+            .sort(["g"], SortMultipleOptions::default())
+            .collect()
+            .unwrap();
+        let floats_of = |name: &str| -> Vec<Option<f64>> {
+            let values = grouped.column(name).unwrap();
+            let values = values.cast(&DataType::Float64).unwrap();
+            values.f64().unwrap().iter().collect()
+        };
+        assert_eq!(floats_of("frt_median_s"), [Some(20.0), Some(7.0)]);
+        assert_eq!(floats_of("frt_p90_s"), [Some(28.0), Some(7.0)]);
+        assert_eq!(floats_of("frt_n"), [Some(3.0), Some(1.0)]);
+        assert_eq!(
+            floats_of(&uncertainty::successes("csat")),
+            [Some(2.0), Some(1.0)]
+        );
+        assert_eq!(floats_of("csat_n"), [Some(3.0), Some(1.0)]);
+        let all = aggregate(frame, computation());
+        assert_eq!(value(&all, "frt_median_s"), Some(15.0));
+        assert!((value(&all, "frt_p90_s").unwrap() - 27.0).abs() < 1e-9);
+        assert_eq!(value(&all, &uncertainty::successes("csat")), Some(3.0));
+        assert_eq!(value(&all, "csat"), Some(75.0));
     }
 
     #[test]
