@@ -43,17 +43,20 @@ impl GroupNumber {
         })
     }
 
-    /// The number of each record, as [`GROUP_NUMBER`].
+    /// The number of each record, as [`GROUP_NUMBER`]: made in one pass over the codes (as
+    /// polars expressions, each digit's cast, null fill, product and sum was a column of its
+    /// own, 80 MB apiece at 10M records).
     pub(crate) fn number(&self) -> Expr {
-        (self.digits.iter())
-            .map(|(digit, stride)| {
-                let code =
-                    (col(digit.column.as_str()).cast(DataType::UInt64)).fill_null(lit(digit.codes));
-                code * lit(*stride)
-            })
-            .reduce(|a, b| a + b)
-            .expect("a group number has digits")
-            .alias(GROUP_NUMBER)
+        let digits = self.digits.clone();
+        let columns: Vec<Expr> = (digits.iter())
+            .map(|(digit, _)| col(digit.column.as_str()))
+            .collect();
+        map_multiple(
+            move |columns: &mut [Column]| numbered(&digits, columns),
+            columns,
+            |_, _| Ok(Field::new(GROUP_NUMBER.into(), DataType::UInt64)),
+        )
+        .alias(GROUP_NUMBER)
     }
 
     /// The group columns again, from [`GROUP_NUMBER`] (each of its own type, its nulls null).
@@ -70,6 +73,42 @@ impl GroupNumber {
                     .alias(digit.column.as_str())
             })
             .collect()
+    }
+}
+
+/// `Σ code × stride` of each record of `columns` (one per digit, in order).
+fn numbered(digits: &[(Digit, u64)], columns: &[Column]) -> PolarsResult<Column> {
+    let height = columns.first().map_or(0, Column::len);
+    let mut numbers = vec![0u64; height];
+    for ((digit, stride), column) in digits.iter().zip(columns) {
+        let (null, stride) = (digit.codes, *stride);
+        match column.dtype() {
+            DataType::UInt8 => add_digit(&mut numbers, column.u8()?, null, stride),
+            DataType::UInt32 => add_digit(&mut numbers, column.u32()?, null, stride),
+            _ => {
+                let codes = column.cast(&DataType::UInt64)?;
+                add_digit(&mut numbers, codes.u64()?, null, stride);
+            }
+        }
+    }
+    Ok(UInt64Chunked::from_vec(GROUP_NUMBER.into(), numbers).into_column())
+}
+
+/// Adds each record's code (`null` for a null) times `stride` to its number.
+fn add_digit<T>(numbers: &mut [u64], codes: &ChunkedArray<T>, null: u64, stride: u64)
+where
+    T: PolarsNumericType,
+    T::Native: Into<u64>,
+{
+    let mut numbers = numbers.iter_mut();
+    for chunk in codes.downcast_iter() {
+        let chunk_numbers = numbers.by_ref().take(chunk.len());
+        match chunk.validity() {
+            None => (chunk_numbers.zip(chunk.values().iter()))
+                .for_each(|(number, &code)| *number += code.into() * stride),
+            Some(_) => (chunk_numbers.zip(chunk.iter()))
+                .for_each(|(number, code)| *number += code.map_or(null, |&c| c.into()) * stride),
+        }
     }
 }
 
@@ -122,6 +161,28 @@ mod tests {
             .collect()
             .unwrap();
         assert!(decoded.equals_missing(&frame), "{decoded}");
+    }
+
+    #[test]
+    fn codes_of_other_integer_types_are_numbered_alike() {
+        // Codes held as `Int64` (no type of the pass does, but a key might) take the cast
+        // path: strides 3 and 1; by hand 1·3+0 = 3, 2·3+1 = 7, 0·3+2 = 2 (the null).
+        let frame = df!(
+            "a" => [1i64, 2, 0],
+            "b" => [Some(0i64), Some(1), None],
+        )
+        .unwrap();
+        let number = GroupNumber::new(vec![
+            digit("a", DataType::Int64, 3),
+            digit("b", DataType::Int64, 2),
+        ])
+        .unwrap();
+        let numbered = (frame.lazy().select([number.number()])).collect().unwrap();
+        let numbers: Vec<Option<u64>> = (numbered.column(GROUP_NUMBER).unwrap().u64())
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(numbers, [Some(3), Some(7), Some(2)]);
     }
 
     #[test]
