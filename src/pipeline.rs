@@ -107,7 +107,12 @@ pub(crate) fn prepare(request: &ReportRequest, keys: &[String]) -> Result<Prepar
     }
     let keys = &keys[..];
     let satisfied_min = request.config.scales.csat_satisfied_min;
-    let facts = metrics::record_facts(satisfied_min, request.schedule.is_some());
+    let places_in_time = request.from.is_some()
+        || request.to.is_some()
+        || request.every.is_some()
+        || request.compare.is_some()
+        || request.schedule.is_some();
+    let facts = metrics::record_facts(satisfied_min, request.schedule.is_some(), places_in_time);
     let Input {
         mut frame,
         records,
@@ -250,7 +255,7 @@ fn read_input(
     if frame.get_column_index(normalize::ID_HASH_COLUMN).is_some() {
         frame.drop_in_place(normalize::ID_HASH_COLUMN)?;
     }
-    let frame = facts.derive(frame)?;
+    let frame = facts.derive(frame, &input.present)?;
     Ok(Input {
         records: frame.height() as u64,
         frame,
@@ -472,14 +477,14 @@ impl Prepared {
         frame
     }
 
-    /// The churn flags for one window `[from, to)` for every record.
+    /// The churn flags for one window `[from, to)` for every record (without bounds, from
+    /// the record fact that stands for `churned_at` where the run has no windows).
     fn with_churn(&self, frame: LazyFrame, from: Option<i64>, to: Option<i64>) -> LazyFrame {
         let bound = |b: Option<i64>| b.map_or(lit(NULL).cast(DataType::Int64), lit);
-        frame.with_columns(metrics::churn_flags_between(
-            bound(from),
-            bound(to),
-            self.has_churn,
-        ))
+        frame.with_columns(match (from, to) {
+            (None, None) => metrics::churn_flags_unwindowed(self.has_churn),
+            _ => metrics::churn_flags_between(bound(from), bound(to), self.has_churn),
+        })
     }
 
     /// The records of `frame` that have a `created_at` (`None`: there are none), collected,

@@ -20,6 +20,9 @@ pub(crate) struct RecordFacts {
     pub(crate) inputs: Vec<&'static str>,
     /// The canonical columns no metric reads once the facts are derived.
     pub(crate) replaced: Vec<&'static str>,
+    /// Canonical columns no metric reads once the facts are derived when the input has a
+    /// column (each pair: the replaced column, then the one that decides).
+    pub(crate) replaced_given: Vec<(&'static str, &'static str)>,
     /// Columns (facts or canonical) that may be stored narrower, each piece on its own and the
     /// frame at the end (see [`crate::narrow`]).
     pub(crate) narrowings: Vec<(&'static str, Narrowing)>,
@@ -41,8 +44,16 @@ impl RecordFacts {
         Ok(())
     }
 
-    /// `frame` with the facts added and the columns they replace dropped.
-    pub(crate) fn derive(&self, frame: DataFrame) -> PolarsResult<DataFrame> {
+    /// Whether the facts replace `column` in an input of the `present` canonical columns.
+    pub(crate) fn replaces(&self, column: &str, present: &[&str]) -> bool {
+        self.replaced.contains(&column)
+            || (self.replaced_given.iter())
+                .any(|(replaced, given)| *replaced == column && present.contains(given))
+    }
+
+    /// `frame`, of an input of the `present` canonical columns, with the facts added and the
+    /// columns they replace dropped.
+    pub(crate) fn derive(&self, frame: DataFrame, present: &[&str]) -> PolarsResult<DataFrame> {
         if self.facts.is_empty() {
             return Ok(frame);
         }
@@ -50,7 +61,10 @@ impl RecordFacts {
             .select(self.facts.clone())
             .collect_with_engine(Engine::InMemory)?
             .unwrap_single();
-        let mut frame = frame.drop_many(self.replaced.iter().copied());
+        let replaced: Vec<PlSmallStr> = (frame.get_column_names_owned().into_iter())
+            .filter(|name| self.replaces(name, present))
+            .collect();
+        let mut frame = frame.drop_many(replaced);
         for column in derived.into_columns() {
             frame.with_column(column)?;
         }
@@ -70,6 +84,7 @@ mod tests {
             ],
             inputs: vec!["a", "b"],
             replaced: vec!["a", "b"],
+            replaced_given: vec![("d", "e")],
             narrowings: Vec::new(),
         }
     }
@@ -83,8 +98,17 @@ mod tests {
     fn derive_replaces_the_inputs_by_the_facts() {
         // By hand: a + b = 11, 22; a > 1 is false, true.
         let frame = df!("a" => [1, 2], "b" => [10, 20], "c" => ["x", "y"]).unwrap();
-        let derived = facts().derive(frame).unwrap();
+        let derived = facts().derive(frame, &["a", "b", "c"]).unwrap();
         let expected = df!("c" => ["x", "y"], "sum" => [11, 22], "big" => [false, true]).unwrap();
         assert!(derived.equals(&expected), "{derived}");
+    }
+
+    #[test]
+    fn a_column_replaced_given_another_goes_only_where_the_input_has_that_one() {
+        let frame = df!("a" => [1], "b" => [10], "d" => [7]).unwrap();
+        let kept = facts().derive(frame.clone(), &["a", "b", "d"]).unwrap();
+        assert_eq!(kept.get_column_names(), ["d", "sum", "big"]);
+        let replaced = facts().derive(frame, &["a", "b", "d", "e"]).unwrap();
+        assert_eq!(replaced.get_column_names(), ["sum", "big"]);
     }
 }

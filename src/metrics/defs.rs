@@ -20,7 +20,7 @@ use crate::timestamps::MICROS;
 
 use super::uncertainty;
 
-/// Per-record inputs derived before aggregation. The first eight are record facts (see
+/// Per-record inputs derived before aggregation. The first nine are record facts (see
 /// [`record_facts`]).
 pub(crate) const HANDLE_TIME: &str = "__handle_s";
 pub(crate) const CSAT_SATISFIED: &str = "__csat_satisfied";
@@ -30,6 +30,8 @@ pub(crate) const SINGLE_CONTACT: &str = "__single_contact";
 pub(crate) const RESOLVED: &str = "__resolved";
 pub(crate) const FIRST_RESPONSE_TIME: &str = "__first_response_s";
 pub(crate) const RESOLUTION_TIME: &str = "__resolution_s";
+/// Whether the record has a `churned_at` (see [`churn_flags_unwindowed`]).
+pub(crate) const CHURN_DATED: &str = "__churn_dated";
 pub(crate) const FIRST_RESPONSE_BH_TIME: &str = "__first_response_bh_s";
 pub(crate) const RESOLUTION_BH_TIME: &str = "__resolution_bh_s";
 pub(crate) const FCR_ELIGIBLE: &str = "__fcr_eligible";
@@ -47,11 +49,26 @@ const ROW: &str = "__row";
 /// flag's count is the answers' count); the first response and resolution times, and whether
 /// the record is resolved. Those replace the timestamps they come from unless `keep_instants`
 /// (business hours counted on a schedule read them).
-pub(crate) fn record_facts(csat_satisfied_min: f64, keep_instants: bool) -> RecordFacts {
+///
+/// `created_at` stays where the run places records in time (`places_in_time`: windows,
+/// periods, business hours) or where FCR is measured in repeat mode (an input without
+/// `contacts`): nothing else reads it once the durations are derived (8 bytes a record).
+/// `churned_at` stays where the run places records in time: without windows churn reads only
+/// whether a record has one (see [`churn_flags_unwindowed`]).
+pub(crate) fn record_facts(
+    csat_satisfied_min: f64,
+    keep_instants: bool,
+    places_in_time: bool,
+) -> RecordFacts {
     let instants = [FIRST_RESPONSE_AT, RESOLVED_AT];
     let mut replaced = ALWAYS_REPLACED.to_vec();
     if !keep_instants {
         replaced.extend(instants);
+    }
+    let mut replaced_given = Vec::new();
+    if !places_in_time {
+        replaced.push(CHURNED_AT);
+        replaced_given.push((CREATED_AT, CONTACTS));
     }
     RecordFacts {
         facts: vec![
@@ -65,13 +82,17 @@ pub(crate) fn record_facts(csat_satisfied_min: f64, keep_instants: bool) -> Reco
             first_response_time(),
             resolution_time(),
             col(RESOLVED_AT).is_not_null().alias(RESOLVED),
+            col(CHURNED_AT).is_not_null().alias(CHURN_DATED),
         ],
-        // Every column the facts read: the ones they replace, and `created_at`, which
-        // periods and windows still need.
-        inputs: ([CREATED_AT].iter().chain(&ALWAYS_REPLACED).chain(&instants))
+        // Every column the facts read.
+        inputs: ([CREATED_AT].iter())
+            .chain(&ALWAYS_REPLACED)
+            .chain(&instants)
+            .chain(&[CHURNED_AT])
             .copied()
             .collect(),
         replaced,
+        replaced_given,
         // What the KPIs compute from these is the same stored narrower (see `narrow`): means,
         // quantiles and counts; deviations and interval values read them as `Float64`.
         narrowings: vec![
@@ -572,6 +593,18 @@ pub(crate) fn churn_flags_between(from: Expr, to: Expr, has_churn: bool) -> [Exp
     ]
 }
 
+/// Churn flags with no window at all, as [`churn_flags_between`] gives them with both bounds
+/// open (the base: every record with a customer), read from the [`CHURN_DATED`] fact, so that
+/// no `churned_at` need be kept.
+pub(crate) fn churn_flags_unwindowed(has_churn: bool) -> [Expr; 2] {
+    if !has_churn {
+        return [lit(false).alias(CHURN_BASE), lit(false).alias(CHURNED)];
+    }
+    let base = col(CUSTOMER_ID).is_not_null();
+    let churned = base.clone().and(col(CHURN_DATED));
+    [base.alias(CHURN_BASE), churned.alias(CHURNED)]
+}
+
 fn not_reopened() -> Expr {
     col(REOPENED).fill_null(lit(false)).not()
 }
@@ -632,7 +665,7 @@ mod tests {
 
     /// `frame`, holding some of the record facts' inputs (the others null), with the facts.
     fn with_facts(mut frame: DataFrame, csat_satisfied_min: f64) -> DataFrame {
-        let facts = record_facts(csat_satisfied_min, false);
+        let facts = record_facts(csat_satisfied_min, false, true);
         for &input in &facts.inputs {
             if frame.column(input).is_err() {
                 let height = frame.height();
@@ -640,22 +673,40 @@ mod tests {
                 frame.with_column(null).unwrap();
             }
         }
-        facts.derive(frame).unwrap()
+        facts.derive(frame, &facts.inputs).unwrap()
     }
 
     #[test]
     fn record_facts_read_only_their_inputs_and_replace_what_they_say() {
         // A frame of exactly the declared inputs derives every fact (an expression reading
-        // another column would fail here); what stays is the one input no fact replaces.
-        for keep_instants in [false, true] {
-            let facts = record_facts(4.0, keep_instants);
+        // another column would fail here); what stays is `created_at` where the run places
+        // records in time or the input has no `contacts` (repeat mode), and the instants
+        // where asked.
+        let both = [false, true];
+        let cases = both.into_iter().flat_map(|keep_instants| {
+            both.into_iter().flat_map(move |places_in_time| {
+                both.map(move |has_contacts| (keep_instants, places_in_time, has_contacts))
+            })
+        });
+        for (keep_instants, places_in_time, has_contacts) in cases {
+            let facts = record_facts(4.0, keep_instants, places_in_time);
             let inputs = (facts.inputs.iter())
                 .map(|&name| Column::full_null(name.into(), 1, &DataType::Float64))
                 .collect();
-            let derived = facts.derive(DataFrame::new(1, inputs).unwrap()).unwrap();
-            let mut expected = vec![CREATED_AT.to_string()];
+            let mut present = facts.inputs.clone();
+            if !has_contacts {
+                present.retain(|&name| name != CONTACTS);
+            }
+            let derived = (facts.derive(DataFrame::new(1, inputs).unwrap(), &present)).unwrap();
+            let mut expected = Vec::new();
+            if places_in_time || !has_contacts {
+                expected.push(CREATED_AT.to_string());
+            }
             if keep_instants {
                 expected.extend([FIRST_RESPONSE_AT.to_string(), RESOLVED_AT.to_string()]);
+            }
+            if places_in_time {
+                expected.push(CHURNED_AT.to_string());
             }
             expected.extend(facts.names());
             let names: Vec<String> = (derived.get_column_names().iter())
@@ -1140,6 +1191,39 @@ mod tests {
             .unwrap();
         let r = aggregate(flagged, churn());
         (value(&r, "churn"), value(&r, "churn_n"))
+    }
+
+    #[test]
+    fn churn_flags_without_a_window_are_those_of_open_bounds() {
+        // The same records as `churn_of`, with and without churn dates in the input: the
+        // flags from the record fact equal those from `churned_at` with both bounds open.
+        let frame = df!(
+            CUSTOMER_ID => [Some("a"), Some("a"), Some("b"), Some("c"), Some("d"), None],
+            CHURNED_AT => [Some(5 * DAY), Some(5 * DAY), Some(20 * DAY), None, Some(-3 * DAY), Some(DAY)],
+        )
+        .unwrap();
+        use crate::exprs::output_name;
+        let facts = record_facts(4.0, false, false);
+        let dated = (facts.facts.iter())
+            .find(|fact| output_name(fact) == CHURN_DATED)
+            .unwrap()
+            .clone();
+        let open = lit(NULL).cast(DataType::Int64);
+        for has_churn in [true, false] {
+            let flags = |flags: [Expr; 2]| {
+                (frame.clone().lazy())
+                    .with_column(dated.clone())
+                    .select(flags)
+                    .collect()
+                    .unwrap()
+            };
+            let unwindowed = flags(churn_flags_unwindowed(has_churn));
+            let between = flags(churn_flags_between(open.clone(), open.clone(), has_churn));
+            assert!(
+                unwindowed.equals_missing(&between),
+                "{unwindowed} {between}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@ pub(crate) mod uncertainty;
 pub(crate) use business_hours::{add_business_hours, BusinessHours};
 pub(crate) use catalogue::{Column, Unit};
 pub(crate) use defs::{
-    churn_flags_between, record_facts, uses_customers, with_fcr_flags, Computation,
+    churn_flags_between, churn_flags_unwindowed, record_facts, uses_customers, with_fcr_flags,
+    Computation,
 };
 pub(crate) use intervals::Confidence;
 pub(crate) use result::{columns_of, Cell, OutputColumn, Report, Row, Timeline, Variant, PERIOD};

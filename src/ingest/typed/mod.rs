@@ -239,6 +239,8 @@ struct Pass<'a> {
     /// [`normalize::normalize`]'s order: the non-text fields and the customer, then the keys
     /// (each layout's slots), then the record facts (which replace some of the fields).
     names: Vec<String>,
+    /// The canonical columns the sources have (as the general path finds them).
+    present: Vec<&'static str>,
     layouts: Vec<Layout>,
     threads: usize,
     /// Every piece read, with its source.
@@ -313,9 +315,14 @@ impl<'a> Pass<'a> {
             .filter(|(_, (field, _))| field.is_none_or(|f| f.kind == Kind::Text))
             .map(|(slot, _)| (slot, Dictionary::new(threads)))
             .collect();
+        let present = (FIELDS.iter())
+            .map(|field| field.name)
+            .filter(|name| sources.iter().any(|s| s.columns.iter().any(|c| c == name)))
+            .collect();
         Pass {
             request,
             sources,
+            present,
             names,
             layouts,
             threads,
@@ -351,6 +358,7 @@ impl<'a> Pass<'a> {
             let layout = &self.layouts[index];
             let names = &self.names;
             let facts = self.request.facts;
+            let present = &self.present[..];
             let pieces: Vec<Piece> = std::thread::scope(|scope| {
                 let threads: Vec<_> = (cuts.windows(2))
                     .map(|pair| {
@@ -359,7 +367,7 @@ impl<'a> Pass<'a> {
                         scope.spawn(move || {
                             let mut piece = layout.read_piece(data, names);
                             piece.start = start;
-                            layout.derive_facts(&mut piece, facts, names)?;
+                            layout.derive_facts(&mut piece, facts, names, present)?;
                             PolarsResult::Ok(piece)
                         })
                     })
@@ -899,7 +907,7 @@ impl Pass<'_> {
         let (repeated, recalled) = self.repeated_ids(&mut general, stdin.as_deref())?;
         drop(stdin);
         let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
-        let mut general_frame = self.request.facts.derive(general_frame)?;
+        let mut general_frame = (self.request.facts).derive(general_frame, &canonical.present)?;
         self.coded_general_texts(&mut general_frame)?;
         // The customers' texts are no longer needed: only their codes are.
         self.dictionaries
@@ -977,7 +985,7 @@ impl Pass<'_> {
             frame_columns.push(Column::new(RECORD_COLUMN.into(), numbers));
         }
         for (slot, name) in self.names.iter().enumerate() {
-            if self.request.facts.replaced.contains(&name.as_str()) {
+            if self.request.facts.replaces(name, &self.present) {
                 continue;
             }
             let name: PlSmallStr = name.as_str().into();

@@ -321,14 +321,16 @@ impl Layout {
         piece
     }
 
-    /// Puts the record facts in `piece` in place of the columns they replace, after the
-    /// slots' (`names`: the slots', then the facts'). A fact null in every record of the
-    /// piece is kept as nothing, as an absent column is.
+    /// Puts the record facts in `piece` in place of the columns they replace (in an input of
+    /// the `present` canonical columns), after the slots' (`names`: the slots', then the
+    /// facts'). A fact null in every record of the piece is kept as nothing, as an absent
+    /// column is.
     pub(super) fn derive_facts(
         &self,
         piece: &mut Piece,
         facts: &RecordFacts,
         names: &[String],
+        present: &[&str],
     ) -> PolarsResult<()> {
         let height = piece.typed_len();
         let mut inputs = Vec::new();
@@ -343,9 +345,9 @@ impl Layout {
                 }
             });
         }
-        let derived = facts.derive(DataFrame::new(height, inputs)?)?;
+        let derived = facts.derive(DataFrame::new(height, inputs)?, present)?;
         for (slot, name) in names.iter().enumerate() {
-            if facts.replaced.contains(&name.as_str()) {
+            if facts.replaces(name, present) {
                 piece.columns[slot] = None;
             }
         }
