@@ -885,9 +885,15 @@ fn aggregate(
     let mut order = vec![col(CATEGORY)];
     order.extend(keys.iter().cloned());
     order.extend(names.into_iter().map(col));
+    // One side after the other (each is parallel within): the transient copies of their
+    // aggregations (filtered group indices, gathered values) are then one side's at a time
+    // (100M report: peak 4,201 MiB against 4,317 at the same wall time).
     let union = concat(
         [per_category.select(order.clone()), all.select(order)],
-        UnionArgs::default(),
+        UnionArgs {
+            parallel: false,
+            ..UnionArgs::default()
+        },
     )
     .expect("both sides have the same columns");
 
