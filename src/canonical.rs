@@ -28,6 +28,16 @@ pub(crate) const UNCATEGORIZED: &str = "uncategorized";
 pub(crate) const ALL: &str = "all";
 pub(crate) const CATEGORY_ORDER: [&str; 4] = [SUPPORT, SERVICE, UNCATEGORIZED, ALL];
 
+/// The canonical fields among `columns` (an input's column names), in canonical order.
+pub(crate) fn present_fields<'a>(
+    columns: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<&'static str> {
+    (FIELDS.iter())
+        .map(|field| field.name)
+        .filter(|name| columns.clone().any(|column| column == *name))
+        .collect()
+}
+
 /// How the typed frame holds a category: its position in [`CATEGORY_ORDER`] (grouping and
 /// sorting by a small integer is several times faster than by text), one byte a record.
 pub(crate) fn category_code(category: &str) -> u8 {

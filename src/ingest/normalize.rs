@@ -109,7 +109,7 @@ impl Canonical {
 pub(crate) fn normalize(mut raw: RawLog, options: &NormalizeOptions) -> Result<Canonical> {
     give_empty_logs_an_id_column(&mut raw);
     check_columns(&raw, options)?;
-    let present: Vec<&'static str> = present_fields(&raw);
+    let present = canonical::present_fields(raw.columns.iter().map(String::as_str));
     let (texts, blank_is_missing) = text_columns(&raw, &present, options);
     let mut checks = Checks::default();
     add_record_checks(&mut checks);
@@ -210,15 +210,6 @@ fn check_columns(raw: &RawLog, options: &NormalizeOptions) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The canonical fields the input has.
-fn present_fields(raw: &RawLog) -> Vec<&'static str> {
-    FIELDS
-        .iter()
-        .map(|f| f.name)
-        .filter(|name| raw.columns.iter().any(|c| c == name))
-        .collect()
 }
 
 /// The text stage: where each record comes from, every present field's and group key's value

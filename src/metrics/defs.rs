@@ -1195,6 +1195,7 @@ mod tests {
 
     #[test]
     fn churn_flags_without_a_window_are_those_of_open_bounds() {
+        use crate::exprs::output_name;
         // The same records as `churn_of`, with and without churn dates in the input: the
         // flags from the record fact equal those from `churned_at` with both bounds open.
         let frame = df!(
@@ -1202,7 +1203,6 @@ mod tests {
             CHURNED_AT => [Some(5 * DAY), Some(5 * DAY), Some(20 * DAY), None, Some(-3 * DAY), Some(DAY)],
         )
         .unwrap();
-        use crate::exprs::output_name;
         let facts = record_facts(4.0, false, false);
         let dated = (facts.facts.iter())
             .find(|fact| output_name(fact) == CHURN_DATED)

@@ -315,10 +315,8 @@ impl<'a> Pass<'a> {
             .filter(|(_, (field, _))| field.is_none_or(|f| f.kind == Kind::Text))
             .map(|(slot, _)| (slot, Dictionary::new(threads)))
             .collect();
-        let present = (FIELDS.iter())
-            .map(|field| field.name)
-            .filter(|name| sources.iter().any(|s| s.columns.iter().any(|c| c == name)))
-            .collect();
+        let columns = (sources.iter()).flat_map(|source| source.columns.iter().map(String::as_str));
+        let present = canonical::present_fields(columns);
         Pass {
             request,
             sources,
