@@ -2,10 +2,10 @@
 //! hash, and where its text is in the source), kept in a temporary file rather than in memory.
 //!
 //! At 14 bytes a record in memory they were a fifth of the pass's memory at its peak (1.4 GB
-//! at 100M records; 16 bytes a record in the file), and the check reads them only at the end of the pass, in order: five scans of
-//! the hashes, and the places only where two hashes meet. The file is in the page cache,
-//! which the system can take back, not in the process's memory; when no temporary file can be
-//! made they stay in memory.
+//! at 100M records; 16 bytes a record in the file), and the check reads them only at the end
+//! of the pass, in order: five scans of the hashes, and the places only where two hashes meet.
+//! The file is in the page cache, which the system can take back, not in the process's
+//! memory; when no temporary file can be made they stay in memory.
 
 use std::fs::File;
 use std::io::Write;

@@ -905,7 +905,7 @@ impl Pass<'_> {
         let (repeated, recalled) = self.repeated_ids(&mut general, stdin.as_deref())?;
         drop(stdin);
         let (canonical, general_frame, general_invalid) = self.normalized(general, undecodable)?;
-        let mut general_frame = (self.request.facts).derive(general_frame, &canonical.present)?;
+        let mut general_frame = (self.request.facts).derive(general_frame, &self.present)?;
         self.coded_general_texts(&mut general_frame)?;
         // The customers' texts are no longer needed: only their codes are.
         self.dictionaries
