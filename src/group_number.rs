@@ -52,11 +52,30 @@ impl GroupNumber {
             .map(|(digit, _)| col(digit.column.as_str()))
             .collect();
         map_multiple(
-            move |columns: &mut [Column]| numbered(&digits, columns),
+            move |columns: &mut [Column]| {
+                let numbers = numbered(&digits, columns)?;
+                Ok(UInt64Chunked::from_vec(GROUP_NUMBER.into(), numbers).into_column())
+            },
             columns,
             |_, _| Ok(Field::new(GROUP_NUMBER.into(), DataType::UInt64)),
         )
         .alias(GROUP_NUMBER)
+    }
+
+    /// How many numbers there are: each is below this.
+    pub(crate) fn combinations(&self) -> u64 {
+        (self.digits.first()).map_or(1, |(digit, stride)| stride * (digit.codes + 1))
+    }
+
+    /// The columns of the digits, the first the most significant.
+    pub(crate) fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.digits.iter().map(|(digit, _)| digit.column.as_str())
+    }
+
+    /// The number of each record of `columns` (the digits' columns, in order), as
+    /// [`GroupNumber::number`] makes them.
+    pub(crate) fn numbers(&self, columns: &[Column]) -> PolarsResult<Vec<u64>> {
+        numbered(&self.digits, columns)
     }
 
     /// The group columns again, from [`GROUP_NUMBER`] (each of its own type, its nulls null).
@@ -77,7 +96,7 @@ impl GroupNumber {
 }
 
 /// `Σ code × stride` of each record of `columns` (one per digit, in order).
-fn numbered(digits: &[(Digit, u64)], columns: &[Column]) -> PolarsResult<Column> {
+fn numbered(digits: &[(Digit, u64)], columns: &[Column]) -> PolarsResult<Vec<u64>> {
     let height = columns.first().map_or(0, Column::len);
     let mut numbers = vec![0u64; height];
     for ((digit, stride), column) in digits.iter().zip(columns) {
@@ -91,7 +110,7 @@ fn numbered(digits: &[(Digit, u64)], columns: &[Column]) -> PolarsResult<Column>
             }
         }
     }
-    Ok(UInt64Chunked::from_vec(GROUP_NUMBER.into(), numbers).into_column())
+    Ok(numbers)
 }
 
 /// Adds each record's code (`null` for a null) times `stride` to its number.

@@ -287,7 +287,7 @@ mod tests {
     fn each_column_is_computed_once_and_the_rest_is_hidden() {
         for kpi in KPIS {
             let computation = (kpi.aggregate)();
-            let mut computed = names(&computation.aggregates);
+            let mut computed = names(&computation.grouped(&computation.subsets));
             computed.extend(names(&computation.finish));
             for column in kpi.columns {
                 let times = computed.iter().filter(|n| *n == column.name).count();
@@ -304,7 +304,7 @@ mod tests {
     fn statistics_are_what_the_intervals_read() {
         for kpi in KPIS {
             let computation = (kpi.aggregate)();
-            let mut computed = names(&computation.aggregates);
+            let mut computed = names(&computation.grouped(&computation.subsets));
             computed.extend(names(&(kpi.statistics)()));
             let mut expected: Vec<String> = Vec::new();
             for column in kpi.columns {

@@ -18,6 +18,7 @@ use crate::ingest::facts::RecordFacts;
 use crate::narrow::Narrowing;
 use crate::timestamps::MICROS;
 
+use super::subset::SubsetAggregate;
 use super::uncertainty;
 
 /// Per-record inputs derived before aggregation. The first nine are record facts (see
@@ -150,6 +151,9 @@ pub(crate) fn uses_customers(present: &[&str]) -> bool {
 /// `n` three times: churn's distinct customers three times a group.
 pub(crate) struct Computation {
     pub(crate) aggregates: Vec<Expr>,
+    /// Aggregates over a subset of each group's records, computed apart from polars' grouping
+    /// where the groups allow (see [`subset`](super::subset)).
+    pub(crate) subsets: Vec<SubsetAggregate>,
     pub(crate) finish: Vec<Expr>,
     /// The same aggregates written for the one row of every record at once (a `select`, no
     /// group columns), where they must be written otherwise to give the same bits; `None`:
@@ -162,26 +166,41 @@ impl Computation {
     fn aggregates(aggregates: Vec<Expr>) -> Self {
         Computation {
             aggregates,
+            subsets: Vec::new(),
             finish: Vec::new(),
             whole: None,
         }
     }
 
     /// The aggregates of the one row of every record (see [`Computation::whole`]).
-    pub(crate) fn whole_aggregates(&self) -> &[Expr] {
+    fn whole_aggregates(&self) -> &[Expr] {
         self.whole.as_deref().unwrap_or(&self.aggregates)
+    }
+
+    /// What polars aggregates per group: the aggregates, and `subsets` (those of the subset
+    /// aggregates not computed apart).
+    pub(crate) fn grouped(&self, subsets: &[SubsetAggregate]) -> Vec<Expr> {
+        with_subsets(&self.aggregates, subsets)
+    }
+
+    /// What polars aggregates for the one row of every record (see [`Computation::grouped`]).
+    pub(crate) fn whole(&self, subsets: &[SubsetAggregate]) -> Vec<Expr> {
+        with_subsets(self.whole_aggregates(), subsets)
     }
 
     /// Every one of `computations` as one, their columns in order.
     pub(crate) fn all(computations: impl IntoIterator<Item = Computation>) -> Self {
         let (mut aggregates, mut finish, mut whole) = (Vec::new(), Vec::new(), Vec::new());
+        let mut subsets = Vec::new();
         for computation in computations {
             whole.extend_from_slice(computation.whole_aggregates());
             aggregates.extend(computation.aggregates);
+            subsets.extend(computation.subsets);
             finish.extend(computation.finish);
         }
         Computation {
             aggregates,
+            subsets,
             finish,
             whole: Some(whole),
         }
@@ -194,6 +213,11 @@ impl Computation {
         self.aggregates.extend(more);
         self
     }
+}
+
+fn with_subsets(aggregates: &[Expr], subsets: &[SubsetAggregate]) -> Vec<Expr> {
+    let subsets = subsets.iter().flat_map(SubsetAggregate::exprs);
+    aggregates.iter().cloned().chain(subsets).collect()
 }
 
 /// Records in the group.
@@ -221,6 +245,7 @@ pub(crate) fn nps() -> Computation {
             count(count_true(col(NPS_DETRACTOR))).alias(&detractors),
             count(col(NPS_PROMOTER).count()).alias("nps_n"),
         ],
+        subsets: Vec::new(),
         finish: vec![score.alias("nps")],
         whole: None,
     }
@@ -262,21 +287,18 @@ pub(crate) fn aht() -> Computation {
 /// interpolation between closest ranks), and `n`, as `{prefix}_mean_s`, `{prefix}_median_s`,
 /// `{prefix}_p90_s` and `{prefix}_n`.
 pub(crate) fn durations(input: &str, prefix: &str) -> Computation {
-    // The quantiles without the nulls first: polars' linear quantile counts a group's nulls
-    // into the rank and takes them out again, which can leave the result one rounding step off
-    // numpy's (69839.99999999999 for 69840).
-    // Taken as `non_null` does, which gives a group's quantiles from the same values faster.
     let seconds = col(input).drop_nulls();
-    let quantiles = [(0.5, "median"), (0.9, "p90")].map(|(q, name)| {
-        non_null(input)
-            .quantile(lit(q), QuantileMethod::Linear)
-            .alias(format!("{prefix}_{name}_s"))
-    });
+    let quantiles = SubsetAggregate::Quantiles {
+        input: input.to_string(),
+        quantiles: [(0.5, "median"), (0.9, "p90")]
+            .map(|(q, name)| (q, format!("{prefix}_{name}_s")))
+            .to_vec(),
+    };
     let with = |mean: Expr, n: Expr| {
-        let mut aggregates = vec![mean.alias(format!("{prefix}_mean_s"))];
-        aggregates.extend(quantiles.clone());
-        aggregates.push(count(n).alias(format!("{prefix}_n")));
-        aggregates
+        vec![
+            mean.alias(format!("{prefix}_mean_s")),
+            count(n).alias(format!("{prefix}_n")),
+        ]
     };
     // The mean and `n` of a group need not drop the nulls, which a group does anew for each
     // aggregation that writes it (a new list of record indices per group): polars' grouped
@@ -287,6 +309,7 @@ pub(crate) fn durations(input: &str, prefix: &str) -> Computation {
     // (checked on fractional durations: …023 against …025 in the last digit otherwise).
     Computation {
         aggregates: with(col(input).mean(), col(input).count()),
+        subsets: vec![quantiles],
         finish: Vec::new(),
         whole: Some(with(seconds.clone().mean(), seconds.count())),
     }
@@ -309,12 +332,21 @@ pub(crate) fn durations_statistics(input: &str, prefix: &str) -> Vec<Expr> {
 /// Churn: share (0–100) of the distinct customers in the base who churned in the window.
 /// Needs [`CHURN_BASE`] and [`CHURNED`] (see [`churn_flags`]).
 pub(crate) fn churn() -> Computation {
-    // A customer in the base is never null (see `churn_flags_between`), so the filters leave
-    // no null's slot to be counted.
-    let customers = values_under_nulls(col(CUSTOMER_ID));
-    let base = customers.clone().filter(col(CHURN_BASE)).n_unique();
-    let churned = customers.filter(col(CHURNED)).n_unique();
-    share(churned, base, "churn")
+    let distinct = |flag: &str, output: String| SubsetAggregate::Distinct {
+        values: CUSTOMER_ID.to_string(),
+        flag: flag.to_string(),
+        output,
+    };
+    let (churned, base) = (uncertainty::successes("churn"), "churn_n".to_string());
+    Computation {
+        aggregates: Vec::new(),
+        subsets: vec![
+            distinct(CHURNED, churned.clone()),
+            distinct(CHURN_BASE, base.clone()),
+        ],
+        finish: vec![percent(col(&churned), col(&base)).alias("churn")],
+        whole: None,
+    }
 }
 
 /// How many of `flags` are true (nulls not), as a count of valid values: polars sums a
@@ -337,39 +369,6 @@ fn true_as_valid(column: Column) -> PolarsResult<Column> {
         chunk.clone().with_validity(Some(valid))
     });
     Ok(BooleanChunked::from_chunk_iter(flags.name().clone(), chunks).into_column())
-}
-
-/// `input`'s non-null values, as `drop_nulls` leaves them, but filtered out of the column's
-/// values with the validity dropped: polars gathers a group's values from a column with nulls
-/// through an iterator of options, and from one without by plain index (measured at 10M
-/// records with `--by agent,channel`: 8 % of the run's CPU).
-fn non_null(input: &str) -> Expr {
-    values_under_nulls(col(input)).filter(col(input).is_not_null())
-}
-
-/// `column`'s values as they lie, its nulls' slots included (see [`without_validity`]); only
-/// for aggregates that filter those slots out.
-fn values_under_nulls(column: Expr) -> Expr {
-    column.map(without_validity, |_, field| Ok(field.clone()))
-}
-
-/// The column without its validity bitmap, sharing its buffers (no copy); each null's slot
-/// then reads whatever value lies under it. Unchanged when it has no nulls, or when its type
-/// does not come back from its arrays as it was (a logical type): correct, only slower.
-fn without_validity(column: Column) -> PolarsResult<Column> {
-    let series = column.as_materialized_series();
-    if series.null_count() == 0 {
-        return Ok(column);
-    }
-    let chunks: Vec<ArrayRef> = (series.chunks().iter())
-        .map(|chunk| chunk.with_validity(None))
-        .collect();
-    let stripped = Series::try_from((series.name().clone(), chunks))?;
-    Ok(if stripped.dtype() == series.dtype() {
-        stripped.into_column()
-    } else {
-        column
-    })
 }
 
 /// Handle time of a record: `handle_seconds`, else the sum of the parts present.
@@ -616,6 +615,7 @@ fn share(hits: Expr, n: Expr, name: &str) -> Computation {
     let n_name = format!("{name}_n");
     Computation {
         aggregates: vec![count(hits).alias(&successes), count(n).alias(&n_name)],
+        subsets: Vec::new(),
         finish: vec![percent(col(&successes), col(&n_name)).alias(name)],
         whole: None,
     }
@@ -634,18 +634,60 @@ fn count(n: Expr) -> Expr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::subset;
     use super::*;
+    use crate::group_number::Digit;
 
     const HOUR: i64 = 3_600_000_000;
     const DAY: i64 = 24 * HOUR;
 
     /// Runs `computation` over `frame` as one group and returns the single result row as
     /// (name, value) pairs.
+    ///
+    /// The subset aggregates are computed both apart from polars (as the report computes them
+    /// where it can) and as polars expressions, which must agree to the bit.
     fn aggregate(frame: DataFrame, computation: Computation) -> Vec<(String, Option<f64>)> {
-        let out = (frame.lazy().select(computation.whole_aggregates()))
-            .with_columns(computation.finish)
-            .collect()
-            .unwrap();
+        let by_polars = (frame
+            .clone()
+            .lazy()
+            .select(computation.whole(&computation.subsets)))
+        .with_columns(computation.finish.clone());
+        let by_polars = row_of(by_polars.collect().unwrap());
+        let mut frame = frame;
+        if frame.column(CATEGORY).is_err() {
+            let support = Column::new_scalar(CATEGORY.into(), Scalar::from(0u8), frame.height());
+            frame.with_column(support).unwrap();
+        }
+        let category = Digit {
+            column: CATEGORY.to_string(),
+            dtype: DataType::UInt8,
+            codes: 4,
+        };
+        let (frame, subsets) = (frame.lazy(), computation.subsets.clone());
+        let computed = subset::per_group(frame.clone(), Vec::new(), category, 3, subsets);
+        let (apart, left) = computed.unwrap();
+        // Inputs of types read only by polars (texts for customers) are left to it.
+        let Some(apart) = apart else {
+            return by_polars;
+        };
+        let apart = apart
+            .filter(col(CATEGORY).eq(lit(3u8)))
+            .drop(cols([CATEGORY]));
+        let whole = frame.select(computation.whole(&left));
+        let both = concat_lf_horizontal([whole, apart], HConcatOptions::default()).unwrap();
+        let both = row_of(both.with_columns(computation.finish).collect().unwrap());
+        for (name, value) in &by_polars {
+            let apart = both.iter().find(|(n, _)| n == name).unwrap().1;
+            assert_eq!(
+                value.map(f64::to_bits),
+                apart.map(f64::to_bits),
+                "{name}: {value:?} by polars, {apart:?} apart"
+            );
+        }
+        by_polars
+    }
+
+    fn row_of(out: DataFrame) -> Vec<(String, Option<f64>)> {
         out.columns()
             .iter()
             .map(|c| {
@@ -949,7 +991,7 @@ mod tests {
         let computation = || Computation::all([durations(FIRST_RESPONSE_TIME, "frt"), csat()]);
         let grouped = (frame.clone().lazy())
             .group_by([col("g")])
-            .agg(computation().aggregates)
+            .agg(computation().grouped(&computation().subsets))
             .with_columns(computation().finish)
             .sort(["g"], SortMultipleOptions::default())
             .collect()

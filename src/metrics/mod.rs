@@ -7,6 +7,7 @@ pub(crate) mod catalogue;
 mod defs;
 pub(crate) mod intervals;
 mod result;
+pub(crate) mod subset;
 pub(crate) mod uncertainty;
 
 pub(crate) use business_hours::{add_business_hours, BusinessHours};
