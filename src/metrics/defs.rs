@@ -337,14 +337,11 @@ pub(crate) fn churn() -> Computation {
         flag: flag.to_string(),
         output,
     };
-    let (churned, base) = (uncertainty::successes("churn"), "churn_n".to_string());
+    let (churned, base) = share_columns("churn");
     Computation {
         aggregates: Vec::new(),
-        subsets: vec![
-            distinct(CHURNED, churned.clone()),
-            distinct(CHURN_BASE, base.clone()),
-        ],
-        finish: vec![percent(col(&churned), col(&base)).alias("churn")],
+        subsets: vec![distinct(CHURNED, churned), distinct(CHURN_BASE, base)],
+        finish: vec![share_percent("churn")],
         whole: None,
     }
 }
@@ -611,14 +608,24 @@ fn not_reopened() -> Expr {
 /// A share KPI: its successes (`hits`, also what its interval reads) and `{name}_n` (`n`)
 /// aggregated, then `name` = 100 × successes / n (null when `n = 0`) from them.
 fn share(hits: Expr, n: Expr, name: &str) -> Computation {
-    let successes = uncertainty::successes(name);
-    let n_name = format!("{name}_n");
+    let (successes, n_name) = share_columns(name);
     Computation {
         aggregates: vec![count(hits).alias(&successes), count(n).alias(&n_name)],
         subsets: Vec::new(),
-        finish: vec![percent(col(&successes), col(&n_name)).alias(name)],
+        finish: vec![share_percent(name)],
         whole: None,
     }
+}
+
+/// The columns a share KPI `name` aggregates: its successes and its `n`.
+fn share_columns(name: &str) -> (String, String) {
+    (uncertainty::successes(name), format!("{name}_n"))
+}
+
+/// A share KPI's percentage, from the columns of [`share_columns`].
+fn share_percent(name: &str) -> Expr {
+    let (successes, n) = share_columns(name);
+    percent(col(&successes), col(&n)).alias(name)
 }
 
 /// `100 × value / n` (null when `n = 0`), on the aggregated rows.

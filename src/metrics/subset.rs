@@ -18,7 +18,8 @@ use polars::prelude::*;
 
 use crate::group_number::{Digit, GroupNumber, GROUP_NUMBER};
 
-/// The most group numbers a dense numbering may span: each keeps two counts (64 MB at most).
+/// The most group numbers a dense numbering may span: each keeps a count of records, and an
+/// offset and a cursor for each aggregate being gathered (at most 32 MB apiece).
 const MAX_COMBINATIONS: u64 = 1 << 22;
 
 /// Records numbered at a time: the numbers are never kept for the whole frame.
@@ -173,11 +174,11 @@ fn without_validity(column: Column) -> PolarsResult<Column> {
 }
 
 /// Those of `aggregates` whose inputs are of the types read here, for every group of `keys` and
-/// `category` and for every group of `keys` alone (category `all`, the code `all`), as rows of
-/// the key columns, [`CATEGORY`]'s column and the aggregates' outputs; with no keys there is
-/// always the one `all` row, as a `select` has. Returned with the aggregates left to polars
-/// (see [`SubsetAggregate::exprs`]): all of them when the groups' combinations are too many
-/// to number densely.
+/// `category` and for every group of `keys` alone (category `all`: the code `all`, which no
+/// record's category has), as rows of the key columns, [`CATEGORY`]'s column and the
+/// aggregates' outputs; with no keys there is always the one `all` row, as a `select` has.
+/// Returned with the aggregates left to polars (see [`SubsetAggregate::exprs`]): all of them
+/// when the groups' combinations are too many to number densely.
 ///
 /// [`CATEGORY`]: crate::canonical::CATEGORY
 pub(crate) fn per_group(
