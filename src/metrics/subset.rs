@@ -554,13 +554,12 @@ mod tests {
         frame.sort(by.to_vec(), options).collect().unwrap()
     }
 
-    /// The rows computed apart, sorted by the keys and the category.
-    fn apart(frame: &DataFrame, keys: Vec<Digit>, input: &str) -> DataFrame {
-        let by: Vec<&str> = if keys.is_empty() {
-            vec!["category"]
-        } else {
-            vec!["key", "category"]
-        };
+    /// [`per_group`] of [`aggregates`] over `frame`.
+    fn computed_apart(
+        frame: &DataFrame,
+        keys: Vec<Digit>,
+        input: &str,
+    ) -> (Option<LazyFrame>, Vec<SubsetAggregate>) {
         let computed = per_group(
             frame.clone().lazy(),
             keys,
@@ -568,9 +567,20 @@ mod tests {
             ALL,
             aggregates(input),
         );
+        computed.unwrap()
+    }
+
+    /// The rows computed apart, sorted by the keys and the category.
+    fn apart(frame: &DataFrame, keys: Vec<Digit>, input: &str) -> DataFrame {
+        let by: Vec<&str> = if keys.is_empty() {
+            vec!["category"]
+        } else {
+            vec!["key", "category"]
+        };
+        let computed = computed_apart(frame, keys, input);
         let mut columns: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
         columns.extend(["median", "p90", "customers"].map(col));
-        let (computed, left) = computed.unwrap();
+        let (computed, left) = computed;
         assert_eq!(left, []);
         let computed = computed.expect("types read apart").select(columns);
         sorted(computed, &by)
@@ -677,14 +687,7 @@ mod tests {
             ..key()
         };
         let left = |keys: Vec<Digit>, input: &str| {
-            let computed = per_group(
-                frame.clone().lazy(),
-                keys,
-                category(),
-                ALL,
-                aggregates(input),
-            );
-            let (apart, left) = computed.unwrap();
+            let (apart, left) = computed_apart(&frame, keys, input);
             assert_eq!(apart.is_some(), left.len() < 2);
             left.len()
         };
