@@ -1,6 +1,7 @@
-//! The KPI definitions of SPEC §3: one function per KPI returning how polars computes its value
-//! and its sample size `n` (a [`Computation`]: group aggregates, then the columns finished from
-//! them), and the per-record inputs they aggregate.
+//! The KPI definitions of SPEC §3: one function per KPI returning how its value and its sample
+//! size `n` are computed (a [`Computation`]: polars group aggregates, the aggregates over a
+//! subset of a group's records, then the columns finished from them), and the per-record
+//! inputs they aggregate.
 //!
 //! Nothing here collects but repeat-mode FCR, which orders the records by customer, category
 //! and time itself (a radix sort, see [`fcr_repeat_mode`]); the pipeline composes these
@@ -18,7 +19,7 @@ use crate::ingest::facts::RecordFacts;
 use crate::narrow::Narrowing;
 use crate::timestamps::MICROS;
 
-use super::subset::SubsetAggregate;
+use super::subset::{self, SubsetAggregate};
 use super::uncertainty;
 
 /// Per-record inputs derived before aggregation. The first nine are record facts (see
@@ -355,16 +356,10 @@ fn count_true(flags: Expr) -> Expr {
         .count()
 }
 
-/// The flags with every false one null (a bitmap `and`; the values are shared, not copied).
+/// The column of flags with every false one null, chunk by chunk (see [`subset::true_only`]).
 fn true_as_valid(column: Column) -> PolarsResult<Column> {
     let flags = column.bool()?;
-    let chunks = flags.downcast_iter().map(|chunk| {
-        let valid = match chunk.validity() {
-            Some(validity) => chunk.values() & validity,
-            None => chunk.values().clone(),
-        };
-        chunk.clone().with_validity(Some(valid))
-    });
+    let chunks = flags.downcast_iter().map(subset::true_only);
     Ok(BooleanChunked::from_chunk_iter(flags.name().clone(), chunks).into_column())
 }
 
@@ -641,8 +636,8 @@ fn count(n: Expr) -> Expr {
 
 #[cfg(test)]
 mod tests {
-    use super::super::subset;
     use super::*;
+    use crate::canonical::CATEGORY_ORDER;
     use crate::group_number::Digit;
 
     const HOUR: i64 = 3_600_000_000;
@@ -668,17 +663,18 @@ mod tests {
         let category = Digit {
             column: CATEGORY.to_string(),
             dtype: DataType::UInt8,
-            codes: 4,
+            codes: CATEGORY_ORDER.len() as u64,
         };
         let (frame, subsets) = (frame.lazy(), computation.subsets.clone());
-        let computed = subset::per_group(frame.clone(), Vec::new(), category, 3, subsets);
+        let all = crate::canonical::category_code(crate::canonical::ALL);
+        let computed = subset::per_group(frame.clone(), Vec::new(), category, all, subsets);
         let (apart, left) = computed.unwrap();
         // Inputs of types read only by polars (texts for customers) are left to it.
         let Some(apart) = apart else {
             return by_polars;
         };
         let apart = apart
-            .filter(col(CATEGORY).eq(lit(3u8)))
+            .filter(col(CATEGORY).eq(lit(all)))
             .drop(cols([CATEGORY]));
         let whole = frame.select(computation.whole(&left));
         let both = concat_lf_horizontal([whole, apart], HConcatOptions::default()).unwrap();

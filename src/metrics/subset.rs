@@ -18,8 +18,8 @@ use polars::prelude::*;
 
 use crate::group_number::{Digit, GroupNumber, GROUP_NUMBER};
 
-/// The most group numbers a dense numbering may span: each keeps a count of records, and an
-/// offset and a cursor for each aggregate being gathered (at most 32 MB apiece).
+/// The most group numbers a dense numbering may span: each keeps whether it has records, and
+/// an offset and a cursor for each aggregate being gathered (at most 32 MB apiece).
 const MAX_COMBINATIONS: u64 = 1 << 22;
 
 /// Records numbered at a time: the numbers are never kept for the whole frame.
@@ -292,23 +292,23 @@ impl<'a> Groups<'a> {
             digits,
             combinations,
         };
-        let mut records = vec![0u64; combinations];
+        let mut present = vec![false; combinations];
         groups.for_each_block(|_, numbers| {
             for &number in numbers {
-                records[number as usize] += 1;
+                present[number as usize] = true;
             }
         })?;
         let categories = categories as usize;
-        for (first, of_keys) in records.chunks(categories).enumerate() {
+        for (first, of_keys) in present.chunks(categories).enumerate() {
             let first = first * categories;
-            for (at, &count) in of_keys.iter().enumerate() {
-                if count > 0 {
+            for (at, &has_records) in of_keys.iter().enumerate() {
+                if has_records {
                     groups
                         .rows
                         .push(((first + at) as u64, first + at..first + at + 1));
                 }
             }
-            if !keyed || of_keys.iter().any(|&count| count > 0) {
+            if !keyed || of_keys.contains(&true) {
                 groups
                     .rows
                     .push((first as u64 + all, first..first + categories));
@@ -403,13 +403,11 @@ fn for_each_kept<T>(
         let flag = flag.slice(offset, len);
         let flag = flag.rechunk();
         let flag = flag.downcast_as_array();
-        let mut true_flags = flag.values().clone();
-        if let Some(valid) = flag.validity() {
-            true_flags = &true_flags & valid;
-        }
+        let flag = true_only(flag);
+        let true_flags = flag.validity().expect("true_only gives a validity");
         kept = Some(match kept {
-            Some(valid) => &valid & &true_flags,
-            None => true_flags,
+            Some(valid) => &valid & true_flags,
+            None => true_flags.clone(),
         });
     }
     let values = values.values().as_slice();
@@ -423,6 +421,19 @@ fn for_each_kept<T>(
             }
         }
     }
+}
+
+/// One chunk of a boolean column.
+pub(crate) type BooleanArray = <BooleanType as PolarsDataType>::Array;
+
+/// `flags` with every false one null: the valid bits are the true ones (a bitmap `and`; the
+/// values are shared, not copied).
+pub(crate) fn true_only(flags: &BooleanArray) -> BooleanArray {
+    let valid = match flags.validity() {
+        Some(valid) => flags.values() & valid,
+        None => flags.values().clone(),
+    };
+    flags.clone().with_validity(Some(valid))
 }
 
 /// Each quantile of `quantiles` for each row of `groups`.
