@@ -5,7 +5,9 @@
 //! at 100M records; 16 bytes a record in the file), and the check reads them only at the end
 //! of the pass, in order: five scans of the hashes, and the places only where two hashes meet.
 //! The file is in the page cache, which the system can take back, not in the process's
-//! memory; when no temporary file can be made they stay in memory.
+//! memory; when no temporary file can be made they stay in memory. How many of each piece's
+//! hashes fall in each share of the check is counted as they are kept, so that the check's
+//! threads can each place their pieces' hashes straight into their part of a share.
 
 use std::fs::File;
 use std::io::Write;
@@ -21,6 +23,17 @@ pub(super) struct Ids {
     store: Store,
     /// Where each piece's ids start in the store, and how many it has.
     pieces: Vec<(u64, usize)>,
+    /// How many shares the hashes are counted in (see [`share_of`]).
+    shares: usize,
+    /// How many of each piece's hashes are in each share: piece `p`'s are
+    /// `counts[p * shares..(p + 1) * shares]`.
+    counts: Vec<usize>,
+}
+
+/// The share (of `shares`) that a hash belongs to: its top half scaled to the shares (a
+/// multiply, where `%` would divide: every hash is routed once per wave of the check).
+pub(super) fn share_of(hash: u64, shares: usize) -> usize {
+    (((hash >> 32) * shares as u64) >> 32) as usize
 }
 
 enum Store {
@@ -29,20 +42,24 @@ enum Store {
 }
 
 impl Ids {
-    /// Ids kept in a new temporary file (deleted when dropped), or in memory without one.
-    pub(super) fn new() -> Self {
+    /// Ids kept in a new temporary file (deleted when dropped), or in memory without one; their
+    /// hashes counted in `shares` shares.
+    pub(super) fn new(shares: usize) -> Self {
         let store = tempfile::tempfile().map_or(Store::Memory(Vec::new()), Store::File);
-        Ids {
-            store,
-            pieces: Vec::new(),
-        }
+        Ids::in_store(store, shares)
     }
 
     /// None kept, and no file: what is left once the check is done.
     pub(super) fn new_empty() -> Self {
+        Ids::in_store(Store::Memory(Vec::new()), 1)
+    }
+
+    fn in_store(store: Store, shares: usize) -> Self {
         Ids {
-            store: Store::Memory(Vec::new()),
+            store,
             pieces: Vec::new(),
+            shares: shares.max(1),
+            counts: Vec::new(),
         }
     }
 
@@ -58,12 +75,27 @@ impl Ids {
         }
         let at = (self.pieces.last()).map_or(0, |&(at, count)| at + (count * ID_BYTES) as u64);
         self.pieces.push((at, ids.len()));
+        let first = self.counts.len();
+        self.counts.resize(first + self.shares, 0);
+        for id in ids {
+            self.counts[first + share_of(id.hash, self.shares)] += 1;
+        }
         Ok(())
     }
 
     /// How many pieces were pushed.
     pub(super) fn pieces(&self) -> usize {
         self.pieces.len()
+    }
+
+    /// How many shares the hashes are counted in.
+    pub(super) fn shares(&self) -> usize {
+        self.shares
+    }
+
+    /// How many of piece `piece`'s hashes are in each share.
+    pub(super) fn counts(&self, piece: usize) -> &[usize] {
+        &self.counts[piece * self.shares..(piece + 1) * self.shares]
     }
 
     /// The hashes of piece `piece` (its number among the pieces pushed) into `hashes`.
@@ -149,11 +181,9 @@ mod tests {
             Vec::new(),
             vec![id(42, 5, 70_000)],
         ];
-        let in_file = Ids {
-            store: Store::File(tempfile::tempfile().unwrap()),
-            pieces: Vec::new(),
-        };
-        for mut ids in [in_file, Ids::new_empty()] {
+        let in_file = Ids::in_store(Store::File(tempfile::tempfile().unwrap()), 4);
+        let in_memory = Ids::in_store(Store::Memory(Vec::new()), 2);
+        for mut ids in [in_file, in_memory] {
             for piece in &pieces {
                 ids.push(piece).unwrap();
             }
@@ -168,7 +198,33 @@ mod tests {
                     hashes,
                     pieces[p].iter().map(|id| id.hash).collect::<Vec<_>>()
                 );
+                // Each hash counted in its share: by hand, the top halves 0 (hashes 1, 3 and
+                // 42) fall in share 0 and u32::MAX (u64::MAX) in the last share.
+                let mut expected = vec![0; ids.shares()];
+                for id in &pieces[p] {
+                    let top = id.hash >> 32 == u64::from(u32::MAX);
+                    expected[if top { ids.shares() - 1 } else { 0 }] += 1;
+                }
+                assert_eq!(ids.counts(p), expected);
             }
         }
+    }
+
+    #[test]
+    fn shares_split_the_hashes_top_halves_evenly() {
+        // Four shares: the top half's quarter it falls in (worked out: 2^30 and 2^31 are the
+        // second and third quarters' first values).
+        let hash = |top: u64| top << 32 | 0xffff_ffff;
+        let cases = [
+            (0, 0),
+            ((1 << 30) - 1, 0),
+            (1 << 30, 1),
+            (1 << 31, 2),
+            (u32::MAX as u64, 3),
+        ];
+        for (top, share) in cases {
+            assert_eq!(share_of(hash(top), 4), share, "top half {top}");
+        }
+        assert_eq!(share_of(u64::MAX, 1), 0);
     }
 }

@@ -28,6 +28,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::hash::BuildHasherDefault;
 use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -325,7 +326,7 @@ impl<'a> Pass<'a> {
             layouts,
             threads,
             dictionaries,
-            ids: Ids::new(),
+            ids: Ids::new(threads * HASH_WAVES),
             pieces: Vec::new(),
             records_seen: 0,
             sample_ok: true,
@@ -792,48 +793,92 @@ impl<'a> Pass<'a> {
 
 /// The hashes that occur more than once among the typed records' (`typed`, read back piece
 /// by piece) and the general path's (`general`: each frame's hashes, with which of them
-/// count). They are split by hash into [`HASH_WAVES`] shares a thread, and sorted one share a
-/// thread at a time: a copy of only a part of the hashes is held at once (at 10M records, 20
-/// MB rather than 80).
+/// count). They are split by hash into [`HASH_WAVES`] shares a thread (see [`ids::share_of`]),
+/// and sorted one share a thread at a time: a copy of only a part of the hashes is held at once
+/// (at 10M records, 20 MB rather than 80). Each wave's shares are filled by every thread at
+/// once, each placing its run of pieces' hashes into its own part of each share (the parts'
+/// sizes are the counts [`Ids`] kept); the general path's, usually none, come last.
 fn shared_hashes(
     typed: &Ids,
     general: &[(&[u64], &[bool])],
     threads: usize,
 ) -> std::io::Result<std::collections::HashSet<u64>> {
-    let shares = threads * HASH_WAVES;
-    // The hash's top half scaled to the shares (a multiply where `%` divided: each of the five
-    // scans below routes every hash, and the divisions took a fifth of this check at 10M).
-    let share_of = |hash: u64| (((hash >> 32) * shares as u64) >> 32) as usize;
-    let mut piece = Vec::new();
-    let mut each_counted = |each: &mut dyn FnMut(u64)| -> std::io::Result<()> {
-        for p in 0..typed.pieces() {
-            typed.hashes(p, &mut piece)?;
-            piece.iter().for_each(|&hash| each(hash));
-        }
-        for (hashes, counted) in general {
+    let shares = typed.shares();
+    let threads = threads.clamp(1, shares);
+    let general_hashes = || {
+        (general.iter()).flat_map(|(hashes, counted)| {
             let hashes = hashes.iter().zip(*counted);
-            hashes
-                .filter(|(_, c)| **c)
-                .for_each(|(&hash, _)| each(hash));
-        }
-        Ok(())
+            hashes.filter(|(_, c)| **c).map(|(&hash, _)| hash)
+        })
     };
-    let mut sizes = vec![0usize; shares];
-    each_counted(&mut |hash| sizes[share_of(hash)] += 1)?;
+    let mut general_sizes = vec![0usize; shares];
+    general_hashes().for_each(|hash| general_sizes[ids::share_of(hash, shares)] += 1);
+    // Each thread's run of pieces, about as many ids each.
+    let total: usize = (0..typed.pieces())
+        .map(|p| typed.counts(p).iter().sum::<usize>())
+        .sum();
+    let mut runs = Vec::with_capacity(threads);
+    let (mut first, mut seen) = (0, 0);
+    for p in 0..typed.pieces() {
+        seen += typed.counts(p).iter().sum::<usize>();
+        if seen * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
+            runs.push(first..p + 1);
+            first = p + 1;
+        }
+    }
+    runs.push(first..typed.pieces());
     let mut shared = std::collections::HashSet::new();
-    for wave in 0..HASH_WAVES {
-        let mine = |share: usize| share / threads == wave;
-        let mut wave_shares: Vec<Vec<u64>> = (0..threads)
-            .map(|t| Vec::with_capacity(sizes[wave * threads + t]))
-            .collect();
-        each_counted(&mut |hash| {
-            let share = share_of(hash);
-            if mine(share) {
-                wave_shares[share % threads].push(hash);
+    let per_wave = shares.div_ceil(HASH_WAVES);
+    for wave in (0..shares).step_by(per_wave) {
+        let wave = wave..(wave + per_wave).min(shares);
+        // Each share's parts: one per run of pieces, then the general path's.
+        let mut filled: Vec<Vec<u64>> = Vec::with_capacity(wave.len());
+        let mut part_sizes: Vec<Vec<usize>> = Vec::with_capacity(wave.len());
+        for share in wave.clone() {
+            let mut sizes: Vec<usize> = (runs.iter())
+                .map(|run| run.clone().map(|p| typed.counts(p)[share]).sum())
+                .collect();
+            sizes.push(general_sizes[share]);
+            filled.push(vec![0; sizes.iter().sum()]);
+            part_sizes.push(sizes);
+        }
+        // `parts[r]`: run `r`'s part of each share of the wave (the last, the general path's).
+        let mut parts: Vec<Vec<&mut [u64]>> = (0..=runs.len()).map(|_| Vec::new()).collect();
+        for (buffer, sizes) in filled.iter_mut().zip(&part_sizes) {
+            let mut rest = buffer.as_mut_slice();
+            for (parts, &size) in parts.iter_mut().zip(sizes) {
+                let (part, after) = rest.split_at_mut(size);
+                parts.push(part);
+                rest = after;
             }
+        }
+        let general_parts = parts.pop().expect("the general path's parts");
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let placing: Vec<_> = (runs.iter().zip(parts))
+                .map(|(run, parts)| {
+                    let wave = wave.clone();
+                    scope.spawn(move || -> std::io::Result<()> {
+                        let mut place = Placer::new(parts, wave, shares);
+                        let mut piece = Vec::new();
+                        for p in run.clone() {
+                            typed.hashes(p, &mut piece)?;
+                            piece.iter().for_each(|&hash| place.hash(hash));
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            let mut place = Placer::new(general_parts, wave.clone(), shares);
+            general_hashes().for_each(|hash| place.hash(hash));
+            for thread in placing {
+                thread
+                    .join()
+                    .expect("a thread of the hash routing panicked")?;
+            }
+            Ok(())
         })?;
         std::thread::scope(|scope| {
-            let sorted: Vec<_> = (wave_shares.into_iter())
+            let sorted: Vec<_> = (filled.into_iter())
                 .map(|mut share| {
                     scope.spawn(move || {
                         share.sort_unstable();
@@ -848,6 +893,36 @@ fn shared_hashes(
         });
     }
     Ok(shared)
+}
+
+/// Places the hashes of one wave's shares (`wave`, of `shares`) into one thread's part of each.
+struct Placer<'a> {
+    parts: Vec<&'a mut [u64]>,
+    filled: Vec<usize>,
+    wave: Range<usize>,
+    shares: usize,
+}
+
+impl<'a> Placer<'a> {
+    fn new(parts: Vec<&'a mut [u64]>, wave: Range<usize>, shares: usize) -> Self {
+        let filled = vec![0; parts.len()];
+        Placer {
+            parts,
+            filled,
+            wave,
+            shares,
+        }
+    }
+
+    /// Places `hash` if its share is in the wave.
+    fn hash(&mut self, hash: u64) {
+        let share = ids::share_of(hash, self.shares);
+        if self.wave.contains(&share) {
+            let at = share - self.wave.start;
+            self.parts[at][self.filled[at]] = hash;
+            self.filled[at] += 1;
+        }
+    }
 }
 
 /// How many rounds [`shared_hashes`] sorts its shares in.
