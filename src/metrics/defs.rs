@@ -1,6 +1,6 @@
 //! The KPI definitions of SPEC §3: one function per KPI returning how its value and its sample
 //! size `n` are computed (a [`Computation`]: polars group aggregates, the aggregates over a
-//! subset of a group's records, then the columns finished from them), and the per-record
+//! subset of a group's records and the means, then the columns finished from them), and the per-record
 //! inputs they aggregate.
 //!
 //! Nothing here collects but repeat-mode FCR, which orders the records by customer, category
@@ -152,8 +152,8 @@ pub(crate) fn uses_customers(present: &[&str]) -> bool {
 /// `n` three times: churn's distinct customers three times a group.
 pub(crate) struct Computation {
     pub(crate) aggregates: Vec<Expr>,
-    /// Aggregates over a subset of each group's records, computed apart from polars' grouping
-    /// where the groups allow (see [`subset`](super::subset)).
+    /// Aggregates over a subset of each group's records, and means, computed apart from
+    /// polars' grouping where the groups allow (see [`subset`](super::subset)).
     pub(crate) subsets: Vec<SubsetAggregate>,
     pub(crate) finish: Vec<Expr>,
     /// The same aggregates written for the one row of every record at once (a `select`, no
@@ -181,12 +181,18 @@ impl Computation {
     /// What polars aggregates per group: the aggregates, and `subsets` (those of the subset
     /// aggregates not computed apart).
     pub(crate) fn grouped(&self, subsets: &[SubsetAggregate]) -> Vec<Expr> {
-        with_subsets(&self.aggregates, subsets)
+        let subsets = subsets.iter().flat_map(SubsetAggregate::exprs);
+        self.aggregates.iter().cloned().chain(subsets).collect()
     }
 
     /// What polars aggregates for the one row of every record (see [`Computation::grouped`]).
     pub(crate) fn whole(&self, subsets: &[SubsetAggregate]) -> Vec<Expr> {
-        with_subsets(self.whole_aggregates(), subsets)
+        let subsets = subsets.iter().flat_map(SubsetAggregate::whole_exprs);
+        self.whole_aggregates()
+            .iter()
+            .cloned()
+            .chain(subsets)
+            .collect()
     }
 
     /// Every one of `computations` as one, their columns in order.
@@ -214,11 +220,6 @@ impl Computation {
         self.aggregates.extend(more);
         self
     }
-}
-
-fn with_subsets(aggregates: &[Expr], subsets: &[SubsetAggregate]) -> Vec<Expr> {
-    let subsets = subsets.iter().flat_map(SubsetAggregate::exprs);
-    aggregates.iter().cloned().chain(subsets).collect()
 }
 
 /// Records in the group.
@@ -263,10 +264,22 @@ pub(crate) fn mean_statistics(input: &str, value: &str) -> Vec<Expr> {
 
 /// Customer effort: the mean answer.
 pub(crate) fn ces() -> Computation {
-    Computation::aggregates(vec![
-        col(CES).mean().alias("ces"),
-        count(col(CES).count()).alias("ces_n"),
-    ])
+    mean(CES, "ces", "ces_n")
+}
+
+/// The mean of `input` as `output` (see [`SubsetAggregate::Mean`]) and how many values it has
+/// as `n`.
+fn mean(input: &str, output: &str, n: &str) -> Computation {
+    Computation {
+        aggregates: vec![count(col(input).count()).alias(n)],
+        subsets: vec![SubsetAggregate::Mean {
+            input: input.to_string(),
+            output: output.to_string(),
+            whole_without_nulls: false,
+        }],
+        finish: Vec::new(),
+        whole: None,
+    }
 }
 
 /// First contact resolution: share (0–100) of the eligible records resolved at first contact.
@@ -278,28 +291,18 @@ pub(crate) fn fcr() -> Computation {
 
 /// Average handle time in seconds, over records with a handle time (see [`handle_time`]).
 pub(crate) fn aht() -> Computation {
-    Computation::aggregates(vec![
-        col(HANDLE_TIME).mean().alias("aht_s"),
-        count(col(HANDLE_TIME).count()).alias("aht_n"),
-    ])
+    mean(HANDLE_TIME, "aht_s", "aht_n")
 }
 
 /// A duration per record (`input`, seconds): mean, median and 90th percentile (linear
 /// interpolation between closest ranks), and `n`, as `{prefix}_mean_s`, `{prefix}_median_s`,
 /// `{prefix}_p90_s` and `{prefix}_n`.
 pub(crate) fn durations(input: &str, prefix: &str) -> Computation {
-    let seconds = col(input).drop_nulls();
     let quantiles = SubsetAggregate::Quantiles {
         input: input.to_string(),
         quantiles: [(0.5, "median"), (0.9, "p90")]
             .map(|(q, name)| (q, format!("{prefix}_{name}_s")))
             .to_vec(),
-    };
-    let with = |mean: Expr, n: Expr| {
-        vec![
-            mean.alias(format!("{prefix}_mean_s")),
-            count(n).alias(format!("{prefix}_n")),
-        ]
     };
     // The mean and `n` of a group need not drop the nulls, which a group does anew for each
     // aggregation that writes it (a new list of record indices per group): polars' grouped
@@ -308,11 +311,17 @@ pub(crate) fn durations(input: &str, prefix: &str) -> Computation {
     // values in the same order. Over every record at once (a `select`) polars sums a column
     // in blocks, which fall elsewhere once the nulls are gone: there the mean stays as it was
     // (checked on fractional durations: …023 against …025 in the last digit otherwise).
+    let mean = SubsetAggregate::Mean {
+        input: input.to_string(),
+        output: format!("{prefix}_mean_s"),
+        whole_without_nulls: true,
+    };
+    let n = |values: Expr| vec![count(values.count()).alias(format!("{prefix}_n"))];
     Computation {
-        aggregates: with(col(input).mean(), col(input).count()),
-        subsets: vec![quantiles],
+        aggregates: n(col(input)),
+        subsets: vec![quantiles, mean],
         finish: Vec::new(),
-        whole: Some(with(seconds.clone().mean(), seconds.count())),
+        whole: Some(n(col(input).drop_nulls())),
     }
 }
 
@@ -933,7 +942,8 @@ mod tests {
         ])
         .unwrap();
         let seconds = col(FIRST_RESPONSE_TIME).drop_nulls();
-        let mut aggregates = durations(FIRST_RESPONSE_TIME, "frt").aggregates;
+        let frt = durations(FIRST_RESPONSE_TIME, "frt");
+        let mut aggregates = frt.grouped(&frt.subsets);
         aggregates.push(seconds.clone().mean().alias("former_mean"));
         aggregates.push(count(seconds.count()).alias("former_n"));
         let grouped = (frame.lazy().group_by([col("g")]).agg(aggregates))

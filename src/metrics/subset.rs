@@ -1,6 +1,7 @@
 //! Aggregates over a subset of each group's records (a duration's quantiles over its non-null
 //! values, the distinct customers of the records that carry a flag), computed from that subset
-//! gathered group by group into one buffer, where the groups are numbered densely.
+//! gathered group by group into one buffer, where the groups are numbered densely; and the
+//! grouped means, summed group by group in one sweep of the records.
 //!
 //! polars aggregates a filtered group by first building every group's record indices anew,
 //! once for each such aggregation, and runs the aggregations in parallel: at 100M records
@@ -9,6 +10,11 @@
 //! its categories' rows (the category is the last digit of the group number, so the categories
 //! of one group of keys lie side by side in it). Where the groups cannot be numbered so, the
 //! same aggregates are polars expressions ([`SubsetAggregate::exprs`]).
+//!
+//! A grouped mean in polars gathers each group's values by their record indices, a cache miss
+//! a value once the groups are many (with `--by agent,channel` at 10M records, the means were
+//! half of what the keys added); summed here record by record into each group's sum, in the
+//! same order and by the same compensated sum as polars', they are the same bits.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,6 +46,14 @@ pub(crate) enum SubsetAggregate {
         flag: String,
         output: String,
     },
+    /// The mean of `input`'s non-null values. Computed apart only in groups of keys: the one
+    /// row of every record is polars' `select`, which sums in blocks, not in record order
+    /// (there it drops the nulls first when `whole_without_nulls`, as the KPI defines it).
+    Mean {
+        input: String,
+        output: String,
+        whole_without_nulls: bool,
+    },
 }
 
 impl SubsetAggregate {
@@ -50,11 +64,29 @@ impl SubsetAggregate {
                 .iter()
                 .map(|(_, output)| output.as_str())
                 .collect(),
-            SubsetAggregate::Distinct { output, .. } => vec![output.as_str()],
+            SubsetAggregate::Distinct { output, .. } | SubsetAggregate::Mean { output, .. } => {
+                vec![output.as_str()]
+            }
         }
     }
 
-    /// The same aggregate as polars expressions, for a group by or a `select`.
+    /// The same aggregate as polars expressions for the one row of every record (a `select`).
+    pub(crate) fn whole_exprs(&self) -> Vec<Expr> {
+        match self {
+            SubsetAggregate::Mean {
+                input,
+                output,
+                whole_without_nulls: true,
+            } => vec![col(input.as_str())
+                .drop_nulls()
+                .mean()
+                .alias(output.as_str())],
+            _ => self.exprs(),
+        }
+    }
+
+    /// The same aggregate as polars expressions, for a group by (and, but for a mean, a
+    /// `select`: see [`SubsetAggregate::whole_exprs`]).
     pub(crate) fn exprs(&self) -> Vec<Expr> {
         match self {
             // The quantiles without the nulls first: polars' linear quantile counts a group's
@@ -78,12 +110,15 @@ impl SubsetAggregate {
                 .n_unique()
                 .cast(DataType::Int64)
                 .alias(output.as_str())],
+            SubsetAggregate::Mean { input, output, .. } => {
+                vec![col(input.as_str()).mean().alias(output.as_str())]
+            }
         }
     }
 
     fn output_fields(&self) -> Vec<Field> {
         let dtype = match self {
-            SubsetAggregate::Quantiles { .. } => DataType::Float64,
+            SubsetAggregate::Quantiles { .. } | SubsetAggregate::Mean { .. } => DataType::Float64,
             SubsetAggregate::Distinct { .. } => DataType::Int64,
         };
         (self.outputs().into_iter())
@@ -94,15 +129,28 @@ impl SubsetAggregate {
     /// The columns it reads.
     fn inputs(&self) -> Vec<&str> {
         match self {
-            SubsetAggregate::Quantiles { input, .. } => vec![input.as_str()],
+            SubsetAggregate::Quantiles { input, .. } | SubsetAggregate::Mean { input, .. } => {
+                vec![input.as_str()]
+            }
             SubsetAggregate::Distinct { values, flag, .. } => vec![values.as_str(), flag.as_str()],
         }
     }
 
-    /// Whether its inputs are of the types read here (the rest are polars' alone).
-    fn reads(&self, schema: &Schema) -> bool {
+    /// Whether it is computed here for these groups: its inputs of the types read here, and,
+    /// for a mean, the groups `keyed` (the rest are polars' alone).
+    fn computed_apart(&self, schema: &Schema, keyed: bool) -> bool {
         let dtype = |name: &str| schema.get(name);
         match self {
+            // An integer column is kept narrowed only where its sum is exact (see
+            // `crate::narrow`), so its mean is the same in any order; a float column's is
+            // summed in polars' order.
+            SubsetAggregate::Mean { input, .. } => {
+                keyed
+                    && matches!(
+                        dtype(input),
+                        Some(DataType::UInt8 | DataType::UInt32 | DataType::Float64)
+                    )
+            }
             SubsetAggregate::Quantiles { input, .. } => {
                 matches!(dtype(input), Some(DataType::UInt32 | DataType::Float64))
             }
@@ -135,6 +183,15 @@ impl SubsetAggregate {
                 let mut gathered = gather(groups, values, Some(flag))?;
                 let counts = distinct_by_row(groups, &mut gathered);
                 Ok(vec![Column::new(output.as_str().into(), counts)])
+            }
+            SubsetAggregate::Mean { input, output, .. } => {
+                let values = frame.column(input)?.as_materialized_series();
+                let means = match values.dtype() {
+                    DataType::UInt8 => means_by_row(groups, values.u8()?)?,
+                    DataType::UInt32 => means_by_row(groups, values.u32()?)?,
+                    _ => means_by_row(groups, values.f64()?)?,
+                };
+                Ok(vec![Column::new(output.as_str().into(), means)])
             }
         }
     }
@@ -197,7 +254,8 @@ pub(crate) fn per_group(
     let Some(number) = number else {
         return Ok((None, aggregates));
     };
-    let (apart, left): (Vec<_>, Vec<_>) = (aggregates.into_iter()).partition(|a| a.reads(&schema));
+    let (apart, left): (Vec<_>, Vec<_>) =
+        (aggregates.into_iter()).partition(|a| a.computed_apart(&schema, keyed));
     if apart.is_empty() {
         return Ok((None, left));
     }
@@ -269,6 +327,8 @@ struct Groups<'a> {
     number: &'a GroupNumber,
     digits: Vec<Column>,
     combinations: usize,
+    /// How many numbers a group of keys spans (its categories and `all`).
+    categories: usize,
 }
 
 impl<'a> Groups<'a> {
@@ -291,6 +351,7 @@ impl<'a> Groups<'a> {
             number,
             digits,
             combinations,
+            categories: categories as usize,
         };
         let mut present = vec![false; combinations];
         groups.for_each_block(|_, numbers| {
@@ -486,6 +547,85 @@ where
     })
 }
 
+/// A group's mean as polars computes it over a group's record indices
+/// (`ChunkedArray::agg_mean` in polars-core 0.55), to the bit: a one-record group's value
+/// itself; else a Kahan sum of the non-null values in record order (polars-utils' `KahanSum`),
+/// divided by how many they are; null when none is.
+#[derive(Clone, Copy, Default)]
+struct GroupMean {
+    records: u64,
+    kept: u64,
+    /// The first record's value, null or not (what a one-record group's mean is).
+    first: Option<f64>,
+    sum: f64,
+    err: f64,
+}
+
+impl GroupMean {
+    fn add(&mut self, value: Option<f64>) {
+        if self.records == 0 {
+            self.first = value;
+        }
+        self.records += 1;
+        if let Some(value) = value {
+            self.kept += 1;
+            let y = value - self.err;
+            let sum = self.sum + y;
+            let err = (sum - self.sum) - y;
+            self.sum = sum;
+            if err.is_finite() {
+                self.err = err;
+            }
+        }
+    }
+
+    fn mean(&self) -> Option<f64> {
+        match (self.records, self.kept) {
+            (1, _) => self.first,
+            (_, 0) => None,
+            (_, kept) => Some(self.sum / kept as f64),
+        }
+    }
+}
+
+/// The mean of `values` for each row of `groups`, summed in one sweep of the records into each
+/// group number's sum and its group of keys' (the `all` row's).
+fn means_by_row<T>(groups: &Groups, values: &ChunkedArray<T>) -> PolarsResult<Vec<Option<f64>>>
+where
+    T: PolarsNumericType,
+{
+    let categories = groups.categories;
+    let mut by_number = vec![GroupMean::default(); groups.combinations];
+    let mut by_keys = vec![GroupMean::default(); groups.combinations.div_ceil(categories)];
+    groups.for_each_block(|start, numbers| {
+        let block = values.slice(start as i64, numbers.len());
+        let block = block.rechunk();
+        let block = block.downcast_as_array();
+        let values = block.values().as_slice();
+        let mut add = |number: u64, value: Option<f64>| {
+            by_number[number as usize].add(value);
+            by_keys[number as usize / categories].add(value);
+        };
+        match block.validity() {
+            None => (numbers.iter().zip(values))
+                .for_each(|(&number, &value)| add(number, as_f64(value))),
+            Some(valid) => (numbers.iter().zip(values).zip(valid.iter())).for_each(
+                |((&number, &value), valid)| add(number, as_f64(value).filter(|_| valid)),
+            ),
+        }
+    })?;
+    Ok((groups.rows.iter())
+        .map(|(_, numbers)| match numbers.len() {
+            1 => by_number[numbers.start].mean(),
+            _ => by_keys[numbers.start / categories].mean(),
+        })
+        .collect())
+}
+
+fn as_f64<N: NumericNative>(value: N) -> Option<f64> {
+    value.to_f64()
+}
+
 /// How many distinct values each row of `groups` holds: marked in a bitmap of every value
 /// (cleared again after each row) where that is no larger than the values, else sorted.
 fn distinct_by_row(groups: &Groups, gathered: &mut Gathered<u32>) -> Vec<i64> {
@@ -557,7 +697,21 @@ mod tests {
                 flag: "flag".to_string(),
                 output: "customers".to_string(),
             },
+            SubsetAggregate::Mean {
+                input: input.to_string(),
+                output: "mean".to_string(),
+                whole_without_nulls: false,
+            },
         ]
+    }
+
+    /// The outputs computed apart: the mean only in groups of keys.
+    fn outputs(keyed: bool) -> Vec<&'static str> {
+        let mut outputs = vec!["median", "p90", "customers"];
+        if keyed {
+            outputs.push("mean");
+        }
+        outputs
     }
 
     fn sorted(frame: LazyFrame, by: &[&str]) -> DataFrame {
@@ -588,18 +742,27 @@ mod tests {
         } else {
             vec!["key", "category"]
         };
+        let keyed = !keys.is_empty();
         let computed = computed_apart(frame, keys, input);
         let mut columns: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
-        columns.extend(["median", "p90", "customers"].map(col));
+        columns.extend(outputs(keyed).into_iter().map(col));
         let (computed, left) = computed;
-        assert_eq!(left, []);
+        assert_eq!(
+            left.len(),
+            usize::from(!keyed),
+            "only the mean left, unkeyed"
+        );
         let computed = computed.expect("types read apart").select(columns);
         sorted(computed, &by)
     }
 
-    /// The same rows as polars computes them from [`SubsetAggregate::exprs`].
+    /// The same rows as polars computes them from [`SubsetAggregate::exprs`] (and
+    /// [`SubsetAggregate::whole_exprs`] for the one row of every record).
     fn by_polars(frame: &DataFrame, keyed: bool, input: &str) -> DataFrame {
         let exprs: Vec<Expr> = aggregates(input).iter().flat_map(|a| a.exprs()).collect();
+        let whole: Vec<Expr> = (aggregates(input).iter())
+            .flat_map(|a| a.whole_exprs())
+            .collect();
         let frame = frame.clone().lazy();
         let all = lit(ALL).cast(DataType::UInt8).alias("category");
         let (grouped, whole, by) = if keyed {
@@ -611,10 +774,10 @@ mod tests {
             (per.agg(exprs), all, vec!["key", "category"])
         } else {
             let per = frame.clone().group_by([col("category")]).agg(exprs.clone());
-            (per, frame.select(exprs).with_column(all), vec!["category"])
+            (per, frame.select(whole).with_column(all), vec!["category"])
         };
         let mut columns: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
-        columns.extend(["median", "p90", "customers"].map(col));
+        columns.extend(outputs(keyed).into_iter().map(col));
         let both = concat(
             [grouped.select(columns.clone()), whole.select(columns)],
             UnionArgs::default(),
@@ -699,13 +862,59 @@ mod tests {
         };
         let left = |keys: Vec<Digit>, input: &str| {
             let (apart, left) = computed_apart(&frame, keys, input);
-            assert_eq!(apart.is_some(), left.len() < 2);
+            assert_eq!(apart.is_some(), left.len() < 3);
             left.len()
         };
         assert_eq!(left(vec![key()], "customer"), 0);
-        assert_eq!(left(vec![wide], "customer"), 2);
-        // Quantiles of `Int64` seconds are left to polars, the distinct customers not.
-        assert_eq!(left(vec![key()], "seconds"), 1);
+        assert_eq!(left(vec![wide], "customer"), 3);
+        // Quantiles and the mean of `Int64` seconds are left to polars, the distinct
+        // customers not.
+        assert_eq!(left(vec![key()], "seconds"), 2);
+        // Without keys the mean is polars' `select`.
+        assert_eq!(left(Vec::new(), "customer"), 1);
+    }
+
+    #[test]
+    fn keyed_means_by_hand() {
+        // Key 0: category 0 has 1.5, null and 2.5, mean 2; category 1 the one value −0.0,
+        // which a one-record group keeps with its sign (polars returns that record's value);
+        // all of key 0: (1.5 + 2.5 − 0) / 3 = 4/3. Key 1: category 0 has two nulls, no
+        // mean; its all row the same. A null key is a group of its own: category 1, 8 and 10,
+        // mean 9.
+        let frame = df!(
+            "category" => [0u8, 0, 1, 0, 0, 0, 1, 1],
+            "key" => [Some(0u32), Some(0), Some(0), Some(1), Some(0), Some(1), None, None],
+            "seconds" => [Some(1.5), None, Some(-0.0), None, Some(2.5), None, Some(8.0), Some(10.0)],
+            "customer" => [1u32; 8],
+            "flag" => [true; 8],
+        )
+        .unwrap();
+        let rows = apart(&frame, vec![key()], "seconds");
+        assert_eq!(
+            floats(&rows, "key"),
+            [0.0, 0.0, 0.0, 1.0, 1.0]
+                .map(Some)
+                .into_iter()
+                .chain([None, None])
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            floats(&rows, "category"),
+            [0.0, 1.0, 3.0, 0.0, 3.0, 1.0, 3.0].map(Some)
+        );
+        let means = floats(&rows, "mean");
+        let bits: Vec<Option<u64>> = means.iter().map(|m| m.map(f64::to_bits)).collect();
+        let expected = [
+            Some(2.0),
+            Some(-0.0),
+            Some(4.0 / 3.0),
+            None,
+            None,
+            Some(9.0),
+            Some(9.0),
+        ];
+        assert_eq!(bits, expected.map(|m| m.map(f64::to_bits)));
+        assert!(rows.equals_missing(&by_polars(&frame, true, "seconds")));
     }
 
     /// A record: category, key, seconds, tenths of seconds, customer and flag.
@@ -738,6 +947,9 @@ mod tests {
             "key" => records.iter().map(|r| r.1).collect::<Vec<_>>(),
             "seconds" => records.iter().map(|r| r.2).collect::<Vec<_>>(),
             "tenths" => records.iter().map(|r| r.3.map(|t| f64::from(t) / 10.0)).collect::<Vec<_>>(),
+            // Values whose sums round at every step (and some negative, one zero): a mean
+            // summed in another order or way than polars' differs in its last bits.
+            "sevenths" => records.iter().map(|r| r.3.map(|t| (f64::from(t) - 250.0) / 7.0 * 1000.003)).collect::<Vec<_>>(),
             "customer" => records.iter().map(|r| r.4).collect::<Vec<_>>(),
             "flag" => records.iter().map(flag).collect::<Vec<_>>(),
         )
@@ -747,12 +959,12 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// The independent reference is polars itself: its grouped and whole-frame quantiles
-        /// and distinct counts of the same subsets, which must agree to the bit.
+        /// The independent reference is polars itself: its grouped and whole-frame quantiles,
+        /// distinct counts and grouped means of the same subsets, which must agree to the bit.
         #[test]
         fn apart_is_what_polars_computes(records in proptest::collection::vec(record(), 0..300)) {
             let frame = frame_of(&records);
-            for input in ["seconds", "tenths"] {
+            for input in ["seconds", "tenths", "sevenths"] {
                 let keyed = apart(&frame, vec![key()], input);
                 prop_assert!(keyed.equals_missing(&by_polars(&frame, true, input)), "{keyed}");
                 let whole = apart(&frame, Vec::new(), input);
