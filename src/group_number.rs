@@ -122,11 +122,14 @@ where
     let mut numbers = numbers.iter_mut();
     for chunk in codes.downcast_iter() {
         let chunk_numbers = numbers.by_ref().take(chunk.len());
-        match chunk.validity() {
-            None => (chunk_numbers.zip(chunk.values().iter()))
-                .for_each(|(number, &code)| *number += code.into() * stride),
-            Some(_) => (chunk_numbers.zip(chunk.iter()))
-                .for_each(|(number, code)| *number += code.map_or(null, |&c| c.into()) * stride),
+        let codes = chunk_numbers.zip(chunk.values().iter());
+        // A validity bitmap without a null (as some arrays carry) is read as none; with nulls,
+        // the bits are zipped beside the values, not read as options (a branch a record).
+        match chunk.validity().filter(|valid| valid.unset_bits() > 0) {
+            None => codes.for_each(|(number, &code)| *number += code.into() * stride),
+            Some(valid) => (codes.zip(valid.iter())).for_each(|((number, &code), valid)| {
+                *number += if valid { code.into() } else { null } * stride
+            }),
         }
     }
 }
