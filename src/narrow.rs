@@ -81,8 +81,8 @@ impl Narrowing {
         if column.dtype() == &self.dtype() {
             let values = column.as_materialized_series();
             let sum: u64 = match self {
-                Narrowing::WholeBytes => values.u8()?.iter().flatten().map(u64::from).sum(),
-                Narrowing::WholeSeconds => values.u32()?.iter().flatten().map(u64::from).sum(),
+                Narrowing::WholeBytes => sum_of(values.u8()?),
+                Narrowing::WholeSeconds => sum_of(values.u32()?),
             };
             if sum >= EXACT_SUM {
                 let widened = column.cast(&DataType::Float64)?;
@@ -95,6 +95,26 @@ impl Narrowing {
         }
         Ok(())
     }
+}
+
+/// The sum of `values`' non-null values, read chunk by chunk (the bits of a validity beside the
+/// values, not each value as an option: at 100M records the difference was 0.2 s on one core).
+fn sum_of<T>(values: &ChunkedArray<T>) -> u64
+where
+    T: PolarsNumericType,
+    T::Native: Into<u64>,
+{
+    (values.downcast_iter())
+        .map(|chunk| {
+            let values = chunk.values().iter().map(|&value| value.into());
+            match chunk.validity().filter(|valid| valid.unset_bits() > 0) {
+                None => values.sum::<u64>(),
+                Some(valid) => (values.zip(valid.iter()))
+                    .map(|(value, valid)| if valid { value } else { 0 })
+                    .sum(),
+            }
+        })
+        .sum()
 }
 
 /// Whether a column stored as `stored` holds values of `declared`, narrowed (what a cast to
@@ -175,6 +195,23 @@ mod tests {
                 odd.is_sign_negative()
             );
         }
+    }
+
+    #[test]
+    fn sums_leave_out_the_values_under_nulls() {
+        // By hand: 5 + 9 = 14 (the 7 lies under a null); with no nulls 5 + 7 + 9 = 21; over two
+        // chunks, 14 + 21 = 35.
+        let values = UInt32Chunked::from_slice("".into(), &[5, 7, 9]);
+        let without = values.downcast_as_array().clone();
+        let valid = BooleanChunked::from_slice("".into(), &[true, false, true]);
+        let with_null =
+            (without.clone()).with_validity(Some(valid.downcast_as_array().values().clone()));
+        let chunk = |array| UInt32Chunked::with_chunk("".into(), array);
+        assert_eq!(sum_of(&chunk(with_null.clone())), 14);
+        assert_eq!(sum_of(&chunk(without.clone())), 21);
+        let mut both = chunk(with_null);
+        both.append(&chunk(without)).unwrap();
+        assert_eq!(sum_of(&both), 35);
     }
 
     #[test]

@@ -1090,8 +1090,14 @@ impl Pass<'_> {
             let series = column.unwrap_or_else(|| Series::new_empty(name, &dtype));
             frame_columns.push(series.into_column());
         }
-        let invalid: Vec<bool> = repeated.iter().flatten().copied().collect();
-        frame_columns.push(Column::new(INVALID_COLUMN.into(), invalid));
+        // Almost always no record repeats an id: then no flag is read one by one.
+        let invalid = if repeated.iter().any(|piece| piece.contains(&true)) {
+            let flags: Vec<bool> = repeated.iter().flatten().copied().collect();
+            Column::new(INVALID_COLUMN.into(), flags)
+        } else {
+            BooleanChunked::full(INVALID_COLUMN.into(), false, height).into_column()
+        };
+        frame_columns.push(invalid);
         let mut frame = DataFrame::new(height, frame_columns)?;
         for (name, dtype) in schema.iter() {
             let Ok(column) = frame.column(name) else {
