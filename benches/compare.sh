@@ -3,11 +3,14 @@
 # the three compute the same KPIs.
 #
 #   benches/compare.sh [--sizes 1000000,10000000] [--runs 3] [--check-size N] [--big N]
-#                      [--out FILE]
+#                      [--big-runs K] [--out FILE]
 #
 # --big N adds the large case (the ingest issue's 100,000,000 rows, about 13 GB on disk): a
-# log of N rows, generated once, on which cxkpi and DuckDB's read_csv query each run once
-# (peak RSS is the point there; nothing else runs at that size).
+# log of N rows, generated once, on which cxkpi runs K times (--big-runs, default 1) and
+# DuckDB's read_csv query once (peak RSS is the point there; nothing else runs at that size).
+# When the log of N/10 rows is among --sizes, cxkpi's report on it runs just before each large
+# run, and the report gives each pair's ratio: the machine's speed drifts by minutes, so the
+# scaling is measured pair by pair rather than against the medians taken earlier.
 #
 # Environment:
 #   CXKPI=/path/to/cxkpi   use this binary instead of building a release one
@@ -36,9 +39,10 @@ SIZES="1000000,10000000"
 RUNS=3
 CHECK_SIZE=""
 BIG=""
+BIG_RUNS=1
 OUT="$BENCH_DIR/results-latest.md"
 
-usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -50,6 +54,8 @@ while [ $# -gt 0 ]; do
         --check-size=*) CHECK_SIZE="${1#*=}"; shift ;;
         --big) BIG="$2"; shift 2 ;;
         --big=*) BIG="${1#*=}"; shift ;;
+        --big-runs) BIG_RUNS="$2"; shift 2 ;;
+        --big-runs=*) BIG_RUNS="${1#*=}"; shift ;;
         --out) OUT="$2"; shift 2 ;;
         --out=*) OUT="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -64,6 +70,7 @@ done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad --runs: $RUNS" >&2; exit 2; }
 BIG="${BIG//_/}"
 [ -z "$BIG" ] || [[ "$BIG" =~ ^[0-9]+$ ]] || { echo "compare.sh: bad --big: $BIG" >&2; exit 2; }
+[[ "$BIG_RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad --big-runs: $BIG_RUNS" >&2; exit 2; }
 if [ -z "$CHECK_SIZE" ]; then
     CHECK_SIZE=$(printf '%s\n' "${SIZE_LIST[@]}" | grep -qx 1000000 && echo 1000000 \
         || printf '%s\n' "${SIZE_LIST[@]}" | sort -n | head -1)
@@ -204,9 +211,17 @@ done
 if [ -n "$BIG" ]; then
     f="$DATA/log$BIG.csv"
     KEEP_RUNS="$RUNS"; RUNS=1
+    small=$((BIG / 10))
+    printf '%s\n' "${SIZE_LIST[@]}" | grep -qx "$small" || small=""
     cat "$f" > /dev/null
-    bench "$BIG" cxkpi "report (ticket FCR)" "$WORK/cxkpi-$BIG.json" -- \
-        "$BIN" report --format json "$f"
+    for ((k = 1; k <= BIG_RUNS; k++)); do
+        if [ -n "$small" ]; then
+            bench "$small" cxkpi "report, just before $BIG-row run $k" "$WORK/cxkpi-pair-$small.json" -- \
+                "$BIN" report --format json "$DATA/log$small.csv"
+        fi
+        bench "$BIG" cxkpi "report (ticket FCR), run $k" "$WORK/cxkpi-$BIG.json" -- \
+            "$BIN" report --format json "$f"
+    done
     bench "$BIG" duckdb "read_csv, types detected (ticket FCR)" "$WORK/duckdb_detect-$BIG.json" -- \
         "$PY" "$BENCH_DIR/duckdb_kpis.py" --detect-types "$f"
     RUNS="$KEEP_RUNS"
@@ -284,6 +299,17 @@ rustc_v=$(rustc --version 2>/dev/null || echo "?")
     echo "|---:|---|---|---:|---:|---|---|"
     awk -F'\t' '{ printf "| %\047d | %s | %s | %.2f | %.0f | %s | %s |\n", $1, $2, $3, $4, $5 / 1024, $6, $7 }' "$RESULTS"
     echo
+    if [ -n "$BIG" ]; then
+        echo "## Scaling ($(printf "%'d" "$BIG") rows against $(printf "%'d" $((BIG / 10))), run by run)"
+        echo
+        awk -F'\t' -v big="$BIG" -v small=$((BIG / 10)) '
+            $1 == small && $3 ~ /^report, just before/ { before = $4 }
+            $1 == big && $2 == "cxkpi" && before != "" {
+                n++; printf "- run %d: %.2f s against %.2f s just before: %.2f×\n", n, $4, before, $4 / before
+                before = "" }
+            END { if (!n) print "- (the log of a tenth of the rows was not among --sizes: no pairs)" }' "$RESULTS"
+        echo
+    fi
     echo "## Cross-check (log of $(printf "%'d" "$CHECK_SIZE") rows, every metric to 1e-9 relative)"
     echo
     echo '```'
