@@ -353,7 +353,10 @@ mod tests {
                 near_start += 1;
             }
         }
-        assert!(near_start >= 45, "{near_start} of 50 near where the probe starts");
+        assert!(
+            near_start >= 45,
+            "{near_start} of 50 near where the probe starts"
+        );
     }
 
     fn texts(of: &[&str]) -> (Texts, Vec<u32>) {

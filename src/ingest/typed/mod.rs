@@ -1267,3 +1267,41 @@ impl std::hash::Hasher for AlreadyHashed {
         self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::piece::Located;
+    use super::*;
+
+    #[test]
+    fn hashes_met_twice_are_found_across_pieces_threads_and_the_general_path() {
+        // By hand: 7 twice in one piece; 9 in pieces 0 and 3 (the two threads' runs); 11 in
+        // piece 2 and the general path; 13 once typed and once in a general record that does
+        // not count; u64::MAX and 1 (the last and first shares) in pieces 1 and 3. The rest
+        // (2, 3, 5, 13) once each.
+        let hashes: [&[u64]; 4] = [
+            &[7, 9, 7, 2],
+            &[u64::MAX, 3, 1],
+            &[11, 13],
+            &[9, 5, u64::MAX, 1],
+        ];
+        for threads in [1, 2, 3] {
+            let mut ids = Ids::new(threads * HASH_WAVES);
+            for piece in hashes {
+                let located: Vec<Located> = (piece.iter())
+                    .map(|&hash| Located {
+                        hash,
+                        start: 0,
+                        len: 1,
+                    })
+                    .collect();
+                ids.push(&located).unwrap();
+            }
+            let general: [(&[u64], &[bool]); 1] = [(&[11, 13, 4], &[true, false, true])];
+            let shared = shared_hashes(&ids, &general, threads).unwrap();
+            let mut shared: Vec<u64> = shared.into_iter().collect();
+            shared.sort_unstable();
+            assert_eq!(shared, [1, 7, 9, 11, u64::MAX], "{threads} threads");
+        }
+    }
+}
