@@ -1,7 +1,7 @@
 //! The KPI definitions of SPEC §3: one function per KPI returning how its value and its sample
 //! size `n` are computed (a [`Computation`]: polars group aggregates, the aggregates over a
-//! subset of a group's records and the means, then the columns finished from them), and the per-record
-//! inputs they aggregate.
+//! subset of a group's records and the means, then the columns finished from them), and the
+//! per-record inputs they aggregate.
 //!
 //! Nothing here collects but repeat-mode FCR, which orders the records by customer, category
 //! and time itself (a radix sort, see [`fcr_repeat_mode`]); the pipeline composes these

@@ -141,9 +141,9 @@ impl SubsetAggregate {
     fn computed_apart(&self, schema: &Schema, keyed: bool) -> bool {
         let dtype = |name: &str| schema.get(name);
         match self {
-            // An integer column is kept narrowed only where its sum is exact (see
-            // `crate::narrow`), so its mean is the same in any order; a float column's is
-            // summed in polars' order.
+            // polars sums a group by the same Kahan sum in record order, but for an integer
+            // column of several chunks, which it gathers and sums otherwise: the same value
+            // while the sum is exact, as a narrowed column's is (see `crate::narrow`).
             SubsetAggregate::Mean { input, .. } => {
                 keyed
                     && matches!(
