@@ -111,7 +111,7 @@ impl Texts {
     /// after the slots, slot `i` the `i + 1`-th before them; the probe at `hash` modulo the
     /// buckets), which its API does not promise: were it to change, the addresses would be
     /// wrong and only the speed lost, since fetching an address reads nothing.
-    pub(super) fn prefetch(&mut self, hash: u64) {
+    fn prefetch(&mut self, hash: u64) {
         let buckets = self.table.num_buckets();
         let (control, noted) = match self.control {
             Some((control, noted)) if noted == buckets => (control, noted),
