@@ -13,7 +13,7 @@
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
-use super::piece::{text_hash, PieceText};
+use super::piece::{share_of, text_hash, PieceText};
 
 /// The code of a record without a customer.
 pub(super) const NONE: u32 = u32::MAX;
@@ -187,11 +187,6 @@ impl Texts {
 
 /// What a run with more distinct texts in a column than codes is told.
 const TOO_MANY: &str = "a column of the log has more distinct values than cxkpi can count (2^32)";
-
-/// The share of the run's texts (one of `shares`) that a text of hash `hash` belongs to.
-fn share_of(hash: u64, shares: usize) -> usize {
-    (hash >> 32) as usize % shares
-}
 
 /// The code of the `number`-th text of share `at` (of `shares`); [`NONE`] past `u32`.
 fn code_of(number: u32, at: usize, shares: usize) -> u32 {

@@ -12,7 +12,7 @@
 use std::fs::File;
 use std::io::Write;
 
-use super::piece::Located;
+use super::piece::{share_of, Located};
 
 /// The bytes each id takes: its hash (8), its start in the piece (4), its length (4).
 const ID_BYTES: usize = 16;
@@ -28,12 +28,6 @@ pub(super) struct Ids {
     /// How many of each piece's hashes are in each share: piece `p`'s are
     /// `counts[p * shares..(p + 1) * shares]`.
     counts: Vec<usize>,
-}
-
-/// The share (of `shares`) that a hash belongs to: its top half scaled to the shares (a
-/// multiply, where `%` would divide: every hash is routed once per wave of the check).
-pub(super) fn share_of(hash: u64, shares: usize) -> usize {
-    (((hash >> 32) * shares as u64) >> 32) as usize
 }
 
 enum Store {
@@ -208,23 +202,5 @@ mod tests {
                 assert_eq!(ids.counts(p), expected);
             }
         }
-    }
-
-    #[test]
-    fn shares_split_the_hashes_top_halves_evenly() {
-        // Four shares: the top half's quarter it falls in (worked out: 2^30 and 2^31 are the
-        // second and third quarters' first values).
-        let hash = |top: u64| top << 32 | 0xffff_ffff;
-        let cases = [
-            (0, 0),
-            ((1 << 30) - 1, 0),
-            (1 << 30, 1),
-            (1 << 31, 2),
-            (u32::MAX as u64, 3),
-        ];
-        for (top, share) in cases {
-            assert_eq!(share_of(hash(top), 4), share, "top half {top}");
-        }
-        assert_eq!(share_of(u64::MAX, 1), 0);
     }
 }

@@ -37,7 +37,7 @@ use polars::prelude::*;
 
 use self::codes::Dictionary;
 use self::ids::Ids;
-use self::piece::{text_hash, Layout, Piece, PieceText, Role};
+use self::piece::{share_of, text_hash, Layout, Piece, PieceText, Role};
 use super::csv::CsvSource;
 use super::facts::RecordFacts;
 use super::normalize::{
@@ -749,8 +749,7 @@ impl<'a> Pass<'a> {
                                     },
                                     IdRef::General(g, k) => general_hashes[g][k],
                                 };
-                                if (hash >> 32) as usize % self.threads != share
-                                    || !shared.contains(&hash)
+                                if share_of(hash, self.threads) != share || !shared.contains(&hash)
                                 {
                                     return;
                                 }
@@ -793,7 +792,7 @@ impl<'a> Pass<'a> {
 
 /// The hashes that occur more than once among the typed records' (`typed`, read back piece
 /// by piece) and the general path's (`general`: each frame's hashes, with which of them
-/// count). They are split by hash into [`HASH_WAVES`] shares a thread (see [`ids::share_of`]),
+/// count). They are split by hash into [`HASH_WAVES`] shares a thread (see [`share_of`]),
 /// and sorted one share a thread at a time: a copy of only a part of the hashes is held at once
 /// (at 10M records, 20 MB rather than 80). Each wave's shares are filled by every thread at
 /// once, each placing its run of pieces' hashes into its own part of each share (the parts'
@@ -812,7 +811,7 @@ fn shared_hashes(
         })
     };
     let mut general_sizes = vec![0usize; shares];
-    general_hashes().for_each(|hash| general_sizes[ids::share_of(hash, shares)] += 1);
+    general_hashes().for_each(|hash| general_sizes[share_of(hash, shares)] += 1);
     // Each thread's run of pieces, about as many ids each.
     let total: usize = (0..typed.pieces())
         .map(|p| typed.counts(p).iter().sum::<usize>())
@@ -916,7 +915,7 @@ impl<'a> Placer<'a> {
 
     /// Places `hash` if its share is in the wave.
     fn hash(&mut self, hash: u64) {
-        let share = ids::share_of(hash, self.shares);
+        let share = share_of(hash, self.shares);
         if self.wave.contains(&share) {
             let at = share - self.wave.start;
             self.parts[at][self.filled[at]] = hash;

@@ -194,6 +194,13 @@ pub(super) fn text_hash(text: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text)
 }
 
+/// The share (of `shares`) that a text of hash `hash` belongs to, wherever texts are split by
+/// hash among threads or rounds (the run's dictionaries, the repeated-id check): the hash's top
+/// half scaled to the shares, a multiply where `%` would divide.
+pub(super) fn share_of(hash: u64, shares: usize) -> usize {
+    (((hash >> 32) * shares as u64) >> 32) as usize
+}
+
 /// The sequence U+FFFD takes in UTF-8: a record holding it is read by the general path, which
 /// knows whether its source has undecodable bytes.
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
@@ -515,5 +522,28 @@ impl Builder {
             Builder::Flag(b) => b.finish().into_series(),
             Builder::Coded(..) | Builder::Located(..) | Builder::Absent => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_split_the_hashes_top_halves_evenly() {
+        // Four shares: the top half's quarter it falls in (worked out: 2^30 and 2^31 are the
+        // second and third quarters' first values).
+        let hash = |top: u64| top << 32 | 0xffff_ffff;
+        let cases = [
+            (0, 0),
+            ((1 << 30) - 1, 0),
+            (1 << 30, 1),
+            (1 << 31, 2),
+            (u32::MAX as u64, 3),
+        ];
+        for (top, share) in cases {
+            assert_eq!(share_of(hash(top), 4), share, "top half {top}");
+        }
+        assert_eq!(share_of(u64::MAX, 1), 0);
     }
 }
