@@ -2,22 +2,24 @@
 //! every core, straight into the typed canonical frame that [`super::normalize`] would build,
 //! with the invalid records found as they go.
 //!
-//! Each block of the input is cut into pieces of whole records ([`records`]), one per thread.
-//! A record whose every value has one of the plainest spellings ([`values`]) and that passes
-//! every check is typed where it is. Any other record (an invalid value, an unusual spelling,
-//! odd quoting, bytes that are not UTF-8, a wrong number of fields) is kept as its bytes;
-//! after the pass those few records, behind the source's header, are read by the general
-//! path ([`super::csv`] and [`super::normalize`]), which types them or says exactly why they
-//! are invalid, as it always has. Repeated `interaction_id`s are found over every record in
-//! order, exactly: each typed record keeps its id's 64-bit hash and place in the source (in a
-//! temporary file, [`ids`]), and only the ids whose hashes meet (repeats, or a collision) are
-//! read back, from those places, and compared as texts.
+//! Each block of the input ([`blocks`], read ahead on a thread of its own) is cut into pieces
+//! of whole records ([`records`]), one per thread. A record whose every value has one of the
+//! plainest spellings ([`values`]) and that passes every check is typed where it is. Any other
+//! record (an invalid value, an unusual spelling, odd quoting, bytes that are not UTF-8, a
+//! wrong number of fields) is kept as its bytes; after the pass those few records, behind the
+//! source's header, are read by the general path ([`super::csv`] and [`super::normalize`]),
+//! which types them or says exactly why they are invalid, as it always has. Repeated
+//! `interaction_id`s are found over every record in order, exactly: each typed record keeps its
+//! id's 64-bit hash and place in the source (in a temporary file, [`ids`]), and only the ids
+//! whose hashes meet (repeats, or a collision) are read back, from those places, and compared
+//! as texts.
 //!
 //! Nothing is read twice: a run the pass cannot serve (see [`read`]) is known before any
 //! record is read, or within the first [`SNIFF_SAMPLE`] records (whose timestamps decide
 //! whether a format is sniffed), and standard input is kept in memory for the general path
 //! (and for the ids read back).
 
+mod blocks;
 mod codes;
 mod ids;
 mod piece;
@@ -35,6 +37,7 @@ use anyhow::{Context, Result};
 use chrono_tz::Tz;
 use polars::prelude::*;
 
+use self::blocks::{Block, Bytes};
 use self::codes::Dictionary;
 use self::ids::Ids;
 use self::piece::{share_of, text_hash, Layout, Piece, PieceText, Role};
@@ -60,9 +63,6 @@ const SNIFF_SAMPLE: u64 = 50_000;
 /// Set (to anything), every run takes the general path: for comparing the two paths' outputs
 /// in the tests and the benchmarks.
 pub const GENERAL_PATH_ONLY: &str = "CXKPI_GENERAL_PATH_ONLY";
-
-/// How much of a file each step of the pass reads.
-const BLOCK_BYTES: usize = 16 << 20;
 
 /// What the typed pass needs to know of the run.
 pub(crate) struct Request<'a> {
@@ -118,11 +118,11 @@ pub(crate) fn read(request: &Request) -> Result<Option<Input>> {
     }
     let mut pass = Pass::new(request, &sources);
     for (index, source) in sources.iter().enumerate() {
-        let mut bytes = match &stdin_bytes {
+        let bytes = match &stdin_bytes {
             Some(bytes) => Bytes::Memory(bytes, source.body_start),
             None => Bytes::file(&source.path, source.body_start, &source.name)?,
         };
-        if !pass.read_source(index, &mut bytes)? {
+        if !pass.read_source(index, bytes)? {
             return Ok(given_back(stdin_bytes));
         }
     }
@@ -190,39 +190,6 @@ impl Source {
             header_line: header_line.to_vec(),
             body_start: bom + line_end + 1,
         }))
-    }
-}
-
-/// Where a source's bytes come from, a block at a time.
-enum Bytes<'a> {
-    File(File),
-    Memory(&'a [u8], usize),
-}
-
-impl Bytes<'_> {
-    fn file(path: &std::path::Path, start: usize, name: &str) -> Result<Self> {
-        let mut file = File::open(path).with_context(|| format!("reading {name}"))?;
-        file.seek(SeekFrom::Start(start as u64))
-            .with_context(|| format!("reading {name}"))?;
-        Ok(Bytes::File(file))
-    }
-
-    /// Appends up to [`BLOCK_BYTES`] to `buffer`; false at the end.
-    fn fill(&mut self, buffer: &mut Vec<u8>) -> std::io::Result<bool> {
-        match self {
-            Bytes::File(file) => {
-                let before = buffer.len();
-                file.take(BLOCK_BYTES as u64).read_to_end(buffer)?;
-                Ok(buffer.len() > before)
-            }
-            Bytes::Memory(bytes, at) => {
-                let end = (*at + BLOCK_BYTES).min(bytes.len());
-                buffer.extend_from_slice(&bytes[*at..end]);
-                let more = end > *at;
-                *at = end;
-                Ok(more)
-            }
-        }
     }
 }
 
@@ -336,79 +303,82 @@ impl<'a> Pass<'a> {
 
     /// Reads one source's records; false when the first records' timestamps call for a
     /// sniffed format (the general path reads the run then).
-    fn read_source(&mut self, index: usize, bytes: &mut Bytes) -> Result<bool> {
-        let source = &self.sources[index];
-        let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 20));
-        let mut record_offset = 0u32;
-        // Where `buffer` starts in the source.
-        let mut buffer_start = source.body_start as u64;
-        loop {
-            let more =
-                (bytes.fill(&mut buffer)).with_context(|| format!("reading {}", source.name))?;
-            let end = match more {
-                true => records::last_record_end(&buffer),
-                false => buffer.len(),
-            };
-            if end == 0 && more {
-                continue;
-            }
-            let block = &buffer[..end];
-            let cuts = records::cuts(block, self.threads);
-            let layout = &self.layouts[index];
-            let names = &self.names;
-            let facts = self.request.facts;
-            let present = &self.present[..];
-            let pieces: Vec<Piece> = std::thread::scope(|scope| {
-                let threads: Vec<_> = (cuts.windows(2))
-                    .map(|pair| {
-                        let data = &block[pair[0]..pair[1]];
-                        let start = buffer_start + pair[0] as u64;
-                        scope.spawn(move || {
-                            let mut piece = layout.read_piece(data, names);
-                            piece.start = start;
-                            layout.derive_facts(&mut piece, facts, names, present)?;
-                            PolarsResult::Ok(piece)
-                        })
-                    })
-                    .collect();
-                (threads.into_iter())
-                    .map(|t| t.join().expect("a thread of the typed pass panicked"))
-                    .collect::<PolarsResult<_>>()
-            })?;
-            let mut pieces = pieces;
-            self.code_texts(&mut pieces, block, buffer_start)?;
-            for mut piece in pieces {
-                piece.offset(record_offset);
-                if let Some(first) = piece.first_uncanonical {
-                    if self.records_seen + u64::from(first - record_offset) <= SNIFF_SAMPLE {
-                        self.sample_ok = false;
-                    }
+    fn read_source(&mut self, index: usize, bytes: Bytes) -> Result<bool> {
+        let sources = self.sources;
+        let source = &sources[index];
+        std::thread::scope(|scope| {
+            let (blocks_in, blocks) = std::sync::mpsc::sync_channel(1);
+            let (spent, spent_out) = std::sync::mpsc::channel();
+            let start = source.body_start as u64;
+            scope.spawn(move || blocks::read_ahead(bytes, start, blocks_in, spent_out));
+            let mut record_offset = 0u32;
+            for block in blocks {
+                let block = block.with_context(|| format!("reading {}", source.name))?;
+                record_offset = self.read_block(index, &block, record_offset)?;
+                let _ = spent.send(block.bytes);
+                if !self.sample_ok {
+                    return Ok(false);
                 }
-                self.records_seen += u64::from(piece.records);
-                record_offset += piece.records;
-                (self.ids.push(&std::mem::take(&mut piece.ids))).with_context(|| {
-                    format!(
-                        "keeping the interaction_ids in a temporary file in {}: set TMPDIR to \
-                         a directory with room",
-                        std::env::temp_dir().display()
-                    )
-                })?;
-                self.pieces.push((index, piece));
+                if self.records_seen >= SNIFF_SAMPLE && !self.columns_checked {
+                    // The general path checks the columns once the sniffer is done: so does this.
+                    self.normalized(Vec::new(), Vec::new())?;
+                    self.columns_checked = true;
+                }
+                if block.last {
+                    break;
+                }
             }
-            if !self.sample_ok {
-                return Ok(false);
+            Ok(true)
+        })
+    }
+
+    /// Types one block's records on every core, codes their texts and keeps their ids; the
+    /// record offset of the next block (`record_offset`: this one's, in its source).
+    fn read_block(&mut self, index: usize, block: &Block, mut record_offset: u32) -> Result<u32> {
+        let data = &block.bytes[..];
+        let cuts = records::cuts(data, self.threads);
+        let layout = &self.layouts[index];
+        let names = &self.names;
+        let facts = self.request.facts;
+        let present = &self.present[..];
+        let pieces: Vec<Piece> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (cuts.windows(2))
+                .map(|pair| {
+                    let data = &data[pair[0]..pair[1]];
+                    let start = block.start + pair[0] as u64;
+                    scope.spawn(move || {
+                        let mut piece = layout.read_piece(data, names);
+                        piece.start = start;
+                        layout.derive_facts(&mut piece, facts, names, present)?;
+                        PolarsResult::Ok(piece)
+                    })
+                })
+                .collect();
+            (threads.into_iter())
+                .map(|t| t.join().expect("a thread of the typed pass panicked"))
+                .collect::<PolarsResult<_>>()
+        })?;
+        let mut pieces = pieces;
+        self.code_texts(&mut pieces, data, block.start)?;
+        for mut piece in pieces {
+            piece.offset(record_offset);
+            if let Some(first) = piece.first_uncanonical {
+                if self.records_seen + u64::from(first - record_offset) <= SNIFF_SAMPLE {
+                    self.sample_ok = false;
+                }
             }
-            if self.records_seen >= SNIFF_SAMPLE && !self.columns_checked {
-                // The general path checks the columns once the sniffer is done: so does this.
-                self.normalized(Vec::new(), Vec::new())?;
-                self.columns_checked = true;
-            }
-            buffer.drain(..end);
-            buffer_start += end as u64;
-            if !more {
-                return Ok(true);
-            }
+            self.records_seen += u64::from(piece.records);
+            record_offset += piece.records;
+            (self.ids.push(&std::mem::take(&mut piece.ids))).with_context(|| {
+                format!(
+                    "keeping the interaction_ids in a temporary file in {}: set TMPDIR to \
+                     a directory with room",
+                    std::env::temp_dir().display()
+                )
+            })?;
+            self.pieces.push((index, piece));
         }
+        Ok(record_offset)
     }
 
     /// Codes the text columns of a block's pieces against the run's (`block`: their bytes,
