@@ -20,7 +20,8 @@
 #
 # Steps: (a) venv with duckdb + polars in benches/.venv; (b) logs in benches/data/ (generated
 # once, seed 42; a --no-contacts twin of each size for repeat-mode FCR); (c) cargo build
-# --release; (d) every command under /usr/bin/time -v, RUNS times (median wall, max peak RSS);
+# --release; (d) every command under /usr/bin/time -v, RUNS rounds of each size's commands, one
+# run of each a round (median wall, max peak RSS);
 # (e) cross-check of cxkpi vs DuckDB vs polars JSON rows (1e-9 relative) on the check size
 # (1,000,000 when benchmarked, else the smallest size), ticket mode and repeat mode;
 # (f) a Markdown report on stdout and in benches/results-latest.md.
@@ -152,63 +153,105 @@ wall_seconds() { # parse "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34"
 }
 max_rss_kib() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
 
-# bench SIZE TOOL VARIANT OUTFILE -- CMD...   (stdout of the last run kept in OUTFILE)
+# run_once TIMEFILE OUTFILE CMD... : one timed run; false when the command failed
+run_once() {
+    local tf="$1" outfile="$2"; shift 2
+    if ! /usr/bin/time -v -o "$tf" "$@" > "$outfile" 2> "$WORK/stderr.txt"; then
+        sed 's/^/    /' "$WORK/stderr.txt" | tail -5 >&2
+        return 1
+    fi
+}
+
+# result SIZE TOOL VARIANT STATUS RSS_KIB WALL... : one row of $RESULTS (the median wall)
+result() {
+    local size="$1" tool="$2" variant="$3" status="$4" rss="$5"; shift 5
+    local median
+    median=$(printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+        if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$tool" "$variant" "$median" "$rss" \
+        "$*" "$status" >> "$RESULTS"
+}
+
+# bench SIZE TOOL VARIANT OUTFILE -- CMD...   (RUNS runs in a row; stdout of the last in OUTFILE)
 bench() {
     local size="$1" tool="$2" variant="$3" outfile="$4"; shift 5
-    local walls=() rss_max=0 status="ok" i tf
+    local walls=() rss_max=0 status="ok" i tf="$WORK/time.txt" r
     log "$size rows: $tool $variant (x$RUNS)"
     for ((i = 1; i <= RUNS; i++)); do
-        tf="$WORK/time.$$.txt"
-        if ! /usr/bin/time -v -o "$tf" "$@" > "$outfile" 2> "$WORK/stderr.txt"; then
-            status="FAILED (exit $(awk -F': ' '/Exit status/ {print $2}' "$tf"))"
-            sed 's/^/    /' "$WORK/stderr.txt" | tail -5 >&2
-            FAILED=1
-        fi
+        run_once "$tf" "$outfile" "$@" || { status="FAILED"; FAILED=1; }
         walls+=("$(wall_seconds "$tf")")
-        local r; r=$(max_rss_kib "$tf")
+        r=$(max_rss_kib "$tf")
         [ "$r" -gt "$rss_max" ] && rss_max="$r"
     done
-    local median
-    median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END {
-        if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$tool" "$variant" "$median" "$rss_max" \
-        "$(IFS=' '; echo "${walls[*]}")" "$status" >> "$RESULTS"
+    result "$size" "$tool" "$variant" "$status" "$rss_max" "${walls[@]}"
+}
+
+# The commands on one log size run in rounds, each command once a round, rather than each
+# RUNS times in a row: the machine's speed drifts by minutes, and a command run in a slow
+# stretch of its own would be compared with the others' faster ones.
+Q_TOOL=(); Q_VARIANT=(); Q_OUT=(); Q_CMD=()
+# queue TOOL VARIANT OUTFILE -- CMD...
+queue() {
+    Q_TOOL+=("$1"); Q_VARIANT+=("$2"); Q_OUT+=("$3"); shift 4
+    local IFS=$'\x1f'; Q_CMD+=("$*")
+}
+# run_queue SIZE : RUNS rounds of the queued commands, then their rows in queue order
+run_queue() {
+    local size="$1" round i cmd r tf="$WORK/time.txt"
+    local -a walls rss status
+    for i in "${!Q_CMD[@]}"; do walls[i]=""; rss[i]=0; status[i]="ok"; done
+    for ((round = 1; round <= RUNS; round++)); do
+        for i in "${!Q_CMD[@]}"; do
+            log "$size rows, round $round/$RUNS: ${Q_TOOL[i]} ${Q_VARIANT[i]}"
+            IFS=$'\x1f' read -r -a cmd <<< "${Q_CMD[i]}"
+            run_once "$tf" "${Q_OUT[i]}" "${cmd[@]}" || { status[i]="FAILED"; FAILED=1; }
+            walls[i]+=" $(wall_seconds "$tf")"
+            r=$(max_rss_kib "$tf")
+            [ "$r" -gt "${rss[i]}" ] && rss[i]="$r"
+        done
+    done
+    for i in "${!Q_CMD[@]}"; do
+        # shellcheck disable=SC2086  # the walls, one word each
+        result "$size" "${Q_TOOL[i]}" "${Q_VARIANT[i]}" "${status[i]}" "${rss[i]}" ${walls[i]}
+    done
+    Q_TOOL=(); Q_VARIANT=(); Q_OUT=(); Q_CMD=()
 }
 
 for n in "${SIZE_LIST[@]}"; do
     f="$DATA/log$n.csv"; fnc="$DATA/log$n-nocontacts.csv"
-    cat "$f" "$fnc" > /dev/null   # same page-cache state for every tool
-    bench "$n" cxkpi "report (ticket FCR)" "$WORK/cxkpi-$n.json" -- \
-        "$BIN" report --format json "$f"
-    bench "$n" duckdb "read_csv, types detected (ticket FCR)" "$WORK/duckdb_detect-$n.json" -- \
-        "$PY" "$BENCH_DIR/duckdb_kpis.py" --detect-types "$f"
-    bench "$n" duckdb "read_csv, types given (ticket FCR)" "$WORK/duckdb-$n.json" -- \
-        "$PY" "$BENCH_DIR/duckdb_kpis.py" "$f"
-    bench "$n" cxkpi "general path (CXKPI_GENERAL_PATH_ONLY=1)" "$WORK/cxkpi-general-$n.json" -- \
-        env CXKPI_GENERAL_PATH_ONLY=1 "$BIN" report --format json "$f"
-    bench "$n" polars "same query (ticket FCR)" "$WORK/polars-$n.json" -- \
-        "$PY" "$BENCH_DIR/polars_kpis.py" "$f"
-    bench "$n" cxkpi "--by agent,channel" "$WORK/cxkpi-by-$n.json" -- \
-        "$BIN" report --format json --by agent,channel "$f"
-    bench "$n" cxkpi "--on-invalid skip" "$WORK/cxkpi-skip-$n.json" -- \
-        "$BIN" report --format json --on-invalid skip "$f"
     # The same log with one bad record in its last line (a CSAT of 9).
     bad="$WORK/log$n-badlast.csv"
     { cat "$f"; echo "ZZ-bad-last,C1,support,chat,a,t,2026-06-01T00:00:00Z,,,,,,,1,false,9,,,"; } > "$bad"
-    # Written to disk and read once before its runs, as every other log is: otherwise its
-    # runs share the disk with the copy's write-back.
-    sync "$bad"; cat "$bad" > /dev/null
-    bench "$n" cxkpi "--on-invalid skip, bad last line" "$WORK/cxkpi-badlast-$n.json" -- \
+    # Written to disk and read before the runs, as every other log is: otherwise its runs
+    # share the disk with the copy's write-back.
+    sync "$bad"
+    cat "$f" "$fnc" "$bad" > /dev/null   # same page-cache state for every tool
+    queue cxkpi "report (ticket FCR)" "$WORK/cxkpi-$n.json" -- \
+        "$BIN" report --format json "$f"
+    queue duckdb "read_csv, types detected (ticket FCR)" "$WORK/duckdb_detect-$n.json" -- \
+        "$PY" "$BENCH_DIR/duckdb_kpis.py" --detect-types "$f"
+    queue duckdb "read_csv, types given (ticket FCR)" "$WORK/duckdb-$n.json" -- \
+        "$PY" "$BENCH_DIR/duckdb_kpis.py" "$f"
+    queue cxkpi "general path (CXKPI_GENERAL_PATH_ONLY=1)" "$WORK/cxkpi-general-$n.json" -- \
+        env CXKPI_GENERAL_PATH_ONLY=1 "$BIN" report --format json "$f"
+    queue polars "same query (ticket FCR)" "$WORK/polars-$n.json" -- \
+        "$PY" "$BENCH_DIR/polars_kpis.py" "$f"
+    queue cxkpi "--by agent,channel" "$WORK/cxkpi-by-$n.json" -- \
+        "$BIN" report --format json --by agent,channel "$f"
+    queue cxkpi "--on-invalid skip" "$WORK/cxkpi-skip-$n.json" -- \
+        "$BIN" report --format json --on-invalid skip "$f"
+    queue cxkpi "--on-invalid skip, bad last line" "$WORK/cxkpi-badlast-$n.json" -- \
         "$BIN" report --format json --on-invalid skip "$bad"
-    rm -f "$bad"
-    bench "$n" cxkpi "--schedule (business hours)" "$WORK/cxkpi-bh-$n.json" -- \
+    queue cxkpi "--schedule (business hours)" "$WORK/cxkpi-bh-$n.json" -- \
         "$BIN" report --format json --schedule "$BENCH_DIR/hours.toml" "$f"
-    bench "$n" cxkpi "repeat FCR (--no-contacts log)" "$WORK/cxkpi-nc-$n.json" -- \
+    queue cxkpi "repeat FCR (--no-contacts log)" "$WORK/cxkpi-nc-$n.json" -- \
         "$BIN" report --format json "$fnc"
-    bench "$n" duckdb "repeat FCR (--no-contacts log)" "$WORK/duckdb-nc-$n.json" -- \
+    queue duckdb "repeat FCR (--no-contacts log)" "$WORK/duckdb-nc-$n.json" -- \
         "$PY" "$BENCH_DIR/duckdb_kpis.py" "$fnc"
-    bench "$n" polars "repeat FCR (--no-contacts log)" "$WORK/polars-nc-$n.json" -- \
+    queue polars "repeat FCR (--no-contacts log)" "$WORK/polars-nc-$n.json" -- \
         "$PY" "$BENCH_DIR/polars_kpis.py" "$fnc"
+    run_queue "$n"
+    rm -f "$bad"
 done
 
 if [ -n "$BIG" ]; then
@@ -295,7 +338,9 @@ rustc_v=$(rustc --version 2>/dev/null || echo "?")
     echo
     echo "Logs: \`cargo run --release --example gen -- ROWS benches/data/logROWS.csv --seed 42\`"
     echo "(the repeat-FCR rows use the same generator with \`--no-contacts\`). Each command ran"
-    echo "$RUNS time(s) under \`/usr/bin/time -v\`; wall = median, RSS = max peak resident set."
+    echo "$RUNS time(s) under \`/usr/bin/time -v\`, in $RUNS rounds of every command on the log (one"
+    echo "run each a round, so that the machine's drift falls on all alike); wall = median, RSS ="
+    echo "max peak resident set."
     echo "The DuckDB and polars figures include Python start-up and the import of the library."
     echo
     echo "| rows | tool | variant | wall (s, median) | peak RSS (MiB, max) | runs (s) | status |"
