@@ -8,9 +8,10 @@
 # --big N adds the large case (the ingest issue's 100,000,000 rows, about 13 GB on disk): a
 # log of N rows, generated once, on which cxkpi runs K times (--big-runs, default 1) and
 # DuckDB's read_csv query once (peak RSS is the point there; nothing else runs at that size).
-# When the log of N/10 rows is among --sizes, cxkpi's report on it runs just before each large
-# run, and the report gives each pair's ratio: the machine's speed drifts by minutes, so the
-# scaling is measured pair by pair rather than against the medians taken earlier.
+# When the log of N/10 rows is among --sizes, cxkpi's report on it runs RUNS times just before
+# each large run, and the report gives each pair's ratio (against those runs' median): the
+# machine's speed drifts by minutes, so the scaling is measured pair by pair rather than
+# against the medians taken earlier.
 #
 # Environment:
 #   CXKPI=/path/to/cxkpi   use this binary instead of building a release one
@@ -262,8 +263,12 @@ if [ -n "$BIG" ]; then
     cat "$f" > /dev/null
     for ((k = 1; k <= BIG_RUNS; k++)); do
         if [ -n "$small" ]; then
+            # Its median of RUNS runs: one run of a few seconds drifts as much as the ratio's
+            # margin.
+            RUNS="$KEEP_RUNS"
             bench "$small" cxkpi "report, just before $BIG-row run $k" "$WORK/cxkpi-pair-$small.json" -- \
                 "$BIN" report --format json "$DATA/log$small.csv"
+            RUNS=1
         fi
         bench "$BIG" cxkpi "report (ticket FCR), run $k" "$WORK/cxkpi-$BIG.json" -- \
             "$BIN" report --format json "$f"
@@ -353,7 +358,7 @@ rustc_v=$(rustc --version 2>/dev/null || echo "?")
         awk -F'\t' -v big="$BIG" -v small=$((BIG / 10)) '
             $1 == small && $3 ~ /^report, just before/ { before = $4 }
             $1 == big && $2 == "cxkpi" && before != "" {
-                n++; printf "- run %d: %.2f s against %.2f s just before: %.2f×\n", n, $4, before, $4 / before
+                n++; printf "- run %d: %.2f s against %.2f s just before (median): %.2f×\n", n, $4, before, $4 / before
                 before = "" }
             END { if (!n) print "- (the log of a tenth of the rows was not among --sizes: no pairs)" }' "$RESULTS"
         echo
