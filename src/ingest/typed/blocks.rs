@@ -130,7 +130,7 @@ mod tests {
             ends.push(source.len());
         }
         source.extend_from_slice(b"no line end");
-        let (blocks_in, blocks_out) = std::sync::mpsc::sync_channel(1);
+        let (blocks_in, blocks_out) = std::sync::mpsc::sync_channel(0);
         let (spent_in, spent_out) = std::sync::mpsc::channel();
         let reader = std::thread::spawn({
             let source = source.clone();

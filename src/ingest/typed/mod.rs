@@ -307,7 +307,9 @@ impl<'a> Pass<'a> {
         let sources = self.sources;
         let source = &sources[index];
         std::thread::scope(|scope| {
-            let (blocks_in, blocks) = std::sync::mpsc::sync_channel(1);
+            // No block waits in the channel: the reader hands its block over when the pass
+            // asks, then reads the next into the buffer the pass gave back (two buffers).
+            let (blocks_in, blocks) = std::sync::mpsc::sync_channel(0);
             let (spent, spent_out) = std::sync::mpsc::channel();
             let start = source.body_start as u64;
             scope.spawn(move || blocks::read_ahead(bytes, start, blocks_in, spent_out));
