@@ -56,7 +56,7 @@ impl Bytes<'_> {
 
 /// Whole records of a source, in order.
 pub(super) struct Block {
-    /// The records' bytes (all of them: the carry is already cut off).
+    /// The records' bytes, each whole (a record the block's end cut is in the next block).
     pub(super) bytes: Vec<u8>,
     /// Where `bytes` start in the source.
     pub(super) start: u64,
@@ -139,7 +139,7 @@ mod tests {
         let mut joined = Vec::new();
         let mut count = 0;
         for block in blocks_out {
-            let block = block.expect("memory reads fail not");
+            let block = block.expect("reading from memory cannot fail");
             assert_eq!(block.start, joined.len() as u64);
             joined.extend_from_slice(&block.bytes);
             if !block.last {

@@ -308,7 +308,8 @@ impl<'a> Pass<'a> {
         let source = &sources[index];
         std::thread::scope(|scope| {
             // No block waits in the channel: the reader hands its block over when the pass
-            // asks, then reads the next into the buffer the pass gave back (two buffers).
+            // asks for it. Three buffers take turns: the block being typed, the one read
+            // ahead, and the one the record cut by its end is moved to.
             let (blocks_in, blocks) = std::sync::mpsc::sync_channel(0);
             let (spent, spent_out) = std::sync::mpsc::channel();
             let start = source.body_start as u64;
