@@ -173,20 +173,6 @@ result() {
         "$*" "$status" >> "$RESULTS"
 }
 
-# bench SIZE TOOL VARIANT OUTFILE -- CMD...   (RUNS runs in a row; stdout of the last in OUTFILE)
-bench() {
-    local size="$1" tool="$2" variant="$3" outfile="$4"; shift 5
-    local walls=() rss_max=0 status="ok" i tf="$WORK/time.txt" r
-    log "$size rows: $tool $variant (x$RUNS)"
-    for ((i = 1; i <= RUNS; i++)); do
-        run_once "$tf" "$outfile" "$@" || { status="FAILED"; FAILED=1; }
-        walls+=("$(wall_seconds "$tf")")
-        r=$(max_rss_kib "$tf")
-        [ "$r" -gt "$rss_max" ] && rss_max="$r"
-    done
-    result "$size" "$tool" "$variant" "$status" "$rss_max" "${walls[@]}"
-}
-
 # The commands on one log size run in rounds, each command once a round, rather than each
 # RUNS times in a row: the machine's speed drifts by minutes, and a command run in a slow
 # stretch of its own would be compared with the others' faster ones.
@@ -216,6 +202,13 @@ run_queue() {
         result "$size" "${Q_TOOL[i]}" "${Q_VARIANT[i]}" "${status[i]}" "${rss[i]}" ${walls[i]}
     done
     Q_TOOL=(); Q_VARIANT=(); Q_OUT=(); Q_CMD=()
+}
+
+# bench SIZE TOOL VARIANT OUTFILE -- CMD... : one command on its own, RUNS runs, its row
+bench() {
+    local size="$1"; shift
+    queue "$@"
+    run_queue "$size"
 }
 
 for n in "${SIZE_LIST[@]}"; do
