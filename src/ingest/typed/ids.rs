@@ -1,28 +1,32 @@
 //! The typed records' `interaction_id`s as the repeated-id check needs them (each one's 64-bit
-//! hash, and where its text is in the source), kept in a temporary file rather than in memory.
+//! hash, and where its text is in the source), kept in temporary files (one for each thread of
+//! the pass, which writes its pieces' ids as it types them) rather than in memory.
 //!
 //! At 14 bytes a record in memory they were a fifth of the pass's memory at its peak (1.4 GB
 //! at 100M records; 16 bytes a record in the file), and the check reads them only at the end
 //! of the pass, in order: five scans of the hashes, and the places only where two hashes meet.
-//! The file is in the page cache, which the system can take back, not in the process's
+//! The files are in the page cache, which the system can take back, not in the process's
 //! memory; when no temporary file can be made they stay in memory. How many of each piece's
 //! hashes fall in each share of the check is counted as they are kept, so that the check's
 //! threads can each place their pieces' hashes straight into their part of a share.
 
 use std::fs::File;
-use std::io::Write;
 
 use super::piece::{share_of, Located};
 
 /// The bytes each id takes: its hash (8), its start in the piece (4), its length (4).
 const ID_BYTES: usize = 16;
 
-/// Every piece's ids, written one piece after the other: its hashes, then its ids' starts in
-/// the piece, then their lengths.
+/// Every piece's ids: each written by the thread that typed the piece into that thread's
+/// store, one piece after the other (its hashes, then its ids' starts in the piece, then their
+/// lengths).
 pub(super) struct Ids {
-    store: Store,
-    /// Where each piece's ids start in the store, and how many it has.
-    pieces: Vec<(u64, usize)>,
+    /// One store per thread of the pass. Each thread writes its own, as its piece is typed:
+    /// written one piece after the other by the pass's one thread, between blocks, they took
+    /// 3 s of a 100M-record run with the other core idle (the page cache's fresh pages).
+    stores: Vec<Store>,
+    /// Where each piece's ids are, in the pass's order of pieces.
+    pieces: Vec<Place>,
     /// How many shares the hashes are counted in (see [`share_of`]).
     shares: usize,
     /// How many of each piece's hashes are in each share: piece `p`'s are
@@ -30,54 +34,119 @@ pub(super) struct Ids {
     counts: Vec<usize>,
 }
 
-enum Store {
+/// A thread's ids: in a temporary file (deleted when dropped), or in memory without one.
+pub(super) struct Store {
+    /// The store's number among the pass's.
+    number: usize,
+    kept: Kept,
+    /// How many bytes are written.
+    len: u64,
+}
+
+enum Kept {
     File(File),
     Memory(Vec<u8>),
 }
 
+/// Where one piece's ids are: which store, from where, how many.
+#[derive(Clone, Copy)]
+struct Place {
+    store: usize,
+    at: u64,
+    count: usize,
+}
+
+/// One piece's ids as a thread wrote them: where they are, and how many of their hashes fall
+/// in each share, for [`Ids::note`].
+pub(super) struct Written {
+    place: Place,
+    counts: Vec<usize>,
+}
+
+impl Store {
+    /// A store in a new temporary file, or in memory when no file can be made.
+    fn new(number: usize) -> Self {
+        let kept = tempfile::tempfile().map_or(Kept::Memory(Vec::new()), Kept::File);
+        Store::in_kept(number, kept)
+    }
+
+    fn in_kept(number: usize, kept: Kept) -> Self {
+        Store {
+            number,
+            kept,
+            len: 0,
+        }
+    }
+
+    /// Writes one piece's ids after the ones before, their hashes counted in `shares` shares.
+    pub(super) fn write(&mut self, ids: &[Located], shares: usize) -> std::io::Result<Written> {
+        let mut bytes = Vec::with_capacity(ids.len() * ID_BYTES);
+        bytes.extend(ids.iter().flat_map(|id| id.hash.to_le_bytes()));
+        bytes.extend(ids.iter().flat_map(|id| id.start.to_le_bytes()));
+        bytes.extend(ids.iter().flat_map(|id| id.len.to_le_bytes()));
+        match &mut self.kept {
+            Kept::File(file) => std::io::Write::write_all(file, &bytes)?,
+            Kept::Memory(memory) => memory.extend_from_slice(&bytes),
+        }
+        let place = Place {
+            store: self.number,
+            at: self.len,
+            count: ids.len(),
+        };
+        self.len += bytes.len() as u64;
+        let mut counts = vec![0; shares];
+        for id in ids {
+            counts[share_of(id.hash, shares)] += 1;
+        }
+        Ok(Written { place, counts })
+    }
+
+    fn read(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        match &self.kept {
+            Kept::File(file) => {
+                let mut bytes = vec![0; len];
+                read_exact_at(file, &mut bytes, at)?;
+                Ok(bytes)
+            }
+            Kept::Memory(memory) => Ok(memory[at as usize..at as usize + len].to_vec()),
+        }
+    }
+}
+
 impl Ids {
-    /// Ids kept in a new temporary file (deleted when dropped), or in memory without one; their
-    /// hashes counted in `shares` shares.
-    pub(super) fn new(shares: usize) -> Self {
-        let store = tempfile::tempfile().map_or(Store::Memory(Vec::new()), Store::File);
-        Ids::in_store(store, shares)
+    /// Ids kept in `stores` stores (one per thread of the pass), their hashes counted in
+    /// `shares` shares.
+    pub(super) fn new(stores: usize, shares: usize) -> Self {
+        Ids::in_stores((0..stores.max(1)).map(Store::new).collect(), shares)
     }
 
     /// None kept, and no file: what is left once the check is done.
     pub(super) fn new_empty() -> Self {
-        Ids::in_store(Store::Memory(Vec::new()), 1)
+        Ids::in_stores(Vec::new(), 1)
     }
 
-    fn in_store(store: Store, shares: usize) -> Self {
+    fn in_stores(stores: Vec<Store>, shares: usize) -> Self {
         Ids {
-            store,
+            stores,
             pieces: Vec::new(),
             shares: shares.max(1),
             counts: Vec::new(),
         }
     }
 
-    /// Keeps the ids of the next piece (in the pass's order of pieces).
-    pub(super) fn push(&mut self, ids: &[Located]) -> std::io::Result<()> {
-        let mut bytes = Vec::with_capacity(ids.len() * ID_BYTES);
-        bytes.extend(ids.iter().flat_map(|id| id.hash.to_le_bytes()));
-        bytes.extend(ids.iter().flat_map(|id| id.start.to_le_bytes()));
-        bytes.extend(ids.iter().flat_map(|id| id.len.to_le_bytes()));
-        match &mut self.store {
-            Store::File(file) => file.write_all(&bytes)?,
-            Store::Memory(memory) => memory.extend_from_slice(&bytes),
-        }
-        let at = (self.pieces.last()).map_or(0, |&(at, count)| at + (count * ID_BYTES) as u64);
-        self.pieces.push((at, ids.len()));
-        let first = self.counts.len();
-        self.counts.resize(first + self.shares, 0);
-        for id in ids {
-            self.counts[first + share_of(id.hash, self.shares)] += 1;
-        }
-        Ok(())
+    /// The stores, one for each thread of the pass to write its pieces' ids to.
+    pub(super) fn stores(&mut self) -> &mut [Store] {
+        &mut self.stores
     }
 
-    /// How many pieces were pushed.
+    /// Notes where the next piece's ids were written (in the pass's order of pieces).
+    pub(super) fn note(&mut self, written: Written) {
+        debug_assert_eq!(written.counts.len(), self.shares);
+        self.pieces.push(written.place);
+        self.counts.extend(written.counts);
+    }
+
+    /// How many pieces were noted.
     pub(super) fn pieces(&self) -> usize {
         self.pieces.len()
     }
@@ -92,19 +161,19 @@ impl Ids {
         &self.counts[piece * self.shares..(piece + 1) * self.shares]
     }
 
-    /// The hashes of piece `piece` (its number among the pieces pushed) into `hashes`.
+    /// The hashes of piece `piece` (its number among the pieces noted) into `hashes`.
     pub(super) fn hashes(&self, piece: usize, hashes: &mut Vec<u64>) -> std::io::Result<()> {
-        let (at, count) = self.pieces[piece];
-        let bytes = self.read(at, count * 8)?;
+        let Place { store, at, count } = self.pieces[piece];
+        let bytes = self.stores[store].read(at, count * 8)?;
         hashes.clear();
         hashes.extend(bytes.chunks_exact(8).map(|b| u64::from_le_bytes(array(b))));
         Ok(())
     }
 
-    /// The ids of piece `piece`, as pushed.
+    /// The ids of piece `piece`, as written.
     pub(super) fn piece(&self, piece: usize) -> std::io::Result<Vec<Located>> {
-        let (at, count) = self.pieces[piece];
-        let bytes = self.read(at, count * ID_BYTES)?;
+        let Place { store, at, count } = self.pieces[piece];
+        let bytes = self.stores[store].read(at, count * ID_BYTES)?;
         let (hashes, rest) = bytes.split_at(count * 8);
         let (starts, lens) = rest.split_at(count * 4);
         let word = |b: &[u8]| u32::from_le_bytes(array(b));
@@ -118,17 +187,6 @@ impl Ids {
             len: word(len),
         });
         Ok(ids.collect())
-    }
-
-    fn read(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        match &self.store {
-            Store::File(file) => {
-                let mut bytes = vec![0; len];
-                read_exact_at(file, &mut bytes, at)?;
-                Ok(bytes)
-            }
-            Store::Memory(memory) => Ok(memory[at as usize..at as usize + len].to_vec()),
-        }
     }
 }
 
@@ -163,8 +221,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pieces_read_back_as_they_were_pushed_in_a_file_and_in_memory() {
-        // Three pieces (one empty); each read back by its number, in any order.
+    fn pieces_read_back_as_they_were_written_to_files_and_to_memory() {
+        // Three pieces (one empty), written by turns to two stores as two threads would;
+        // each read back by its number, in any order.
         let id = |hash, start, len| Located { hash, start, len };
         let pieces: Vec<Vec<Located>> = vec![
             vec![
@@ -175,11 +234,17 @@ mod tests {
             Vec::new(),
             vec![id(42, 5, 70_000)],
         ];
-        let in_file = Ids::in_store(Store::File(tempfile::tempfile().unwrap()), 4);
-        let in_memory = Ids::in_store(Store::Memory(Vec::new()), 2);
-        for mut ids in [in_file, in_memory] {
-            for piece in &pieces {
-                ids.push(piece).unwrap();
+        let file = || Kept::File(tempfile::tempfile().unwrap());
+        let memory = || Kept::Memory(Vec::new());
+        let file_and_memory = vec![Store::in_kept(0, file()), Store::in_kept(1, memory())];
+        let in_files = vec![Store::in_kept(0, file()), Store::in_kept(1, file())];
+        let in_memory = vec![Store::in_kept(0, memory()), Store::in_kept(1, memory())];
+        let stores = [(file_and_memory, 4), (in_files, 3), (in_memory, 2)];
+        for (stores, shares) in stores {
+            let mut ids = Ids::in_stores(stores, shares);
+            for (p, piece) in pieces.iter().enumerate() {
+                let written = ids.stores()[p % 2].write(piece, shares).unwrap();
+                ids.note(written);
             }
             for p in [2, 0, 1] {
                 let fields = |ids: &[Located]| -> Vec<(u64, u32, u32)> {

@@ -39,7 +39,7 @@ use polars::prelude::*;
 
 use self::blocks::{Block, Bytes};
 use self::codes::Dictionary;
-use self::ids::Ids;
+use self::ids::{Ids, Written};
 use self::piece::{share_of, text_hash, Layout, Piece, PieceText, Role};
 use super::csv::CsvSource;
 use super::facts::RecordFacts;
@@ -293,7 +293,7 @@ impl<'a> Pass<'a> {
             layouts,
             threads,
             dictionaries,
-            ids: Ids::new(threads * HASH_WAVES),
+            ids: Ids::new(threads, threads * HASH_WAVES),
             pieces: Vec::new(),
             records_seen: 0,
             sample_ok: true,
@@ -344,26 +344,42 @@ impl<'a> Pass<'a> {
         let names = &self.names;
         let facts = self.request.facts;
         let present = &self.present[..];
-        let pieces: Vec<Piece> = std::thread::scope(|scope| {
-            let threads: Vec<_> = (cuts.windows(2))
-                .map(|pair| {
+        let shares = self.ids.shares();
+        let stores = self.ids.stores();
+        // One store for each thread: `cuts` makes at most as many pieces as it is asked for.
+        assert!(
+            cuts.len() <= stores.len() + 1,
+            "a store for each piece's ids"
+        );
+        let typed: Vec<(Piece, Written)> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (cuts.windows(2).zip(stores))
+                .map(|(pair, store)| {
                     let data = &data[pair[0]..pair[1]];
                     let start = block.start + pair[0] as u64;
-                    scope.spawn(move || {
+                    scope.spawn(move || -> Result<(Piece, Written)> {
                         let mut piece = layout.read_piece(data, names);
                         piece.start = start;
                         layout.derive_facts(&mut piece, facts, names, present)?;
-                        PolarsResult::Ok(piece)
+                        let ids = std::mem::take(&mut piece.ids);
+                        let written = store.write(&ids, shares).with_context(|| {
+                            format!(
+                                "keeping the interaction_ids in a temporary file in {}: set \
+                                 TMPDIR to a directory with room",
+                                std::env::temp_dir().display()
+                            )
+                        })?;
+                        Ok((piece, written))
                     })
                 })
                 .collect();
             (threads.into_iter())
                 .map(|t| t.join().expect("a thread of the typed pass panicked"))
-                .collect::<PolarsResult<_>>()
+                .collect::<Result<_>>()
         })?;
+        let (pieces, written): (Vec<Piece>, Vec<Written>) = typed.into_iter().unzip();
         let mut pieces = pieces;
         self.code_texts(&mut pieces, data, block.start)?;
-        for mut piece in pieces {
+        for (mut piece, written) in pieces.into_iter().zip(written) {
             piece.offset(record_offset);
             if let Some(first) = piece.first_uncanonical {
                 if self.records_seen + u64::from(first - record_offset) <= SNIFF_SAMPLE {
@@ -372,13 +388,7 @@ impl<'a> Pass<'a> {
             }
             self.records_seen += u64::from(piece.records);
             record_offset += piece.records;
-            (self.ids.push(&std::mem::take(&mut piece.ids))).with_context(|| {
-                format!(
-                    "keeping the interaction_ids in a temporary file in {}: set TMPDIR to \
-                     a directory with room",
-                    std::env::temp_dir().display()
-                )
-            })?;
+            self.ids.note(written);
             self.pieces.push((index, piece));
         }
         Ok(record_offset)
@@ -1258,8 +1268,8 @@ mod tests {
             &[9, 5, u64::MAX, 1],
         ];
         for threads in [1, 2, 3] {
-            let mut ids = Ids::new(threads * HASH_WAVES);
-            for piece in hashes {
+            let mut ids = Ids::new(threads, threads * HASH_WAVES);
+            for (p, piece) in hashes.iter().enumerate() {
                 let located: Vec<Located> = (piece.iter())
                     .map(|&hash| Located {
                         hash,
@@ -1267,7 +1277,10 @@ mod tests {
                         len: 1,
                     })
                     .collect();
-                ids.push(&located).unwrap();
+                // Each piece's ids in its thread's store, as the pass writes them.
+                let shares = ids.shares();
+                let written = ids.stores()[p % threads].write(&located, shares);
+                ids.note(written.unwrap());
             }
             let general: [(&[u64], &[bool]); 1] = [(&[11, 13, 4], &[true, false, true])];
             let shared = shared_hashes(&ids, &general, threads).unwrap();
