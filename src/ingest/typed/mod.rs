@@ -26,6 +26,7 @@ mod piece;
 pub mod records;
 mod values;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::BuildHasherDefault;
@@ -308,8 +309,9 @@ impl<'a> Pass<'a> {
         let source = &sources[index];
         std::thread::scope(|scope| {
             // No block waits in the channel: the reader hands its block over when the pass
-            // asks for it. Three buffers take turns: the block being typed, the one read
-            // ahead, and the one the record cut by its end is moved to.
+            // asks for it. For a file, three buffers take turns: the block being typed, the
+            // one read ahead, and the one the record cut by its end is moved to. Standard
+            // input's blocks are borrowed from its bytes, and none comes back.
             let (blocks_in, blocks) = std::sync::mpsc::sync_channel(0);
             let (spent, spent_out) = std::sync::mpsc::channel();
             let start = source.body_start as u64;
@@ -318,7 +320,9 @@ impl<'a> Pass<'a> {
             for block in blocks {
                 let block = block.with_context(|| format!("reading {}", source.name))?;
                 record_offset = self.read_block(index, &block, record_offset)?;
-                let _ = spent.send(block.bytes);
+                if let Cow::Owned(buffer) = block.bytes {
+                    let _ = spent.send(buffer);
+                }
                 if !self.sample_ok {
                     return Ok(false);
                 }
