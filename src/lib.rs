@@ -1,5 +1,6 @@
 //! cxkpi: customer-experience KPIs from exported interaction logs (see SPEC.md).
 
+pub mod allocator;
 mod canonical;
 mod check;
 pub mod cli;
@@ -138,6 +139,7 @@ mod layering {
     /// The layers, in order; a module of one may name the modules of any layer before it.
     const LAYERS: [&[&str]; 6] = [
         &[
+            "allocator",
             "exit",
             "messages",
             "canonical",

@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The system allocator, with large blocks on huge pages (see `cxkpi::allocator`).
+#[global_allocator]
+static ALLOCATOR: cxkpi::allocator::HugePages = cxkpi::allocator::HugePages;
+
 fn main() -> ExitCode {
     let cli = cxkpi::cli::Cli::parse();
     ExitCode::from(cxkpi::exit::exit_code(cxkpi::run(cli)))
