@@ -16,8 +16,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// Blocks of at least this many bytes are advised. glibc maps every block of 32 MiB or more
-/// on its own (its largest threshold for that), and the advice covers only the whole huge
-/// pages inside the block, so it never reaches another block's memory.
+/// on its own (its largest threshold for that), so an advice never splits the mapping of its
+/// heap, where the small blocks are. The advice covers only the whole huge pages inside the
+/// block: it never reaches another block's memory.
 const LARGE: usize = 32 << 20;
 
 /// The size of a huge page on x86-64 and on most arm64 kernels.

@@ -5,8 +5,8 @@
 //! its last whole record ends took the pass's thread about 7 % of the pass at 10M rows, each
 //! time with the other cores idle; on a thread of its own it overlaps the typing. The record
 //! a block's end cuts starts the next block. Bytes already in memory (standard input's) are
-//! cut into the same blocks, borrowed where they lie: copying them into buffers as a file's
-//! are only cost time and three buffers' memory.
+//! cut into the same blocks, borrowed where they lie: copying them into buffers, as a file's
+//! are, only cost time and three buffers' memory.
 
 use std::borrow::Cow;
 use std::fs::File;

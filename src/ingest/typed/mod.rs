@@ -380,8 +380,7 @@ impl<'a> Pass<'a> {
                 .map(|t| t.join().expect("a thread of the typed pass panicked"))
                 .collect::<Result<_>>()
         })?;
-        let (pieces, written): (Vec<Piece>, Vec<Written>) = typed.into_iter().unzip();
-        let mut pieces = pieces;
+        let (mut pieces, written): (Vec<Piece>, Vec<Written>) = typed.into_iter().unzip();
         self.code_texts(&mut pieces, data, block.start)?;
         for (mut piece, written) in pieces.into_iter().zip(written) {
             piece.offset(record_offset);
