@@ -22,7 +22,7 @@
 # Steps: (a) venv with duckdb + polars in benches/.venv; (b) logs in benches/data/ (generated
 # once, seed 42; a --no-contacts twin of each size for repeat-mode FCR); (c) cargo build
 # --release; (d) every command under /usr/bin/time -v, RUNS rounds of each size's commands, one
-# run of each a round (median wall, max peak RSS);
+# run of each a round, each round starting one command later (median wall, max peak RSS);
 # (e) cross-check of cxkpi vs DuckDB vs polars JSON rows (1e-9 relative) on the check size
 # (1,000,000 when benchmarked, else the smallest size), ticket mode and repeat mode;
 # (f) a Markdown report on stdout and in benches/results-latest.md.
@@ -184,11 +184,15 @@ queue() {
 }
 # run_queue SIZE : RUNS rounds of the queued commands, then their rows in queue order
 run_queue() {
-    local size="$1" round i cmd r tf="$WORK/time.txt"
+    local size="$1" round i k n=${#Q_CMD[@]} cmd r tf="$WORK/time.txt"
     local -a walls rss status
     for i in "${!Q_CMD[@]}"; do walls[i]=""; rss[i]=0; status[i]="ok"; done
     for ((round = 1; round <= RUNS; round++)); do
-        for i in "${!Q_CMD[@]}"; do
+        # Each round starts one command later: the command run right after a heavy one
+        # (DuckDB, polars, the 100M run) pays for the memory it freed, so no command should
+        # always be that one.
+        for ((k = 0; k < n; k++)); do
+            i=$(( (k + round - 1) % n ))
             log "$size rows, round $round/$RUNS: ${Q_TOOL[i]} ${Q_VARIANT[i]}"
             IFS=$'\x1f' read -r -a cmd <<< "${Q_CMD[i]}"
             run_once "$tf" "${Q_OUT[i]}" "${cmd[@]}" || { status[i]="FAILED"; FAILED=1; }
