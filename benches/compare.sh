@@ -341,8 +341,8 @@ rustc_v=$(rustc --version 2>/dev/null || echo "?")
     echo "Logs: \`cargo run --release --example gen -- ROWS benches/data/logROWS.csv --seed 42\`"
     echo "(the repeat-FCR rows use the same generator with \`--no-contacts\`). Each command ran"
     echo "$RUNS time(s) under \`/usr/bin/time -v\`, in $RUNS rounds of every command on the log (one"
-    echo "run each a round, so that the machine's drift falls on all alike); wall = median, RSS ="
-    echo "max peak resident set."
+    echo "run each a round, each round starting one command later, so that the machine's drift"
+    echo "falls on all alike); wall = median, RSS = max peak resident set."
     echo "The DuckDB and polars figures include Python start-up and the import of the library."
     echo
     echo "| rows | tool | variant | wall (s, median) | peak RSS (MiB, max) | runs (s) | status |"

@@ -79,13 +79,9 @@ fn file_blocks(
             return;
         }
         let more = buffer.len() > before;
-        let end = match more {
-            true => records::last_record_end(&buffer),
-            false => buffer.len(),
-        };
-        if end == 0 && more {
+        let Some(end) = block_end(&buffer, more) else {
             continue; // a record longer than a block: read on
-        }
+        };
         let mut next = spent
             .try_recv()
             .unwrap_or_else(|_| Vec::with_capacity(BUFFER_BYTES));
@@ -119,13 +115,9 @@ fn memory_blocks<'a>(
         let more = read_to > filled;
         filled = read_to;
         let window = &all[at..filled];
-        let end = match more {
-            true => records::last_record_end(window),
-            false => window.len(),
-        };
-        if end == 0 && more {
+        let Some(end) = block_end(window, more) else {
             continue; // a record longer than a block: read on
-        }
+        };
         let block = Block {
             bytes: Cow::Borrowed(&window[..end]),
             start,
@@ -136,6 +128,16 @@ fn memory_blocks<'a>(
         if blocks.send(Ok(block)).is_err() || !more {
             return;
         }
+    }
+}
+
+/// Where the block read into `window` (from a record's start; `more`: the source went on into
+/// it) ends: just past its last whole record, or all of it at the source's end. `None` when no
+/// record ends in it: more must be read first.
+fn block_end(window: &[u8], more: bool) -> Option<usize> {
+    match more {
+        true => Some(records::last_record_end(window)).filter(|&end| end > 0),
+        false => Some(window.len()),
     }
 }
 

@@ -10,7 +10,7 @@
 //! source's header, are read by the general path ([`super::csv`] and [`super::normalize`]),
 //! which types them or says exactly why they are invalid, as it always has. Repeated
 //! `interaction_id`s are found over every record in order, exactly: each typed record keeps its
-//! id's 64-bit hash and place in the source (in a temporary file, [`ids`]), and only the ids
+//! id's 64-bit hash and place in the source (in temporary files, [`ids`]), and only the ids
 //! whose hashes meet (repeats, or a collision) are read back, from those places, and compared
 //! as texts.
 //!
