@@ -21,6 +21,7 @@
 
 mod blocks;
 mod codes;
+mod columns;
 mod ids;
 mod piece;
 pub mod records;
@@ -40,6 +41,7 @@ use polars::prelude::*;
 
 use self::blocks::{Block, Bytes};
 use self::codes::Dictionary;
+use self::columns::Columns;
 use self::ids::{Ids, Written};
 use self::piece::{share_of, text_hash, Layout, Piece, PieceText, Role};
 use super::csv::CsvSource;
@@ -212,8 +214,10 @@ struct Pass<'a> {
     present: Vec<&'static str>,
     layouts: Vec<Layout>,
     threads: usize,
-    /// Every piece read, with its source.
+    /// Every piece read, with its source (its columns moved to `columns`).
     pieces: Vec<(usize, Piece)>,
+    /// The typed records' columns so far.
+    columns: Columns,
     /// Records read over all sources so far (for the sniffer's sample).
     records_seen: u64,
     sample_ok: bool,
@@ -296,6 +300,7 @@ impl<'a> Pass<'a> {
             dictionaries,
             ids: Ids::new(threads, threads * HASH_WAVES),
             pieces: Vec::new(),
+            columns: Columns::new(),
             records_seen: 0,
             sample_ok: true,
             columns_checked: false,
@@ -392,6 +397,8 @@ impl<'a> Pass<'a> {
             self.records_seen += u64::from(piece.records);
             record_offset += piece.records;
             self.ids.note(written);
+            let typed = piece.typed_len();
+            self.columns.append(&mut piece.columns, typed)?;
             self.pieces.push((index, piece));
         }
         Ok(record_offset)
@@ -989,8 +996,8 @@ impl Pass<'_> {
         give_back_freed_memory();
         let typed = self.typed_frame(&repeated, general_frame.schema(), placed)?;
         let records = (typed.height() + general_frame.height()) as u64;
-        // The pieces' columns are in the frame now; the rest of them goes before the copy
-        // below, so that each column is held twice at most while it is copied.
+        // What is left of the pieces (their records' numbers, the general path's bytes) goes
+        // before the copies below, so that each column is held twice at most while copied.
         self.pieces = Vec::new();
         give_back_freed_memory();
         let mut frame = interleaved(typed, general_valid)?;
@@ -998,8 +1005,9 @@ impl Pass<'_> {
             frame = frame.drop_many([FILE_COLUMN, RECORD_COLUMN]);
         }
         // Each column as one chunk, one column at a time: polars' grouping would otherwise
-        // copy every column it reads at once, beside the pieces' chunks (1.1 GiB more at
-        // 10M rows). Sums then also add up in the general path's order, to the last bit.
+        // copy every column it reads at once (1.1 GiB more at 10M rows). Sums then also add
+        // up in the general path's order, to the last bit. The typed records' columns are one
+        // chunk already (`columns`); only the general path's records put beside them make two.
         let names = frame.get_column_names_owned();
         for name in names {
             let column = frame.column(&name)?.rechunk();
@@ -1025,12 +1033,12 @@ impl Pass<'_> {
     /// earlier `interaction_id` flagged invalid; `placed`, with each record's file and number.
     /// A column no source has is one null repeated (no memory a record).
     fn typed_frame(
-        &self,
+        &mut self,
         repeated: &[Vec<bool>],
         schema: &SchemaRef,
         placed: bool,
     ) -> Result<DataFrame> {
-        let height: usize = self.pieces.iter().map(|(_, p)| p.typed_len()).sum();
+        let height = self.columns.height();
         let mut frame_columns = Vec::with_capacity(self.names.len() + 3);
         if placed {
             let mut files = Vec::with_capacity(height);
@@ -1047,33 +1055,14 @@ impl Pass<'_> {
                 continue;
             }
             let name: PlSmallStr = name.as_str().into();
-            let mut found = (self.pieces.iter()).filter_map(|(_, p)| p.columns[slot].as_ref());
-            let Some(dtype) = found.next().map(|s| s.dtype().clone()) else {
-                let dtype = schema.get(&name).cloned().unwrap_or(DataType::Null);
-                frame_columns.push(Column::full_null(name, height, &dtype));
-                continue;
-            };
-            // Pieces narrowed apart (see `crate::narrow`) and pieces not: all as `Float64`.
-            let dtype = match found.all(|s| s.dtype() == &dtype) {
-                true => dtype,
-                false => DataType::Float64,
-            };
-            let mut column: Option<Series> = None;
-            for (_, piece) in &self.pieces {
-                let part = match &piece.columns[slot] {
-                    Some(series) => series.cast(&dtype)?,
-                    // A source without the column, beside one with it.
-                    None => Series::full_null(name.clone(), piece.typed_len(), &dtype),
-                };
-                match &mut column {
-                    Some(column) => {
-                        column.append(&part)?;
-                    }
-                    None => column = Some(part),
+            let column = match self.columns.take(slot, name.clone())? {
+                Some(series) => series.into_column(),
+                None => {
+                    let dtype = schema.get(&name).cloned().unwrap_or(DataType::Null);
+                    Column::full_null(name, height, &dtype)
                 }
-            }
-            let series = column.unwrap_or_else(|| Series::new_empty(name, &dtype));
-            frame_columns.push(series.into_column());
+            };
+            frame_columns.push(column);
         }
         // Almost always no record repeats an id: then no flag is read one by one.
         let invalid = if repeated.iter().any(|piece| piece.contains(&true)) {
