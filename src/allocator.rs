@@ -1,7 +1,7 @@
 //! The program's allocator: the system's, with every large block asking Linux for huge pages.
 //!
 //! Why: a large log's run touches gigabytes of fresh memory (the customer tables as they
-//! double, each column copied into one chunk, the subsets gathered), and on a virtual machine
+//! double, the columns as they grow, the subsets gathered), and on a virtual machine
 //! each fresh 4 KiB page can cost a fault in the guest and another in the host. A block
 //! backed by 2 MiB pages takes one fault where it took 512, and its lookups (the customer
 //! tables are hundreds of megabytes read at random) miss the TLB far less. Linux gives huge
@@ -11,18 +11,16 @@
 //! time against 79-81); at 10M no difference beyond the machine's drift (`BENCHMARKS.md`).
 //! Only large blocks: glibc's own switch for every block and its heaps
 //! (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, read only from the environment at start-up) did no
-//! better in the same rounds (53.4-57.8 s).
+//! better in the same rounds (53.4-57.8 s). The advice covers the block's every page, so that
+//! glibc can grow it by remapping (see [`advise_huge_pages`]): at 100M records 233K page faults
+//! where there were 837K, and 46.0-49.5 s against 49.7-50.2 s in three rotated rounds.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// Blocks of at least this many bytes are advised. glibc maps every block of 32 MiB or more
 /// on its own (its largest threshold for that), so an advice never splits the mapping of its
-/// heap, where the small blocks are. The advice covers only the whole huge pages inside the
-/// block: it never reaches another block's memory.
+/// heap, where the small blocks are.
 const LARGE: usize = 32 << 20;
-
-/// The size of a huge page on x86-64 and on most arm64 kernels.
-const HUGE_PAGE: usize = 2 << 20;
 
 /// The system allocator, advising huge pages for blocks of [`LARGE`] bytes or more.
 pub struct HugePages;
@@ -57,20 +55,29 @@ unsafe impl GlobalAlloc for HugePages {
     }
 }
 
-/// Asks for huge pages on the whole huge pages inside a block of `size` bytes at `block`, when
-/// it is large. The answer is not checked: a kernel without huge pages leaves the block as it
-/// was, which is only slower.
+/// Asks for huge pages on a block of `size` bytes at `block`, when it is large: on every page
+/// the block touches, so that the block's mapping keeps one set of flags. An advice on only the
+/// whole huge pages inside it split glibc's mapping of the block in three, and Linux cannot
+/// move a range of several mappings: each `realloc` of a large vector then copied it into fresh
+/// memory (`mremap` failed with `EFAULT`) where it now remaps its pages. glibc maps a large
+/// block on its own (see [`LARGE`]), so the pages it touches are its own; a block grown in
+/// place in glibc's heap shares at most its first and last pages, whose contents the advice
+/// leaves as they are. The answer is not checked: a kernel without huge pages leaves the block
+/// as it was, which is only slower.
 fn advise_huge_pages(block: *mut u8, size: usize) {
     #[cfg(target_os = "linux")]
     if size >= LARGE && !block.is_null() {
-        let start = (block as usize).next_multiple_of(HUGE_PAGE);
-        let end = (block as usize + size) / HUGE_PAGE * HUGE_PAGE;
-        if end > start {
-            // SAFETY: the range lies inside the block just allocated, and the advice leaves
-            // its contents as they are.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
+        // SAFETY: sysconf reads a constant of the system.
+        let page = match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
+            page if page > 0 => page as usize,
+            _ => return,
+        };
+        let start = block as usize / page * page;
+        let end = (block as usize + size).next_multiple_of(page);
+        // SAFETY: the pages are the block's (and at most a neighbour's share of its first and
+        // last page), and the advice leaves their contents as they are.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
         }
     }
     #[cfg(not(target_os = "linux"))]
@@ -119,53 +126,61 @@ mod tests {
         }
     }
 
+    /// The bounds of the mapping that holds `address`, and whether `/proc/self/smaps` calls it
+    /// eligible for huge pages.
+    #[cfg(target_os = "linux")]
+    fn mapping_of(address: usize) -> (usize, usize, bool) {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").expect("smaps readable");
+        let mut inside = None;
+        for line in smaps.lines() {
+            let range = (line.split_whitespace().next()).and_then(|r| r.split_once('-'));
+            let bounds = range.and_then(|(start, end)| {
+                let start = usize::from_str_radix(start, 16).ok()?;
+                Some((start, usize::from_str_radix(end, 16).ok()?))
+            });
+            if let Some((start, end)) = bounds {
+                inside = (start..end).contains(&address).then_some((start, end));
+            } else if let (Some((start, end)), true) = (inside, line.starts_with("THPeligible:")) {
+                return (start, end, line.trim_end().ends_with('1'));
+            }
+        }
+        panic!("no mapping in smaps holds {address:#x}");
+    }
+
     /// Where Linux gives huge pages only to memory that asks (`[madvise]`), a large block is
-    /// eligible for them and a small one is not, as `/proc/self/smaps` tells.
+    /// eligible for them and a small one is not, as `/proc/self/smaps` tells; and a large block
+    /// stays one mapping, before and after it grows, so that Linux can move it rather than
+    /// glibc copy it (an advice on only the huge pages inside it split it in three).
     #[cfg(target_os = "linux")]
     #[test]
-    fn large_blocks_ask_for_huge_pages() {
+    fn large_blocks_ask_for_huge_pages_and_stay_one_mapping() {
         let setting = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled");
         if !setting.is_ok_and(|s| s.contains("[madvise]")) {
             eprintln!("skipped: transparent huge pages are not set to `madvise` here");
             return;
         }
-        let eligible = |address: usize| -> bool {
-            let smaps = std::fs::read_to_string("/proc/self/smaps").expect("smaps readable");
-            let mut inside = false;
-            for line in smaps.lines() {
-                let range = line
-                    .split_whitespace()
-                    .next()
-                    .and_then(|r| r.split_once('-'));
-                let bounds = range.and_then(|(start, end)| {
-                    let start = usize::from_str_radix(start, 16).ok()?;
-                    Some((start, usize::from_str_radix(end, 16).ok()?))
-                });
-                if let Some((start, end)) = bounds {
-                    inside = (start..end).contains(&address);
-                } else if inside && line.starts_with("THPeligible:") {
-                    return line.trim_end().ends_with('1');
-                }
-            }
-            panic!("no mapping in smaps holds {address:#x}");
+        let one_eligible_mapping = |block: *mut u8, size: usize| {
+            let (start, end, eligible) = mapping_of(block as usize);
+            assert!(eligible, "a block of {size} bytes asks for huge pages");
+            assert!(
+                start <= block as usize && block as usize + size <= end,
+                "a block of {size} bytes is one mapping ({start:#x}-{end:#x} holds {block:?})"
+            );
         };
         with_block(2 * LARGE, |block, layout| {
-            let inner = (block as usize).next_multiple_of(HUGE_PAGE);
-            assert!(
-                eligible(inner),
-                "a block of {} bytes asks for huge pages",
-                2 * LARGE
-            );
+            one_eligible_mapping(block, 2 * LARGE);
             // SAFETY: the block came from `HugePages` with `layout`.
-            unsafe { HugePages.dealloc(block, layout) };
+            unsafe {
+                let grown = HugePages.realloc(block, layout, 4 * LARGE);
+                assert!(!grown.is_null(), "the block grown");
+                one_eligible_mapping(grown, 4 * LARGE);
+                let grown_layout = Layout::from_size_align(4 * LARGE, 8).expect("valid");
+                HugePages.dealloc(grown, grown_layout);
+            }
         });
         with_block(LARGE / 2, |block, layout| {
-            let inner = (block as usize).next_multiple_of(HUGE_PAGE);
-            assert!(
-                !eligible(inner),
-                "a block of {} bytes is left as it is",
-                LARGE / 2
-            );
+            let (_, _, eligible) = mapping_of(block as usize);
+            assert!(!eligible, "a block of {} bytes is left as it is", LARGE / 2);
             // SAFETY: as above.
             unsafe { HugePages.dealloc(block, layout) };
         });
