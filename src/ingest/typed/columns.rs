@@ -21,32 +21,41 @@ pub(super) struct Columns {
 }
 
 /// One output slot's column so far.
-enum Growing {
-    /// No piece had values here yet: this many records, all null.
-    Nulls(usize),
-    Values(Grown),
+#[derive(Default)]
+struct Growing {
+    /// The records before the first piece with values here (null here).
+    nulls_before: usize,
+    /// The values from that piece on.
+    grown: Option<Grown>,
 }
 
 /// A column's values so far, of one type.
 struct Grown {
     dtype: DataType,
-    values: Values,
+    values: Box<dyn Values>,
     /// `None` while every value is valid.
     validity: Option<MutableBitmap>,
 }
 
-/// The physical values, by type: those the typed pass makes (codes, instants, numbers,
-/// narrowed durations and scores, flags), and any other as polars' chunks.
-enum Values {
-    UInt8(Vec<u8>),
-    UInt32(Vec<u32>),
-    Int32(Vec<i32>),
-    Int64(Vec<i64>),
-    Float64(Vec<f64>),
-    Boolean(MutableBitmap),
-    /// Another type: the pieces' chunks appended, copied into one when the column is taken.
-    Chunks(Series),
+/// A column's physical values, grown in place.
+trait Values: Send + Sync {
+    fn len(&self) -> usize;
+    /// Appends `part`'s values (of this physical type) and their validity to `validity`.
+    fn extend(&mut self, part: &Series, validity: &mut Option<MutableBitmap>) -> PolarsResult<()>;
+    /// Appends `count` values that lie under nulls.
+    fn extend_hidden(&mut self, count: usize) -> PolarsResult<()>;
+    fn finish(self: Box<Self>, name: PlSmallStr, validity: Option<Bitmap>) -> Series;
 }
+
+/// Numbers of one type: codes, instants, durations, scores.
+struct Numbers<T: PolarsNumericType>(Vec<T::Native>);
+
+/// Flags, as bits.
+struct Flags(MutableBitmap);
+
+/// Any other type (none the typed pass makes today): polars' chunks, copied into one when the
+/// column is taken.
+struct Chunks(Series);
 
 impl Columns {
     pub(super) fn new() -> Self {
@@ -69,31 +78,24 @@ impl Columns {
         columns: &mut Vec<Option<Series>>,
         records: usize,
     ) -> PolarsResult<()> {
+        let height = self.height;
         if self.slots.len() < columns.len() {
-            self.slots
-                .resize_with(columns.len(), || Growing::Nulls(self.height));
+            self.slots.resize_with(columns.len(), || Growing {
+                nulls_before: height,
+                grown: None,
+            });
         }
         for (slot, part) in self.slots.iter_mut().zip(columns.drain(..)) {
-            match (slot, part) {
-                (Growing::Nulls(nulls), None) => *nulls += records,
-                (Growing::Values(grown), None) => grown.extend_nulls(records)?,
-                (slot @ Growing::Nulls(_), Some(part)) => {
-                    let Growing::Nulls(nulls) = *slot else {
-                        unreachable!()
-                    };
+            match (&mut slot.grown, part) {
+                (None, None) => slot.nulls_before += records,
+                (None, Some(part)) => {
                     let mut grown = Grown::new(part.dtype());
-                    grown.extend_nulls(nulls)?;
+                    grown.extend_nulls(slot.nulls_before)?;
                     grown.extend(&part)?;
-                    *slot = Growing::Values(grown);
+                    slot.grown = Some(grown);
                 }
-                (Growing::Values(grown), Some(part)) => {
-                    if part.dtype() == &grown.dtype {
-                        grown.extend(&part)?;
-                    } else {
-                        grown.widen()?;
-                        grown.extend(&part.cast(&DataType::Float64)?)?;
-                    }
-                }
+                (Some(grown), None) => grown.extend_nulls(records)?,
+                (Some(grown), Some(part)) => grown.extend(&part)?,
             }
         }
         self.height += records;
@@ -102,26 +104,21 @@ impl Columns {
 
     /// Slot `slot`'s column (named `name`); `None` when no piece had values there.
     pub(super) fn take(&mut self, slot: usize, name: PlSmallStr) -> PolarsResult<Option<Series>> {
-        let Some(slot) = self.slots.get_mut(slot) else {
-            return Ok(None);
-        };
-        match std::mem::replace(slot, Growing::Nulls(0)) {
-            Growing::Nulls(_) => Ok(None),
-            Growing::Values(grown) => grown.finish(name).map(Some),
-        }
+        let grown = self.slots.get_mut(slot).and_then(|slot| slot.grown.take());
+        grown.map(|grown| grown.finish(name)).transpose()
     }
 }
 
 impl Grown {
     fn new(dtype: &DataType) -> Self {
-        let values = match dtype.to_physical() {
-            DataType::UInt8 => Values::UInt8(Vec::new()),
-            DataType::UInt32 => Values::UInt32(Vec::new()),
-            DataType::Int32 => Values::Int32(Vec::new()),
-            DataType::Int64 => Values::Int64(Vec::new()),
-            DataType::Float64 => Values::Float64(Vec::new()),
-            DataType::Boolean => Values::Boolean(MutableBitmap::new()),
-            _ => Values::Chunks(Series::new_empty(PlSmallStr::EMPTY, dtype)),
+        let values: Box<dyn Values> = match dtype.to_physical() {
+            DataType::UInt8 => Box::new(Numbers::<UInt8Type>(Vec::new())),
+            DataType::UInt32 => Box::new(Numbers::<UInt32Type>(Vec::new())),
+            DataType::Int32 => Box::new(Numbers::<Int32Type>(Vec::new())),
+            DataType::Int64 => Box::new(Numbers::<Int64Type>(Vec::new())),
+            DataType::Float64 => Box::new(Numbers::<Float64Type>(Vec::new())),
+            DataType::Boolean => Box::new(Flags(MutableBitmap::new())),
+            _ => Box::new(Chunks(Series::new_empty(PlSmallStr::EMPTY, dtype))),
         };
         Grown {
             dtype: dtype.clone(),
@@ -130,39 +127,15 @@ impl Grown {
         }
     }
 
-    fn len(&self) -> usize {
-        match &self.values {
-            Values::UInt8(values) => values.len(),
-            Values::UInt32(values) => values.len(),
-            Values::Int32(values) => values.len(),
-            Values::Int64(values) => values.len(),
-            Values::Float64(values) => values.len(),
-            Values::Boolean(values) => values.len(),
-            Values::Chunks(series) => series.len(),
-        }
-    }
-
-    /// Appends `part`'s values, of this column's type.
+    /// Appends `part`'s values; a part of another type (narrowed apart), as `Float64`.
     fn extend(&mut self, part: &Series) -> PolarsResult<()> {
-        let physical = part.to_physical_repr();
-        let validity = &mut self.validity;
-        match &mut self.values {
-            Values::UInt8(values) => extend_numeric(values, validity, physical.u8()?),
-            Values::UInt32(values) => extend_numeric(values, validity, physical.u32()?),
-            Values::Int32(values) => extend_numeric(values, validity, physical.i32()?),
-            Values::Int64(values) => extend_numeric(values, validity, physical.i64()?),
-            Values::Float64(values) => extend_numeric(values, validity, physical.f64()?),
-            Values::Boolean(values) => {
-                for array in physical.bool()?.downcast_iter() {
-                    extend_validity(validity, values.len(), array.validity(), array.len());
-                    values.extend_from_bitmap(array.values());
-                }
-            }
-            Values::Chunks(series) => {
-                series.append(part)?;
-            }
+        if part.dtype() != &self.dtype {
+            self.widen()?;
+            let part = part.cast(&DataType::Float64)?;
+            return self.values.extend(&part, &mut self.validity);
         }
-        Ok(())
+        self.values
+            .extend(&part.to_physical_repr(), &mut self.validity)
     }
 
     /// Appends `count` nulls.
@@ -170,23 +143,10 @@ impl Grown {
         if count == 0 {
             return Ok(());
         }
-        if let Values::Chunks(series) = &mut self.values {
-            series.append(&Series::full_null(PlSmallStr::EMPTY, count, &self.dtype))?;
-            return Ok(());
-        }
-        let before = self.len();
+        let before = self.values.len();
         let validity = self.validity.get_or_insert_with(|| all_valid(before));
         validity.extend_constant(count, false);
-        match &mut self.values {
-            Values::UInt8(values) => values.resize(before + count, 0),
-            Values::UInt32(values) => values.resize(before + count, 0),
-            Values::Int32(values) => values.resize(before + count, 0),
-            Values::Int64(values) => values.resize(before + count, 0),
-            Values::Float64(values) => values.resize(before + count, 0.0),
-            Values::Boolean(values) => values.extend_constant(count, false),
-            Values::Chunks(_) => unreachable!("appended above"),
-        }
-        Ok(())
+        self.values.extend_hidden(count)
     }
 
     /// The column so far as `Float64` (a piece narrowed apart from the others; rare, so one
@@ -202,35 +162,79 @@ impl Grown {
 
     fn finish(self, name: PlSmallStr) -> PolarsResult<Series> {
         let validity: Option<Bitmap> = self.validity.and_then(Option::<Bitmap>::from);
-        let physical = match self.values {
-            Values::UInt8(v) => UInt8Chunked::from_vec_validity(name, v, validity).into_series(),
-            Values::UInt32(v) => UInt32Chunked::from_vec_validity(name, v, validity).into_series(),
-            Values::Int32(v) => Int32Chunked::from_vec_validity(name, v, validity).into_series(),
-            Values::Int64(v) => Int64Chunked::from_vec_validity(name, v, validity).into_series(),
-            Values::Float64(v) => {
-                Float64Chunked::from_vec_validity(name, v, validity).into_series()
-            }
-            Values::Boolean(values) => {
-                let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), validity);
-                BooleanChunked::with_chunk(name, array).into_series()
-            }
-            Values::Chunks(series) => return Ok(series.with_name(name).rechunk()),
-        };
+        let physical = self.values.finish(name, validity);
         // SAFETY: the values are the physical values of pieces of type `self.dtype`, appended
         // as they were, so they are valid values of it.
         unsafe { physical.from_physical_unchecked(&self.dtype) }
     }
 }
 
-/// Appends every array of `part` to `values`, and its validity to `validity`.
-fn extend_numeric<T: PolarsNumericType>(
-    values: &mut Vec<T::Native>,
-    validity: &mut Option<MutableBitmap>,
-    part: &ChunkedArray<T>,
-) {
-    for array in part.downcast_iter() {
-        extend_validity(validity, values.len(), array.validity(), array.len());
-        values.extend_from_slice(array.values());
+impl<T: PolarsNumericType> Values for Numbers<T> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn extend(&mut self, part: &Series, validity: &mut Option<MutableBitmap>) -> PolarsResult<()> {
+        for array in part.unpack::<T>()?.downcast_iter() {
+            extend_validity(validity, self.0.len(), array.validity(), array.len());
+            self.0.extend_from_slice(array.values());
+        }
+        Ok(())
+    }
+
+    fn extend_hidden(&mut self, count: usize) -> PolarsResult<()> {
+        self.0.resize(self.0.len() + count, T::Native::default());
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, name: PlSmallStr, validity: Option<Bitmap>) -> Series {
+        ChunkedArray::<T>::from_vec_validity(name, self.0, validity).into_series()
+    }
+}
+
+impl Values for Flags {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn extend(&mut self, part: &Series, validity: &mut Option<MutableBitmap>) -> PolarsResult<()> {
+        for array in part.bool()?.downcast_iter() {
+            extend_validity(validity, self.0.len(), array.validity(), array.len());
+            self.0.extend_from_bitmap(array.values());
+        }
+        Ok(())
+    }
+
+    fn extend_hidden(&mut self, count: usize) -> PolarsResult<()> {
+        self.0.extend_constant(count, false);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, name: PlSmallStr, validity: Option<Bitmap>) -> Series {
+        let array = BooleanArray::new(ArrowDataType::Boolean, self.0.into(), validity);
+        BooleanChunked::with_chunk(name, array).into_series()
+    }
+}
+
+/// Polars' own chunks keep their validity: the crate's bitmap is kept beside them unread.
+impl Values for Chunks {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn extend(&mut self, part: &Series, _: &mut Option<MutableBitmap>) -> PolarsResult<()> {
+        self.0.append(part)?;
+        Ok(())
+    }
+
+    fn extend_hidden(&mut self, count: usize) -> PolarsResult<()> {
+        let nulls = Series::full_null(PlSmallStr::EMPTY, count, self.0.dtype());
+        self.0.append(&nulls)?;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, name: PlSmallStr, _: Option<Bitmap>) -> Series {
+        self.0.with_name(name).rechunk()
     }
 }
 
