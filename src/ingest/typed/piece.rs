@@ -115,7 +115,8 @@ pub(super) struct Piece {
     /// Its records (lines with a value), numbered from 1 within the piece.
     pub(super) records: u32,
     /// One per output slot: `None` where the source lacks the column, and for the text
-    /// columns until [`Piece::set_codes`].
+    /// columns until [`Piece::set_codes`]; emptied into the run's columns once the block's
+    /// texts are coded (`super::columns`).
     pub(super) columns: Vec<Option<Series>>,
     /// The text columns, until coded against the run's.
     pub(super) coded: Vec<PieceTexts>,
