@@ -58,9 +58,10 @@ struct Flags(MutableBitmap);
 struct Chunks(Series);
 
 impl Columns {
-    pub(super) fn new() -> Self {
+    /// Columns for `slots` output slots, none with a record yet.
+    pub(super) fn new(slots: usize) -> Self {
         Columns {
-            slots: Vec::new(),
+            slots: (0..slots).map(|_| Growing::default()).collect(),
             height: 0,
         }
     }
@@ -70,7 +71,7 @@ impl Columns {
         self.height
     }
 
-    /// Appends a piece's columns, one per slot (`None`: the piece has no value there, so each
+    /// Appends a piece's columns, one for each slot (`None`: the piece has no value there, so each
     /// of its `records` is null), leaving the piece's vector empty. Pieces narrowed apart (see
     /// `crate::narrow`) and pieces not: the whole column becomes `Float64`.
     pub(super) fn append(
@@ -78,13 +79,7 @@ impl Columns {
         columns: &mut Vec<Option<Series>>,
         records: usize,
     ) -> PolarsResult<()> {
-        let height = self.height;
-        if self.slots.len() < columns.len() {
-            self.slots.resize_with(columns.len(), || Growing {
-                nulls_before: height,
-                grown: None,
-            });
-        }
+        debug_assert_eq!(columns.len(), self.slots.len(), "a column for every slot");
         for (slot, part) in self.slots.iter_mut().zip(columns.drain(..)) {
             match (&mut slot.grown, part) {
                 (None, None) => slot.nulls_before += records,
@@ -269,7 +264,7 @@ mod tests {
     /// Appends each piece (a slot's column, or `None`, and its record count) to a one-slot
     /// `Columns`, and takes the slot.
     fn grown(pieces: Vec<(Option<Series>, usize)>) -> Option<Series> {
-        let mut columns = Columns::new();
+        let mut columns = Columns::new(1);
         for (part, records) in pieces {
             columns.append(&mut vec![part], records).unwrap();
         }

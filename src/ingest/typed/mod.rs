@@ -290,6 +290,7 @@ impl<'a> Pass<'a> {
             .collect();
         let columns = (sources.iter()).flat_map(|source| source.columns.iter().map(String::as_str));
         let present = canonical::present_fields(columns);
+        let columns = Columns::new(names.len());
         Pass {
             request,
             sources,
@@ -300,7 +301,7 @@ impl<'a> Pass<'a> {
             dictionaries,
             ids: Ids::new(threads, threads * HASH_WAVES),
             pieces: Vec::new(),
-            columns: Columns::new(),
+            columns,
             records_seen: 0,
             sample_ok: true,
             columns_checked: false,
