@@ -1174,7 +1174,16 @@ fn interleaved(first: DataFrame, second: DataFrame) -> Result<DataFrame> {
     if in_order {
         return Ok(stacked);
     }
-    Ok(stacked.take(&IdxCa::from_vec("order".into(), order))?)
+    // One column at a time, each one's memory handed back before the next: taking the whole
+    // frame at once held every column twice (1.06 GB at 10M records with 0.1 % of them
+    // quoted, against the 1 GiB target).
+    let order = IdxCa::from_vec("order".into(), order);
+    for name in stacked.get_column_names_owned() {
+        let taken = stacked.column(&name)?.take(&order)?;
+        stacked.replace(&name, taken)?;
+        give_back_freed_memory();
+    }
+    Ok(stacked)
 }
 
 /// The `interaction_id`s seen so far, by hash: the first record with each hash, and for a
